@@ -1,0 +1,162 @@
+/**
+ * A validated suite, as the rest of netpol-e2e sees it. The YAML format (apiVersion `netpol-e2e/v1`,
+ * kind `Suite`) is documented in README.md and schema/suite.schema.json; src/suite/load-suite.ts turns a file
+ * into this, or fails with an InputError listing every problem with file:line:col.
+ *
+ * Every element that a report or an error may point at carries the position of its YAML node.
+ */
+import type { SourcePosition } from '../util/errors.js';
+import type { NetworkPolicy, PodPort, Protocol } from '../model/types.js';
+
+export const SUITE_API_VERSION = 'netpol-e2e/v1';
+
+export interface SuiteNamespace {
+  name: string;
+  /** The suite's labels. kubernetes.io/metadata.name is added by the API server and by the model. */
+  labels: Record<string, string>;
+  position: SourcePosition;
+}
+
+/** A workload becomes one probe pod in a live run: it carries exactly these labels and serves these ports. */
+export interface SuiteWorkload {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  ports: PodPort[];
+  position: SourcePosition;
+}
+
+export interface SuiteServicePort {
+  name?: string;
+  port: number;
+  /** A number, or the name of a workload port. Defaults to `port`. */
+  targetPort: number | string;
+  protocol: Protocol;
+}
+
+export interface SuiteService {
+  namespace: string;
+  name: string;
+  /** The Service's selector. Defaults to the labels of the workload named by `workload`. */
+  selector: Record<string, string>;
+  ports: SuiteServicePort[];
+  position: SourcePosition;
+}
+
+/**
+ * A target outside the cluster (an "internet" or partner endpoint). In a live run the harness starts a container
+ * that answers at exactly `ip` on `ports`, beside the cluster.
+ */
+export interface SuiteExternal {
+  name: string;
+  ip: string;
+  ports: { port: number; protocol: Protocol }[];
+  position: SourcePosition;
+}
+
+export interface SuiteFixture {
+  namespaces: SuiteNamespace[];
+  workloads: SuiteWorkload[];
+  services: SuiteService[];
+  externals: SuiteExternal[];
+}
+
+export interface WorkloadRef {
+  namespace: string;
+  name: string;
+}
+
+export type TargetRef =
+  | { kind: 'workload'; namespace: string; name: string }
+  | { kind: 'service'; namespace: string; name: string }
+  | { kind: 'external'; name: string };
+
+export type ConnectExpectation = 'allow' | 'deny';
+export type DnsExpectation = 'resolves' | 'nxdomain' | 'blocked';
+
+interface AssertionBase {
+  /** Stable id, unique within the suite; used in report names. Defaults to a slug of the assertion. */
+  id: string;
+  description?: string;
+  position: SourcePosition;
+}
+
+export interface ConnectAssertion extends AssertionBase {
+  kind: 'connect';
+  from: WorkloadRef;
+  to: TargetRef;
+  /** A number or a port name of the destination (workload port name, or Service port name). */
+  port: number | string;
+  protocol: Protocol;
+  expect: ConnectExpectation;
+}
+
+export interface DnsAssertion extends AssertionBase {
+  kind: 'dns';
+  from: WorkloadRef;
+  /** The name to look up, e.g. `api.prod.svc.cluster.local` or `example.com`. */
+  name: string;
+  expect: DnsExpectation;
+}
+
+/** A whole truth table in the corpus' `.`/`X` notation; rows are sources, columns destinations. */
+export interface MatrixAssertion extends AssertionBase {
+  kind: 'matrix';
+  rows: WorkloadRef[];
+  columns: WorkloadRef[];
+  port: number | string;
+  protocol: Protocol;
+  /** expected[row][column]: 'allow', 'deny', or 'skip' (`?`, and always the diagonal: self-connections). */
+  expected: ('allow' | 'deny' | 'skip')[][];
+  /** Position of each row line of the table, for reports that point at the exact line. */
+  rowPositions: SourcePosition[];
+}
+
+export type Assertion = ConnectAssertion | DnsAssertion | MatrixAssertion;
+
+/** Where a policy came from: a file's document, or an inline object of the suite. */
+export interface PolicySource {
+  file: string;
+  /** 0-based index of the YAML document in a multi-document file. */
+  document: number;
+  position: SourcePosition;
+}
+
+export interface LoadedPolicy {
+  policy: NetworkPolicy;
+  source: PolicySource;
+}
+
+/** Complete replacement label sets (after merging the change into the previous state). */
+export interface LabelChanges {
+  namespaces: Record<string, Record<string, string>>;
+  /** Keyed by "<namespace>/<workload>". */
+  workloads: Record<string, Record<string, string>>;
+}
+
+/**
+ * One stage of a suite. Stage 0 is the suite's top-level `policies` and `assertions`; each entry of `steps`
+ * follows. Changes are cumulative: `apply` creates or replaces (by namespace/name), `delete` removes.
+ */
+export interface SuiteStep {
+  index: number;
+  name: string;
+  apply: LoadedPolicy[];
+  delete: { namespace: string; name: string; position: SourcePosition }[];
+  labels: LabelChanges;
+  assertions: Assertion[];
+  position: SourcePosition;
+}
+
+export interface Suite {
+  apiVersion: typeof SUITE_API_VERSION;
+  /** Suite name (defaults to the file's base name); used in JUnit classnames. */
+  name: string;
+  description?: string;
+  /** Absolute path of the suite file. */
+  file: string;
+  /** The path as the user gave it (relative paths stay relative), for reports and annotations. */
+  displayFile: string;
+  fixture: SuiteFixture;
+  steps: SuiteStep[];
+}
