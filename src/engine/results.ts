@@ -41,6 +41,12 @@ export type CellStatus = 'passed' | 'failed' | 'error' | 'flaky' | 'skipped';
 
 export interface ModelResult {
   verdict: ModelVerdict;
+  /**
+   * DNS cells whose DNS traffic the spec allows: the answer the model knows for in-cluster names (a Service of
+   * the fixture or the API Service resolves; another name under the cluster domain does not exist). Absent for
+   * names outside the cluster, whose existence the model cannot know.
+   */
+  dnsAnswer?: 'resolves' | 'nxdomain';
   /** Human sentences: which policies selected each side, which rule and peer admitted it, or that none did. */
   explanation: string[];
 }

@@ -13,6 +13,7 @@ export GOSUMDB=off
 
 RUN_DIR="${STATE_DIR}/run"      # pid files
 LOG_DIR="${STATE_DIR}/logs"     # one log per component / build step
+# shellcheck disable=SC2034  # used by the scripts sourcing this file
 PKI_DIR="${STATE_DIR}/pki"
 KUBECONFIG_ADMIN="${STATE_DIR}/kubeconfig/admin.kubeconfig"
 
@@ -156,7 +157,68 @@ image_dir()     { echo "${CACHE_ROOT}/images"; }
 # image_tar IMAGE: the cached tar of an image, named after its full reference
 image_tar()     { echo "$(image_dir)/$(echo "$1" | tr '/:' '__').tar"; }
 
+# shellcheck disable=SC2034
 K8S_COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
 
 # the pid names, in start order
+# shellcheck disable=SC2034
 DAEMONS=(dockerd etcd containerd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kube-router)
+
+# ---------------------------------------------------------------- kube-router firewall rules
+
+# iptables chains and ipsets kube-router's network policy controller creates (pkg/controllers/netpol)
+KR_CHAIN_RE='KUBE-ROUTER-(INPUT|FORWARD|OUTPUT)|KUBE-NWPLCY-|KUBE-POD-FW-'
+KR_IPSET_RE='^(KUBE-SRC-|KUBE-DST-)'
+
+# kube_router_rules: every filter-table line that belongs to kube-router (empty when none)
+kube_router_rules() { iptables -w -t filter -S | grep -E -- "${KR_CHAIN_RE}" || true; }
+
+# remove_kube_router_rules: what kube-router's NetworkPolicyController.Cleanup() does. Needed because in
+# v2.1.0 neither SIGTERM nor `kube-router --cleanup-config` removes the firewall rules (the cleanup runs on
+# an uninitialised controller and touches nothing).
+remove_kube_router_rules() {
+  local chain n
+  # jumps from the built-in chains, highest rule number first
+  for chain in INPUT FORWARD OUTPUT; do
+    for n in $(iptables -w -t filter -L "${chain}" -n --line-numbers | awk -v re="${KR_CHAIN_RE}" 'NR > 2 && $2 ~ re {print $1}' | sort -rn); do
+      iptables -w -t filter -D "${chain}" "${n}"
+    done
+  done
+  local chains; chains=$(iptables -w -t filter -S | awk -v re="^(${KR_CHAIN_RE})" '$1 == "-N" && $2 ~ re {print $2}')
+  for chain in ${chains}; do iptables -w -t filter -F "${chain}"; done
+  for chain in ${chains}; do iptables -w -t filter -X "${chain}"; done
+  local set
+  for set in $(ipset list -n 2>/dev/null | grep -E "${KR_IPSET_RE}" || true); do
+    ipset destroy "${set}" 2>/dev/null || log "    could not destroy ipset ${set} (still referenced?)"
+  done
+}
+
+# remove_kube_chains: every KUBE-* chain (kubelet's, kube-proxy's, kube-router's; docker makes none) in
+# the filter, nat and mangle tables of iptables and ip6tables, with the jumps to them. Used by down.sh
+# after `kube-proxy --cleanup`, which leaves the canary and kubelet chains.
+remove_kube_chains() {
+  local ipt table chain n chains
+  for ipt in iptables ip6tables; do
+    command -v "${ipt}" >/dev/null || continue
+    for table in filter nat mangle; do
+      for chain in $("${ipt}" -w -t "${table}" -S | awk '$1 == "-P" {print $2}'); do
+        for n in $("${ipt}" -w -t "${table}" -L "${chain}" -n --line-numbers | awk 'NR > 2 && $2 ~ /^KUBE-/ {print $1}' | sort -rn); do
+          "${ipt}" -w -t "${table}" -D "${chain}" "${n}"
+        done
+      done
+      chains=$("${ipt}" -w -t "${table}" -S | awk '$1 == "-N" && $2 ~ /^KUBE-/ {print $2}')
+      for chain in ${chains}; do "${ipt}" -w -t "${table}" -F "${chain}"; done
+      for chain in ${chains}; do "${ipt}" -w -t "${table}" -X "${chain}"; done
+    done
+  done
+}
+
+# write_if_changed FILE: write stdin to FILE only when the content differs (some components, e.g.
+# kube-proxy, exit when their config file is rewritten, even with the same content)
+write_if_changed() {
+  local file="$1" tmp
+  mkdir -p "$(dirname "${file}")"
+  tmp=$(mktemp "${file}.XXXXXX")
+  cat >"${tmp}"
+  if [[ -f "${file}" ]] && cmp -s "${tmp}" "${file}"; then rm -f "${tmp}"; else mv "${tmp}" "${file}"; fi
+}

@@ -1,0 +1,86 @@
+/**
+ * Command-line parsing on node:util parseArgs. Unknown options, missing values and bad values are InputErrors
+ * (exit 2) that name the option and show the usage line.
+ */
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { InputError } from '../util/errors.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+export function parseCommandArgs(command: string, usage: string, args: string[], options: OptionSpec): Parsed {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Parsed['values'], positionals };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InputError([{ message: `netpol-e2e ${command}: ${reason}` }], {
+      hint: `usage: ${usage}\nrun 'netpol-e2e ${command} --help' for every option`,
+      cause: error,
+    });
+  }
+}
+
+export function stringOption(parsed: Parsed, name: string): string | undefined {
+  const value = parsed.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function booleanOption(parsed: Parsed, name: string): boolean {
+  return parsed.values[name] === true;
+}
+
+/** A positive integer option, e.g. --concurrency 8; InputError naming the option otherwise. */
+export function integerOption(parsed: Parsed, name: string, command: string, range: { min: number; max: number }): number | undefined {
+  const raw = stringOption(parsed, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new InputError([
+      { message: `netpol-e2e ${command}: --${name} must be a whole number from ${range.min} to ${range.max}, got '${raw}'` },
+    ]);
+  }
+  return value;
+}
+
+/** A duration option in seconds (e.g. --connect-timeout 2 or 1.5), returned in milliseconds. */
+export function secondsOption(parsed: Parsed, name: string, command: string, range: { min: number; max: number }): number | undefined {
+  const raw = stringOption(parsed, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw.replace(/s$/, ''));
+  if (!Number.isFinite(value) || value < range.min || value > range.max) {
+    throw new InputError([
+      { message: `netpol-e2e ${command}: --${name} must be a number of seconds from ${range.min} to ${range.max}, got '${raw}'` },
+    ]);
+  }
+  return Math.round(value * 1000);
+}
+
+export function requirePositionals(parsed: Parsed, command: string, usage: string, what: string): string[] {
+  if (parsed.positionals.length === 0) {
+    throw new InputError([{ message: `netpol-e2e ${command}: missing ${what}` }], { hint: `usage: ${usage}` });
+  }
+  return parsed.positionals;
+}
+
+/** Options every evaluating command shares: where reports go. */
+export const REPORT_OPTIONS: OptionSpec = {
+  junit: { type: 'string' },
+  json: { type: 'string' },
+  markdown: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export const REPORT_HELP = `Reports:
+  --junit <file>       JUnit XML, one testcase per assertion cell (file/line attributes for PR annotations)
+  --json <file>        the full result as JSON
+  --markdown <file>    a Markdown summary (e.g. for $GITHUB_STEP_SUMMARY)
+  -v, --verbose        list passed cells too
+  -q, --quiet          only the totals line (and failures) on the console`;

@@ -1,0 +1,57 @@
+/**
+ * `netpol-e2e conformance <dir> [--live]`: a NetworkPolicy conformance corpus (model.yaml + cases/*.yaml)
+ * judged by the model, or with --live by real traffic in a cluster.
+ */
+import { loadCorpus, runConformance } from '../../conformance/index.js';
+import { runPassed } from '../../engine/results.js';
+import { InputError } from '../../util/errors.js';
+import { booleanOption, parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } from '../args.js';
+import { CLUSTER_HELP, CLUSTER_OPTIONS, LIVE_HELP, LIVE_OPTIONS, runWithCluster } from '../cluster-session.js';
+import { TOOL } from '../../version.js';
+import { EXIT } from '../exit-codes.js';
+import type { CliIO } from '../io.js';
+import { createReportTargets } from '../report-output.js';
+
+export const CONFORMANCE_USAGE = 'netpol-e2e conformance <corpus dir> [--live [cluster options]] [--junit f] [--json f] [--markdown f]';
+
+export const CONFORMANCE_HELP = `${CONFORMANCE_USAGE}
+
+Reads a corpus in the netpol-corpus format (model.yaml and cases/*.yaml: matrix cases and traffic checks) and
+judges every step and probe: with the model (default), or with --live by real traffic in a cluster. Self
+connections are not scored. One testcase per case step and probe.
+
+Exit codes: 0 every case passes, 1 some do not, 2 bad input (a malformed case: file and line), 3 infrastructure.
+
+  --live               deploy the cases to a cluster and probe (namespaces x, y, z get the run id as suffix)
+${CLUSTER_HELP}
+${LIVE_HELP}
+
+${REPORT_HELP}`;
+
+export async function conformanceCommand(args: string[], io: CliIO): Promise<number> {
+  const parsed = parseCommandArgs('conformance', CONFORMANCE_USAGE, args, {
+    ...REPORT_OPTIONS,
+    ...CLUSTER_OPTIONS,
+    ...LIVE_OPTIONS,
+    live: { type: 'boolean' },
+  });
+  if (parsed.values.help === true) {
+    io.stdout.write(`${CONFORMANCE_HELP}\n`);
+    return EXIT.OK;
+  }
+  const dirs = requirePositionals(parsed, 'conformance', CONFORMANCE_USAGE, 'the corpus directory');
+  if (dirs.length !== 1) {
+    throw new InputError([{ message: `netpol-e2e conformance: expected one corpus directory, got ${dirs.length}` }]);
+  }
+  const corpus = await loadCorpus(dirs[0] as string);
+  const targets = createReportTargets(parsed, io);
+  if (!booleanOption(parsed, 'live')) {
+    const run = runConformance(corpus, { tool: { ...TOOL } });
+    targets.reporter.onBegin({ command: 'conformance', suites: run.suites.map((s) => s.name) });
+    for (const suite of run.suites) targets.reporter.onSuiteEnd(suite);
+    await targets.reporter.onEnd(run);
+    if (!targets.finish(run)) return EXIT.INFRASTRUCTURE;
+    return runPassed(run) ? EXIT.OK : EXIT.ASSERTIONS_FAILED;
+  }
+  return runWithCluster(parsed, io, targets, 'conformance', (session) => session.runConformance(corpus));
+}

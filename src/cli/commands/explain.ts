@@ -1,0 +1,167 @@
+/** `netpol-e2e explain <suite> --from <workload> --to <target> [--port P/PROTO] [--step S]`: one verdict and why. */
+import { isIP } from 'node:net';
+import { compileModel } from '../../model/index.js';
+import type { Protocol } from '../../model/types.js';
+import { PROTOCOLS } from '../../model/types.js';
+import { modelResultFor } from '../../engine/judge.js';
+import { modelStateFor, planSuite, refKey } from '../../engine/plan.js';
+import type { PlannedCell, PlannedTarget, StepPlan } from '../../engine/plan.js';
+import { loadSuite } from '../../suite/index.js';
+import type { Suite, SuiteWorkload } from '../../suite/types.js';
+import { InputError } from '../../util/errors.js';
+import { parseCommandArgs, requirePositionals, stringOption } from '../args.js';
+import { EXIT } from '../exit-codes.js';
+import type { CliIO } from '../io.js';
+
+export const EXPLAIN_USAGE =
+  'netpol-e2e explain <suite> --from <ns/workload> --to <ns/workload | svc:ns/name | external:name | IP> [--port P[/PROTO]] [--step N|name]';
+
+export const EXPLAIN_HELP = `${EXPLAIN_USAGE}
+
+Prints what the Kubernetes spec says of a connection in the suite's fixture and why: which policies select the
+source (egress) and the destination (ingress), and which rule and peer admit it, or that none does.
+
+  --from <ns/workload>  the source workload
+  --to <target>         a workload (ns/name), a Service (svc:ns/name), an external of the fixture
+                        (external:name) or any IP address
+  --port <P[/PROTO]>    a port number or name, with TCP (default), UDP or SCTP; default: every port of the target
+  --step <N|name>       the suite step whose policies and labels apply (default: 0, the initial policies)`;
+
+const OPTIONS = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  port: { type: 'string' },
+  step: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function explainCommand(args: string[], io: CliIO): Promise<number> {
+  const parsed = parseCommandArgs('explain', EXPLAIN_USAGE, args, OPTIONS);
+  if (parsed.values.help === true) {
+    io.stdout.write(`${EXPLAIN_HELP}\n`);
+    return EXIT.OK;
+  }
+  const [suitePath, ...extra] = requirePositionals(parsed, 'explain', EXPLAIN_USAGE, 'the suite file');
+  if (extra.length > 0) throw usage(`expected one suite file, got ${extra.length + 1}: ${parsed.positionals.join(' ')}`);
+  const from = stringOption(parsed, 'from');
+  const to = stringOption(parsed, 'to');
+  if (from === undefined) throw usage('--from <ns/workload> is required');
+  if (to === undefined) throw usage('--to <target> is required');
+  const suite = await loadSuite(suitePath as string);
+  const plans = planSuite(suite);
+  const plan = pickStep(plans, stringOption(parsed, 'step'));
+  const source = findWorkload(suite, from, '--from');
+  const port = parsePort(stringOption(parsed, 'port'));
+  const model = compileModel(modelStateFor(suite, plan));
+  const lines: string[] = [];
+  for (const cell of cellsFor(suite, source, to, port, plan)) {
+    const result = modelResultFor(cell, model, suite);
+    const verdict = { allow: 'ALLOWED', deny: 'DENIED', mixed: 'MIXED (backends differ)' }[result.verdict];
+    lines.push(`${cell.name.replace(/ should be (allowed|denied)$/, '')}: ${verdict}`);
+    for (const line of result.explanation) lines.push(`  ${line}`);
+  }
+  io.stdout.write(`step ${plan.step.index} (${plan.step.name}), ${plan.state.policies.size} policies in force\n`);
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return EXIT.OK;
+}
+
+function usage(message: string): InputError {
+  return new InputError([{ message: `netpol-e2e explain: ${message}` }], { hint: `usage: ${EXPLAIN_USAGE}` });
+}
+
+function pickStep(plans: StepPlan[], step: string | undefined): StepPlan {
+  if (step === undefined) return plans[0] as StepPlan;
+  const byIndex = /^\d+$/.test(step) ? plans[Number(step)] : undefined;
+  const found = byIndex ?? plans.find((p) => p.step.name === step);
+  if (!found) {
+    throw usage(`--step ${step}: no such step; the suite has ${plans.map((p) => `${p.step.index} (${p.step.name})`).join(', ')}`);
+  }
+  return found;
+}
+
+function findWorkload(suite: Suite, ref: string, option: string): SuiteWorkload {
+  const workload = suite.fixture.workloads.find((w) => refKey(w) === ref);
+  if (!workload) {
+    throw usage(
+      `${option} ${ref}: no such workload in ${suite.displayFile}; workloads: ${suite.fixture.workloads.map(refKey).join(', ')}`,
+    );
+  }
+  return workload;
+}
+
+interface PortQuery {
+  port: number | string;
+  protocol: Protocol;
+}
+
+function parsePort(raw: string | undefined): PortQuery | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^([^/]+)(?:\/(\w+))?$/.exec(raw);
+  const protocol = (match?.[2] ?? 'TCP').toUpperCase();
+  if (!match || !(PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw usage(`--port ${raw}: expected a port number or name, optionally with /TCP, /UDP or /SCTP`);
+  }
+  const value = match[1] as string;
+  const port = /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof port === 'number' && (port < 1 || port > 65535)) throw usage(`--port ${raw}: port must be 1-65535`);
+  return { port, protocol: protocol as Protocol };
+}
+
+function cellsFor(suite: Suite, source: SuiteWorkload, to: string, query: PortQuery | undefined, plan: StepPlan): PlannedCell[] {
+  const make = (target: PlannedTarget, targetLabel: string, portLabel: number | string, protocol: Protocol): PlannedCell => ({
+    assertionId: 'explain',
+    cellId: 'explain',
+    name: `${refKey(source)} -> ${targetLabel}:${portLabel}/${protocol}`,
+    kind: 'connect',
+    step: { index: plan.step.index, name: plan.step.name },
+    position: source.position,
+    source,
+    target,
+    targetLabel,
+    portLabel,
+    protocol,
+    expected: 'allow',
+  });
+  if (to.startsWith('svc:')) {
+    const ref = to.slice(4);
+    const service = suite.fixture.services.find((s) => refKey(s) === ref);
+    if (!service) throw usage(`--to ${to}: no such Service; services: ${suite.fixture.services.map(refKey).join(', ') || 'none'}`);
+    const ports = service.ports.filter((p) => !query || (p.protocol === query.protocol && (p.port === query.port || p.name === query.port)));
+    if (ports.length === 0) throw usage(`--to ${to}: the Service has no port ${query?.port}/${query?.protocol}`);
+    return ports.map((sp) => {
+      const backends = suite.fixture.workloads
+        .filter((w) => w.namespace === service.namespace && Object.entries(service.selector).every(([k, v]) => w.labels[k] === v))
+        .flatMap((workload) => {
+          const p = workload.ports.find(
+            (wp) => wp.protocol === sp.protocol && (typeof sp.targetPort === 'number' ? wp.port === sp.targetPort : wp.name === sp.targetPort),
+          );
+          return p ? [{ workload, port: p.port }] : [];
+        });
+      return make({ kind: 'service', service, port: sp.port, backends }, `service ${ref}`, sp.port, sp.protocol);
+    });
+  }
+  if (to.startsWith('external:') || isIP(to) !== 0) {
+    const external = to.startsWith('external:')
+      ? suite.fixture.externals.find((e) => e.name === to.slice('external:'.length))
+      : { name: to, ip: to, ports: query && typeof query.port === 'number' ? [{ port: query.port, protocol: query.protocol }] : [], position: source.position };
+    if (!external) throw usage(`--to ${to}: no such external; externals: ${suite.fixture.externals.map((e) => e.name).join(', ') || 'none'}`);
+    if (query && typeof query.port !== 'number') throw usage(`--port ${query.port}: named ports only exist on pods; give a number`);
+    const ports = query ? [{ port: query.port as number, protocol: query.protocol }] : external.ports;
+    if (ports.length === 0) throw usage(`--to ${to}: give --port for an address outside the fixture`);
+    return ports.map((p) => make({ kind: 'external', external, port: p.port }, `external ${external.name} (${external.ip})`, p.port, p.protocol));
+  }
+  const workload = findWorkload(suite, to, '--to');
+  if (!query) {
+    return workload.ports.map((p) => make({ kind: 'workload', workload, port: p.port }, refKey(workload), p.name ?? p.port, p.protocol));
+  }
+  const port =
+    typeof query.port === 'number' ? query.port : workload.ports.find((p) => p.name === query.port && p.protocol === query.protocol)?.port;
+  if (port === undefined) {
+    throw usage(
+      `--port ${query.port}/${query.protocol}: ${refKey(workload)} has no such named port; its ports: ${workload.ports
+        .map((p) => `${p.name ?? '-'}=${p.port}/${p.protocol}`)
+        .join(', ')}`,
+    );
+  }
+  return [make({ kind: 'workload', workload, port }, refKey(workload), query.port, query.protocol)];
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+/**
+ * netpol-e2e command line. argv -> command -> library call. This is the only place that prints errors and
+ * decides exit codes (through exit-codes.ts); the library only throws NetpolErrors and returns results.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NetpolError, InputError, describeError } from '../util/errors.js';
+import { TOOL } from '../version.js';
+import { cleanupCommand } from './commands/cleanup.js';
+import { conformanceCommand } from './commands/conformance.js';
+import { explainCommand } from './commands/explain.js';
+import { lintCommand } from './commands/lint.js';
+import { runCommand } from './commands/run.js';
+import { verifyCommand } from './commands/verify.js';
+import { EXIT, exitCodeForError } from './exit-codes.js';
+import type { CliIO } from './io.js';
+import { installSignalHandlers } from './signals.js';
+
+type Command = (args: string[], io: CliIO) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  run: { run: runCommand, summary: 'deploy the suites to a cluster (kind + Calico, or --kubeconfig) and probe for real' },
+  verify: { run: verifyCommand, summary: 'check every assertion against the NetworkPolicy model; no cluster' },
+  explain: { run: explainCommand, summary: 'the verdict for one connection, and which policy and rule decide it' },
+  conformance: { run: conformanceCommand, summary: 'run a NetworkPolicy conformance corpus (model, or --live)' },
+  lint: { run: lintCommand, summary: 'findings in the policies of the suites (wildcards, unused policies, DNS)' },
+  cleanup: { run: cleanupCommand, summary: 'delete what earlier runs left in a cluster, by run label' },
+};
+
+export const MAIN_HELP = `netpol-e2e ${TOOL.version}: prove that Kubernetes NetworkPolicies do what their authors intend
+
+Usage: netpol-e2e <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
+  .join('\n')}
+
+Run 'netpol-e2e <command> --help' for a command's options.
+Exit codes: 0 pass, 1 assertions failed, 2 bad input, 3 infrastructure, 130 interrupted.`;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${MAIN_HELP}\n`);
+    return name === undefined ? EXIT.BAD_INPUT : EXIT.OK;
+  }
+  if (name === '--version' || name === 'version') {
+    io.stdout.write(`${TOOL.version}\n`);
+    return EXIT.OK;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) {
+      throw new InputError([{ message: `unknown command '${name}'` }], {
+        hint: `commands: ${Object.keys(COMMANDS).join(', ')}; run 'netpol-e2e --help'`,
+      });
+    }
+    return await command.run(args, io);
+  } catch (error) {
+    printError(error, io);
+    return exitCodeForError(error);
+  }
+}
+
+function printError(error: unknown, io: CliIO): void {
+  if (error instanceof NetpolError) {
+    io.stderr.write(`error: ${error.message}\n`);
+    if (error.hint) io.stderr.write(`hint: ${error.hint.replace(/\n/g, '\n      ')}\n`);
+    if (io.env.NETPOL_E2E_DEBUG && error.cause !== undefined) io.stderr.write(`cause: ${describeCause(error.cause)}\n`);
+    return;
+  }
+  io.stderr.write(
+    `error: internal error (this is a bug in netpol-e2e ${TOOL.version}): ${describeError(error)}\n` +
+      `Please report it with the command line and this stack trace:\n${error instanceof Error ? error.stack : ''}\n`,
+  );
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return cause.stack ?? cause.message;
+  return String(cause);
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false; // argv[1] is not a file we can resolve: not invoked as this script
+  }
+}
+
+if (isEntryPoint()) {
+  const signals = installSignalHandlers(process);
+  const io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: signals.signal };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      signals.dispose();
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: ${describeError(error)}\n`);
+      process.exitCode = EXIT.INTERNAL;
+    },
+  );
+}

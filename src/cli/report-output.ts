@@ -1,0 +1,49 @@
+/**
+ * Turns the report options of a command into reporters: the console reporter on stdout (always), and one file
+ * reporter per --junit/--json/--markdown. In GitHub Actions, failing cells also become workflow annotations at
+ * the suite's file and line.
+ */
+import { createReporter, describeReporterFailure, formatGithubAnnotations, MultiplexReporter } from '../report/index.js';
+import type { Reporter } from '../report/index.js';
+import type { RunResult } from '../engine/results.js';
+import { booleanOption, stringOption } from './args.js';
+import type { Parsed } from './args.js';
+import type { CliIO } from './io.js';
+import { useColor } from './io.js';
+
+export interface ReportTargets {
+  reporter: MultiplexReporter;
+  /** Called after onEnd: prints reporter failures and annotations; returns false when a report could not be written. */
+  finish(run: RunResult): boolean;
+}
+
+export function createReportTargets(parsed: Parsed, io: CliIO): ReportTargets {
+  const reporters: { name: string; reporter: Reporter }[] = [];
+  reporters.push({
+    name: 'console',
+    reporter: createReporter('console', {
+      stream: io.stdout,
+      color: useColor(io, io.stdout),
+      verbose: booleanOption(parsed, 'verbose'),
+      quiet: booleanOption(parsed, 'quiet'),
+    }),
+  });
+  for (const format of ['junit', 'json', 'markdown'] as const) {
+    const file = stringOption(parsed, format);
+    if (file !== undefined) reporters.push({ name: format, reporter: createReporter(format, { file }) });
+  }
+  const reporter = new MultiplexReporter(reporters);
+  return {
+    reporter,
+    finish(run: RunResult): boolean {
+      if (io.env.GITHUB_ACTIONS === 'true') {
+        for (const line of formatGithubAnnotations(run)) io.stdout.write(`${line}\n`);
+      }
+      const failures = reporter.failures();
+      for (const failure of failures) {
+        io.stderr.write(`error: ${describeReporterFailure(failure)}\n`);
+      }
+      return failures.length === 0;
+    },
+  };
+}

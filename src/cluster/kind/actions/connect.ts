@@ -1,0 +1,33 @@
+/** Phase "connect": a client on the run's kubeconfig, the server version, and (for --reuse) whether Calico already runs. */
+import type { ClusterAction } from '../../types.js';
+import { CALICO_WORKLOADS } from '../../defaults.js';
+import type { KindContext } from '../kind-context.js';
+import type { KubeClient, KubeObject } from '../../../kube/types.js';
+import { parse } from 'yaml';
+
+export const connect: ClusterAction<KindContext> = {
+  name: 'connect',
+  async execute(context) {
+    const client = await context.deps.createClient({ kubeconfig: context.kubeconfigPath });
+    const version = await client.version();
+    context.client = client;
+    context.environment['kubernetesVersion'] = version.gitVersion;
+    context.environment['server'] = client.server;
+    if (context.options.mode === 'reuse') {
+      const calicoNode = await client.get({ apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: CALICO_WORKLOADS.namespace, name: CALICO_WORKLOADS.nodeDaemonSet });
+      context.calicoPresent = calicoNode !== undefined;
+      if (context.calicoPresent) context.environment['calico'] = 'already installed (reused cluster)';
+      else context.podSubnet = (await kubeadmPodSubnet(client)) ?? context.podSubnet;
+    }
+    return `${client.server}, Kubernetes ${version.gitVersion}`;
+  },
+};
+
+/** The pod subnet kubeadm (and so kind) was configured with, from the kubeadm-config ConfigMap, when readable. */
+async function kubeadmPodSubnet(client: KubeClient): Promise<string | undefined> {
+  const config = await client.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name: 'kubeadm-config' });
+  const text = config?.data?.['ClusterConfiguration'];
+  if (!text) return undefined;
+  const parsed = parse(text) as { networking?: { podSubnet?: unknown } } | null;
+  return typeof parsed?.networking?.podSubnet === 'string' ? parsed.networking.podSubnet : undefined;
+}

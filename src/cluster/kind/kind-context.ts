@@ -1,0 +1,34 @@
+/** The state shared by the kind provider's phases (kind's `actions.ActionContext`). */
+import type { KubeClient } from '../../kube/types.js';
+import type { Clock } from '../../util/poll.js';
+import type { PreparedCalico } from '../calico/calico-manifest.js';
+import type { ProviderDependencies } from '../dependencies.js';
+import type { ClusterProgress } from '../types.js';
+import type { ResolvedKindOptions } from './kind-options.js';
+
+export interface KindContext {
+  readonly options: ResolvedKindOptions;
+  readonly deps: ProviderDependencies;
+  readonly runDir: string;
+  readonly kindConfigPath: string;
+  readonly kubeconfigPath: string;
+  readonly progress: ClusterProgress;
+  readonly signal: AbortSignal | undefined;
+  readonly clock: Clock | undefined;
+  /** Facts gathered on the way, for ProvisionedCluster.environment. */
+  readonly environment: Record<string, string>;
+  /** The pod subnet in effect (the option, or the user kind config's); set by the kind config phase. */
+  podSubnet: string | undefined;
+  /** Set when `kind create cluster` is started: from then on a failure deletes the cluster (unless --keep). */
+  clusterCreated: boolean;
+  client: KubeClient | undefined;
+  calico: PreparedCalico | undefined;
+  /** A reused cluster that already runs calico-node: Calico is not installed again. */
+  calicoPresent: boolean;
+}
+
+/** The client, which the connect phase sets; a phase that runs before it is a bug in the action list. */
+export function clientOf(context: KindContext): KubeClient {
+  if (!context.client) throw new Error('kind provider: a phase needs the Kubernetes client before the connect phase ran (action order bug)');
+  return context.client;
+}

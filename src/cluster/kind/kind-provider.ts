@@ -1,0 +1,122 @@
+/**
+ * `--cluster kind`: creates a kind cluster with Calico as its CNI (or reuses one with --reuse), and deletes it
+ * at the end unless --keep. The phases are small actions over one KindContext, listed by mode:
+ *
+ *   create: preflight, kind config, Calico manifest, create cluster, load images, connect, install Calico, wait
+ *   reuse:  preflight, export kubeconfig, connect, Calico manifest*, load images, install Calico*, wait
+ *           (* skipped when calico-node already runs)
+ *
+ * Everything that can fail without a cluster (options, tools, the manifest and its checksum) is checked before
+ * `kind create cluster`. A failure after it deletes the cluster unless --keep.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describeError } from '../../util/errors.js';
+import { defaultDependencies, type ProviderDependencies } from '../dependencies.js';
+import { KIND_DOCKER_NETWORK } from '../defaults.js';
+import { runActions } from '../run-actions.js';
+import type { ClusterAction, ClusterProvider, ProvisionContext, ProvisionedCluster, ReleaseOutcome } from '../types.js';
+import { connect } from './actions/connect.js';
+import { createCluster } from './actions/create-cluster.js';
+import { exportKubeconfig } from './actions/export-kubeconfig.js';
+import { installCalico } from './actions/install-calico.js';
+import { loadImages } from './actions/load-images.js';
+import { prepareCalico } from './actions/prepare-calico.js';
+import { preflight } from './actions/preflight.js';
+import { waitReady } from './actions/wait-ready.js';
+import { writeKindConfig } from './actions/write-kind-config.js';
+import { deleteKindCluster } from './delete-cluster.js';
+import { clientOf, type KindContext } from './kind-context.js';
+import { resolveKindOptions, type KindProviderOptions, type ResolvedKindOptions } from './kind-options.js';
+
+export class KindProvider implements ClusterProvider {
+  readonly name = 'kind' as const;
+  readonly options: ResolvedKindOptions;
+  private readonly deps: ProviderDependencies;
+
+  /** Validates the options (InputError) without touching anything. */
+  constructor(options: KindProviderOptions = {}, dependencies: Partial<ProviderDependencies> = {}) {
+    this.options = resolveKindOptions(options);
+    this.deps = defaultDependencies(dependencies);
+  }
+
+  /** The phases for this provider's mode, in order. */
+  actions(): ClusterAction<KindContext>[] {
+    return this.options.mode === 'create'
+      ? [preflight, writeKindConfig, prepareCalico, createCluster, loadImages, connect, installCalico, waitReady]
+      : [preflight, exportKubeconfig, connect, prepareCalico, loadImages, installCalico, waitReady];
+  }
+
+  async provision(provision: ProvisionContext): Promise<ProvisionedCluster> {
+    await mkdir(provision.runDir, { recursive: true });
+    const progress = provision.progress ?? {};
+    const context: KindContext = {
+      options: this.options,
+      deps: this.deps,
+      runDir: provision.runDir,
+      kindConfigPath: path.join(provision.runDir, 'kind-config.yaml'),
+      kubeconfigPath: path.join(provision.runDir, 'kubeconfig'),
+      progress,
+      signal: provision.signal,
+      clock: provision.clock,
+      environment: { provider: 'kind', kindCluster: this.options.clusterName },
+      podSubnet: this.options.podSubnet,
+      clusterCreated: false,
+      client: undefined,
+      calico: undefined,
+      calicoPresent: false,
+    };
+    const timings: { name: string; ms: number }[] = [];
+    try {
+      await runActions(this.actions(), context, { progress, timings, ...(provision.clock ? { clock: provision.clock } : {}) });
+    } catch (error) {
+      await this.cleanUpAfterFailure(context);
+      throw error;
+    }
+    if (context.podSubnet !== undefined) context.environment['podSubnet'] = context.podSubnet;
+    return this.provisioned(context, timings);
+  }
+
+  private async cleanUpAfterFailure(context: KindContext): Promise<void> {
+    const { clusterName, keep, mode } = this.options;
+    if (mode !== 'create' || !context.clusterCreated) return;
+    if (keep) {
+      context.progress.note?.(`kept kind cluster ${clusterName} for inspection (--keep); delete it with: kind delete cluster --name ${clusterName}`);
+      return;
+    }
+    const phase = 'delete cluster (after the failure)';
+    context.progress.phaseStarted?.(phase);
+    try {
+      await deleteKindCluster(this.deps.runner, clusterName, context.kubeconfigPath, this.options.timeouts.commandMs * 4);
+      context.progress.phaseFinished?.(phase, 0, `deleted kind cluster ${clusterName}`);
+    } catch (deleteError) {
+      // The run already failed with a more important error, which the caller gets; this one is reported beside it.
+      context.progress.phaseFailed?.(phase, deleteError, 0);
+      context.progress.note?.(`kind cluster ${clusterName} could not be deleted after the failure: ${describeError(deleteError)}`);
+    }
+  }
+
+  private provisioned(context: KindContext, timings: { name: string; ms: number }[]): ProvisionedCluster {
+    const { clusterName, keep, mode } = this.options;
+    const runner = this.deps.runner;
+    const timeoutMs = this.options.timeouts.commandMs * 4;
+    let released: Promise<ReleaseOutcome> | undefined;
+    return {
+      provider: 'kind',
+      client: clientOf(context),
+      kubeconfigPath: context.kubeconfigPath,
+      dockerNetwork: process.env['KIND_EXPERIMENTAL_DOCKER_NETWORK'] || KIND_DOCKER_NETWORK,
+      environment: { ...context.environment },
+      timings: [...timings],
+      release(): Promise<ReleaseOutcome> {
+        released ??= (async (): Promise<ReleaseOutcome> => {
+          if (mode === 'reuse') return { deleted: false, detail: `left kind cluster ${clusterName} as it was (--reuse)` };
+          if (keep) return { deleted: false, detail: `kept kind cluster ${clusterName} (--keep); delete it with: kind delete cluster --name ${clusterName}` };
+          await deleteKindCluster(runner, clusterName, context.kubeconfigPath, timeoutMs);
+          return { deleted: true, detail: `deleted kind cluster ${clusterName}` };
+        })();
+        return released;
+      },
+    };
+  }
+}

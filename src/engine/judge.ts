@@ -1,0 +1,233 @@
+/**
+ * Judging: what the spec (the model) says of a planned cell, and the cell's status from the user's expectation,
+ * the observation (live runs) and the model. Static verify and the live run judge through this one module.
+ */
+import type { PolicyModel } from '../model/index.js';
+import { explainVerdict } from '../model/index.js';
+import type { Endpoint, Traffic, Verdict } from '../model/types.js';
+import type { Suite } from '../suite/types.js';
+import { CLUSTER_DNS } from './cluster-dns.js';
+import type { PlannedCell } from './plan.js';
+import { refKey } from './plan.js';
+import type { CellResult, CellStatus, Expectation, ModelResult, Observation } from './results.js';
+
+function podEndpoint(ref: { namespace: string; name: string }): Endpoint {
+  return { kind: 'pod', namespace: ref.namespace, name: ref.name };
+}
+
+function verdictWord(verdict: Verdict): 'allow' | 'deny' {
+  return verdict.allowed ? 'allow' : 'deny';
+}
+
+/**
+ * The connections a cell stands for: one for a workload, an external or a DNS lookup (to the cluster DNS);
+ * one per backend for a Service. Lint uses them too, to see which policies the cells exercise.
+ */
+export function trafficsFor(cell: PlannedCell): { traffic: Traffic; backend?: string }[] {
+  const source = podEndpoint(cell.source);
+  const protocol = cell.protocol ?? 'TCP';
+  const target = cell.target;
+  switch (target.kind) {
+    case 'workload':
+      return [{ traffic: { source, destination: podEndpoint(target.workload), port: target.port, protocol } }];
+    case 'external':
+      return [{ traffic: { source, destination: { kind: 'external', ip: target.external.ip }, port: target.port, protocol } }];
+    case 'service':
+      return target.backends.map((backend) => ({
+        traffic: { source, destination: podEndpoint(backend.workload), port: backend.port, protocol },
+        backend: `${refKey(backend.workload)} (port ${backend.port})`,
+      }));
+    case 'dns':
+      return [
+        {
+          traffic: {
+            source,
+            destination: podEndpoint(CLUSTER_DNS.pod),
+            port: CLUSTER_DNS.port,
+            protocol: CLUSTER_DNS.protocol,
+          },
+        },
+      ];
+  }
+}
+
+/** What the spec says of one cell, with the reasons. */
+export function modelResultFor(cell: PlannedCell, model: PolicyModel, suite: Suite): ModelResult {
+  const target = cell.target;
+  const evaluated = trafficsFor(cell).map((t) => ({ ...t, verdict: model.evaluate(t.traffic) }));
+  switch (target.kind) {
+    case 'workload':
+    case 'external': {
+      const verdict = (evaluated[0] as { verdict: Verdict }).verdict;
+      return { verdict: verdictWord(verdict), explanation: explainVerdict(verdict) };
+    }
+    case 'service': {
+      if (evaluated.length === 0) {
+        return {
+          verdict: 'deny',
+          explanation: [
+            `service ${refKey(target.service)} has no backend: no workload of the fixture matches its selector and serves its targetPort`,
+          ],
+        };
+      }
+      const allowed = evaluated.filter((b) => b.verdict.allowed).length;
+      const verdict = allowed === evaluated.length ? 'allow' : allowed === 0 ? 'deny' : 'mixed';
+      const explanation = evaluated.flatMap(({ backend, verdict: v }) => [
+        `backend ${backend ?? '?'}: ${verdictWord(v)}`,
+        ...explainVerdict(v).map((line) => `  ${line}`),
+      ]);
+      if (verdict === 'mixed') {
+        explanation.unshift(
+          `service ${refKey(target.service)} load-balances across backends that the spec treats differently: ${allowed} of ${evaluated.length} allowed`,
+        );
+      }
+      return { verdict, explanation };
+    }
+    case 'dns': {
+      const verdict = (evaluated[0] as { verdict: Verdict }).verdict;
+      const result: ModelResult = {
+        verdict: verdictWord(verdict),
+        explanation: [
+          `DNS lookups go to ${CLUSTER_DNS.namespace}/${CLUSTER_DNS.pod.name} (k8s-app=kube-dns) on ${CLUSTER_DNS.port}/${CLUSTER_DNS.protocol}`,
+          ...explainVerdict(verdict),
+        ],
+      };
+      const answer = knownDnsAnswer(target.name, cell.source.namespace, suite);
+      if (answer) {
+        result.dnsAnswer = answer;
+        result.explanation.push(
+          answer === 'resolves'
+            ? `${target.name} is a Service of this cluster: it resolves`
+            : `${target.name} is under ${CLUSTER_DNS.clusterDomain} but names no Service of the fixture: NXDOMAIN`,
+        );
+      } else if (verdict.allowed) {
+        result.explanation.push(`${target.name} is outside the cluster: whether it exists is not modelled`);
+      }
+      return result;
+    }
+  }
+}
+
+/**
+ * The answer the cluster DNS gives for in-cluster names, resolved with the search path of a pod in
+ * `sourceNamespace` (`<ns>.svc.cluster.local`, `svc.cluster.local`, `cluster.local`). Undefined for names the
+ * model cannot know.
+ */
+export function knownDnsAnswer(name: string, sourceNamespace: string, suite: Suite): 'resolves' | 'nxdomain' | undefined {
+  const domain = CLUSTER_DNS.clusterDomain;
+  const fqdn = name.replace(/\.$/, '').toLowerCase();
+  const services = new Set([
+    'kubernetes.default',
+    ...suite.fixture.services.map((s) => `${s.name}.${s.namespace}`),
+  ]);
+  const candidates = fqdn.endsWith(`.${domain}`)
+    ? [fqdn]
+    : [`${fqdn}.${sourceNamespace}.svc.${domain}`, `${fqdn}.svc.${domain}`, `${fqdn}.${domain}`];
+  let inCluster = false;
+  for (const candidate of candidates) {
+    const suffix = `.svc.${domain}`;
+    if (!candidate.endsWith(suffix)) continue;
+    inCluster = true;
+    const serviceAndNamespace = candidate.slice(0, -suffix.length);
+    if (services.has(serviceAndNamespace)) return 'resolves';
+  }
+  if (fqdn.endsWith(`.${domain}`) || (inCluster && !fqdn.includes('.'))) return 'nxdomain';
+  // "a.b" could be <service>.<namespace> (no match above) or an external name: do not guess.
+  return undefined;
+}
+
+const EXPECT_WORDS: Record<Expectation, string> = {
+  allow: 'allowed',
+  deny: 'denied',
+  resolves: 'resolves',
+  nxdomain: 'does not exist (NXDOMAIN)',
+  blocked: 'blocked',
+};
+
+/** Does the model's verdict agree with an expectation? `undefined`: the model cannot say. */
+function modelAgrees(expected: Expectation, model: ModelResult): boolean | undefined {
+  switch (expected) {
+    case 'allow':
+      return model.verdict === 'allow';
+    case 'deny':
+    case 'blocked':
+      return model.verdict === 'deny';
+    case 'resolves':
+    case 'nxdomain':
+      if (model.verdict !== 'allow') return false;
+      return model.dnsAnswer === undefined ? undefined : model.dnsAnswer === expected;
+  }
+}
+
+function describeModel(model: ModelResult): string {
+  if (model.verdict === 'mixed') return 'mixed (backends differ)';
+  return model.dnsAnswer ? `${model.verdict} (${model.dnsAnswer})` : model.verdict;
+}
+
+/**
+ * The status of one cell. Without an observation (static verify) the cell is judged against the model.
+ * With one (live), against what the network did; the model's view is attached and a disagreement between
+ * spec and CNI is called out in the message even when the user's expectation held.
+ */
+export function judgeCell(
+  cell: PlannedCell,
+  model: ModelResult | undefined,
+  observation: Observation | undefined,
+  note?: string,
+): CellResult {
+  const result: CellResult = {
+    assertionId: cell.assertionId,
+    cellId: cell.cellId,
+    name: cell.name,
+    kind: cell.kind,
+    step: cell.step,
+    position: cell.position,
+    source: refKey(cell.source),
+    sourceNamespace: cell.source.namespace,
+    target: cell.targetLabel,
+    expected: cell.expected,
+    status: 'passed',
+  };
+  if (cell.portLabel !== undefined) result.port = cell.portLabel;
+  if (cell.protocol !== undefined) result.protocol = cell.protocol;
+  if (model) result.model = model;
+  if (observation) result.observed = observation;
+
+  const messages: string[] = [];
+  let status: CellStatus;
+  if (observation === undefined) {
+    if (!model) throw new Error(`internal error: cell ${cell.cellId} has neither a model verdict nor an observation`);
+    const agrees = modelAgrees(cell.expected, model);
+    if (agrees === false) {
+      status = 'failed';
+      messages.push(`expected ${EXPECT_WORDS[cell.expected]}, but the spec says ${describeModel(model)}`);
+    } else {
+      status = 'passed';
+      if (agrees === undefined) messages.push('DNS traffic is allowed; the name is outside the cluster, so only reachability was checked');
+    }
+  } else if (observation.verdict === undefined) {
+    status = 'error';
+    messages.push(`could not be judged: the probe ended in ${observation.outcome} (${observation.detail})`);
+  } else if (observation.history && new Set(observation.history).size > 1) {
+    status = 'flaky';
+    messages.push(
+      `flaky: outcomes differed across ${observation.history.length} attempts after the state settled (${observation.history.join(', ')})`,
+    );
+  } else if (observation.verdict !== cell.expected) {
+    status = 'failed';
+    messages.push(`expected ${EXPECT_WORDS[cell.expected]}, observed ${observation.outcome} (${EXPECT_WORDS[observation.verdict]})`);
+  } else {
+    status = 'passed';
+  }
+  if (observation && model && status !== 'error') {
+    const specAgreesWithObservation =
+      observation.verdict !== undefined ? modelAgrees(observation.verdict, model) : undefined;
+    if (specAgreesWithObservation === false) {
+      messages.push(`the spec says ${describeModel(model)}, but the CNI did otherwise (${observation.outcome})`);
+    }
+  }
+  if (note) messages.push(note);
+  result.status = status;
+  if (messages.length > 0) result.message = messages.join('; ');
+  return result;
+}

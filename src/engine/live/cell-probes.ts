@@ -1,0 +1,115 @@
+/**
+ * From planned cells to probes, and from probe outcomes back to observations. Connections go to IPs (pod IP,
+ * Service ClusterIP, the external's IP), never to names, so a DNS policy cannot masquerade as a connection
+ * deny; DNS cells look their name up with nslookup.
+ */
+import type { Protocol } from '../../model/types.js';
+import { hostPort, type ProbeKind } from '../../probe/probe-request.js';
+import type { PlannedCell } from '../plan.js';
+import { refKey } from '../plan.js';
+import type { Expectation, Observation, Outcome } from '../results.js';
+import type { SettledProbe } from './settle-probes.js';
+
+/** Where things are in the cluster, once the fixture is up. */
+export interface FixtureAddresses {
+  /** `<namespace>/<workload>` → pod IPs, primary first. */
+  podIps: ReadonlyMap<string, string[]>;
+  /** `<namespace>/<service>` → ClusterIP. */
+  serviceIps: ReadonlyMap<string, string>;
+  /**
+   * When set, a workload target is probed through this Service of it (`<namespace>/<workload>` →
+   * `<namespace>/<service>`), as upstream's conformance tests do; otherwise at the pod IP.
+   */
+  workloadServices?: ReadonlyMap<string, string>;
+}
+
+export interface CellProbe {
+  namespace: string;
+  pod: string;
+  kind: ProbeKind;
+  target: string;
+}
+
+const KIND_OF: Record<Protocol, ProbeKind> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
+
+export function probeForCell(cell: PlannedCell, addresses: FixtureAddresses): CellProbe {
+  const from = { namespace: cell.source.namespace, pod: cell.source.name };
+  const target = cell.target;
+  if (target.kind === 'dns') return { ...from, kind: 'dns', target: target.name };
+  const kind = KIND_OF[cell.protocol ?? 'TCP'];
+  switch (target.kind) {
+    case 'workload': {
+      const key = refKey(target.workload);
+      const viaService = addresses.workloadServices?.get(key);
+      if (viaService !== undefined) return { ...from, kind, target: hostPort(mustGet(addresses.serviceIps, viaService, 'Service'), target.port) };
+      const ip = mustGet(addresses.podIps, key, 'pod')[0] as string;
+      return { ...from, kind, target: hostPort(ip, target.port) };
+    }
+    case 'service':
+      return { ...from, kind, target: hostPort(mustGet(addresses.serviceIps, refKey(target.service), 'Service'), target.port) };
+    case 'external':
+      return { ...from, kind, target: hostPort(target.external.ip, target.port) };
+  }
+}
+
+/** A stable key of the path a cell probes (cells probing the same path share one probe per round). */
+export function pathKey(probe: CellProbe): string {
+  return `${probe.namespace}/${probe.pod}|${probe.kind}|${probe.target}`;
+}
+
+/**
+ * An outcome in the vocabulary of the cell's expectation; undefined when it says nothing about the policy
+ * (the probe broke, or a DNS failure that is neither an answer nor a block). `refusedMeansDeny`: the positive
+ * control saw this path answer, so a refusal now is a policy's active reject rather than a closed port.
+ */
+export function verdictOf(cell: PlannedCell, outcome: Outcome, refusedMeansDeny: boolean): Expectation | undefined {
+  if (cell.kind === 'dns') {
+    switch (outcome) {
+      case 'resolved':
+        return 'resolves';
+      case 'dns-nxdomain':
+        return 'nxdomain';
+      case 'dns-unreachable':
+        return 'blocked';
+      default:
+        return undefined;
+    }
+  }
+  switch (outcome) {
+    case 'connected':
+      return 'allow';
+    case 'timeout':
+      return 'deny';
+    case 'refused':
+      return refusedMeansDeny ? 'deny' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Does a result meet the cell's expectation? (For settling: the state is what the suite says it should be.) */
+export function expectationMet(cell: PlannedCell, outcome: Outcome, refusedMeansDeny: boolean): boolean {
+  return verdictOf(cell, outcome, refusedMeansDeny) === cell.expected;
+}
+
+export function observationOf(cell: PlannedCell, settled: SettledProbe, refusedMeansDeny: boolean): Observation {
+  const outcome = settled.result.outcome;
+  const observation: Observation = {
+    outcome,
+    verdict: verdictOf(cell, outcome, refusedMeansDeny),
+    detail:
+      outcome === 'refused' && !refusedMeansDeny
+        ? `${settled.result.detail}; refused, but the positive control never saw this path answer, so this is not evidence of a policy`
+        : settled.result.detail,
+    attempts: settled.history.length,
+    durationMs: Math.round(settled.result.durationMs),
+  };
+  if (new Set(settled.history).size > 1) observation.history = [...settled.history];
+  return observation;
+}
+
+function mustGet<V>(map: ReadonlyMap<string, V>, key: string, what: string): V {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`internal error: no address for ${what} ${key} in the deployed fixture`);
+  return value;
+}

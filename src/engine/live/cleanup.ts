@@ -1,0 +1,118 @@
+/**
+ * Removing what live runs created. Within a run: the run's namespaces (their pods, Services and policies go
+ * with them) and external containers and networks, waiting (within a bound) until the namespaces are gone.
+ * Across runs (`netpol-e2e cleanup`): everything carrying the managed-by and run-id labels, optionally only one
+ * run's or only older ones. Nothing without those labels is ever touched.
+ */
+import type { DockerGateway, DockerObject } from '../../external/docker-gateway.js';
+import { sweepExternals } from '../../external/external-targets.js';
+import type { KubeClient, KubeObject } from '../../kube/types.js';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_RUN_ID } from '../../kube/types.js';
+import { describeError } from '../../util/errors.js';
+import { pollDone, pollPending, pollWithStats, systemClock, type Clock } from '../../util/poll.js';
+import { LIVE_DEFAULTS } from './live-defaults.js';
+import { isRunObject, runSelector } from './run-labels.js';
+
+export interface DeleteNamespacesOptions {
+  timeoutMs: number;
+  intervalMs: number;
+  clock: Clock;
+}
+
+/**
+ * Deletes namespaces (only those carrying the run's labels) and waits until they are gone. Returns the names
+ * deleted and how long it took; throws TimeoutError naming the namespaces still there after the bound.
+ */
+export async function deleteNamespacesAndWait(
+  kube: KubeClient,
+  names: readonly string[],
+  runId: string | undefined,
+  options: DeleteNamespacesOptions,
+): Promise<{ deleted: string[]; elapsedMs: number }> {
+  const deleted: string[] = [];
+  for (const name of names) {
+    const namespace = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name });
+    if (!namespace || !isRunObject(namespace.metadata.labels, runId)) continue;
+    await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name });
+    deleted.push(name);
+  }
+  if (deleted.length === 0) return { deleted, elapsedMs: 0 };
+  const outcome = await pollWithStats(
+    async () => {
+      const remaining: string[] = [];
+      for (const name of deleted) {
+        if (await kube.get({ apiVersion: 'v1', kind: 'Namespace', name })) remaining.push(name);
+      }
+      return remaining.length === 0 ? pollDone(true) : pollPending(`still there: ${remaining.join(', ')}`);
+    },
+    {
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.intervalMs,
+      clock: options.clock,
+      describe: `namespaces ${deleted.join(', ')} to be deleted`,
+      hint: "a namespace stuck in Terminating usually waits for a finalizer: look at its status conditions; 'netpol-e2e cleanup' retries later",
+    },
+  );
+  return { deleted, elapsedMs: outcome.elapsedMs };
+}
+
+export interface CleanupRunsOptions {
+  /** Only this run's objects; otherwise every run's. */
+  runId?: string;
+  /** Only objects created at least this long ago (milliseconds), e.g. to keep runs in progress. */
+  olderThan?: number;
+  /** Docker, for external targets: a gateway, or false to leave Docker alone. */
+  docker?: DockerGateway | false;
+  /** Wait until deleted namespaces are gone (default: true, within the default bound). */
+  wait?: boolean;
+  clock?: Clock;
+  /** For `olderThan`: the current time (epoch ms). */
+  now?: () => number;
+}
+
+export interface CleanupResult {
+  /** What was deleted: `namespace <name>`, `docker container <name>`, `docker network <name>`. */
+  deleted: string[];
+  /** Things that could not be looked at (e.g. no Docker daemon), so the user knows what was not swept. */
+  notes: string[];
+}
+
+export async function cleanupRuns(kube: KubeClient, options: CleanupRunsOptions = {}): Promise<CleanupResult> {
+  const now = options.now ?? Date.now;
+  const namespaces = await kube.list<KubeObject>('v1', 'Namespace', { labelSelector: runSelector(options.runId) });
+  const candidates = namespaces.filter((ns) => {
+    if (!isRunObject(ns.metadata.labels, options.runId)) return false;
+    if (options.olderThan === undefined) return true;
+    const created = Date.parse(String(ns.metadata.creationTimestamp ?? ''));
+    return Number.isFinite(created) && now() - created >= options.olderThan;
+  });
+  const result: CleanupResult = { deleted: [], notes: [] };
+  const names = candidates.map((ns) => ns.metadata.name);
+  if (options.wait === false) {
+    for (const name of names) {
+      await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name });
+      result.deleted.push(`namespace ${name}`);
+    }
+  } else {
+    const { deleted } = await deleteNamespacesAndWait(kube, names, options.runId, {
+      timeoutMs: LIVE_DEFAULTS.deleteTimeoutMs,
+      intervalMs: LIVE_DEFAULTS.pollIntervalMs,
+      clock: options.clock ?? systemClock(),
+    });
+    result.deleted.push(...deleted.map((n) => `namespace ${n}`));
+  }
+  if (options.docker) {
+    const labels: Record<string, string | undefined> = { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_RUN_ID]: options.runId };
+    const olderThan = options.olderThan;
+    const keep = (object: DockerObject): boolean =>
+      olderThan !== undefined && !(object.createdAt !== undefined && Number.isFinite(object.createdAt) && now() - object.createdAt >= olderThan);
+    try {
+      result.deleted.push(...(await sweepExternals(options.docker, labels, keep)));
+    } catch (error) {
+      result.notes.push(`docker objects of external targets could not be swept: ${describeError(error)}`);
+    }
+  } else if (options.docker === undefined) {
+    result.notes.push('docker was not checked for external targets (no Docker gateway given)');
+  }
+  return result;
+}

@@ -1,0 +1,246 @@
+/**
+ * `netpol-e2e conformance <dir> --live`: the corpus' matrix cases judged by real traffic. Cases that share
+ * pods and served ports share one deployed fixture (namespaces x, y, z as `x-<run id>`…, pods a, b, c with one
+ * server container per served port and protocol, a Service per pod); between cases every policy is deleted
+ * and the next case's positive control proves traffic flows again before its first step. Probes go from each
+ * pod to the destination's Service ClusterIP, as upstream's do. Self-connections are not probed.
+ *
+ * Results have the shape of the static conformance run: one testcase per case step and probe (expected
+ * `table`), with the expected and observed truth tables, in the corpus' own pod names. SCTP (or UDP) cases
+ * are skipped with the evidence when the positive control shows the cluster does not carry the protocol.
+ * Traffic-check cases (ad-hoc peers with fixed IPs) are judged by the model only and are skipped here.
+ */
+import type { Corpus, CorpusCase, MatrixCase, TrafficCheckCase } from '../../conformance/corpus-types.js';
+import type { KubeObject } from '../../kube/types.js';
+import { InputError } from '../../util/errors.js';
+import type { CellResult, CellStatus, MatrixResult, RunResult, SuiteResult } from '../results.js';
+import { corpusCaseSuite, corpusFixture, livePodKey, probeAssertionId, serviceNameOf, UnreproducibleCaseError, type CaseNaming } from './corpus-suite.js';
+import type { DeployedFixture } from './deploy-fixture.js';
+import { resolveLiveOptions, type LiveRunOptions } from './live-run-options.js';
+import { LiveSession, runErrorOf } from './live-session.js';
+import { runWithSession, SuiteFailure } from './run-live.js';
+import { runSuiteSteps, type StepOutcome } from './run-suite-steps.js';
+
+export interface LiveConformanceOptions extends LiveRunOptions {
+  /** Run only the cases with these names. */
+  cases?: readonly string[];
+}
+
+export async function runConformanceLive(corpus: Corpus, options: LiveConformanceOptions): Promise<RunResult> {
+  const selected = selectCases(corpus, options.cases);
+  const session = new LiveSession(resolveLiveOptions(options));
+  session.options.environment.corpus = corpus.dir;
+  session.options.environment['corpus model'] = corpus.model.name;
+  const naming: CaseNaming = { runId: session.runId };
+  return runWithSession(session, 'conformance', selected.map((c) => c.name), async (result) => {
+    const emit = (suite: SuiteResult): void => {
+      result.suites.push(suite);
+      session.options.reporter?.onSuiteEnd?.(suite);
+    };
+    for (const testCase of selected) {
+      if (testCase.kind === 'traffic-checks') emit(skippedTrafficCheckCase(testCase));
+    }
+    for (const group of groupBySharedFixture(selected.filter((c): c is MatrixCase => c.kind === 'matrix'))) {
+      const first = group[0] as MatrixCase;
+      const fixture = corpusFixture(corpus.model, first, naming);
+      let deployed: DeployedFixture | undefined;
+      try {
+        deployed = await session.deployFixture(fixture, `conformance ${first.served.ports.join(',')}/${first.served.protocols.join(',')}`);
+        await session.measureEnforcement();
+        for (const [index, testCase] of group.entries()) {
+          if (index > 0) await deleteAllPolicies(session, deployed);
+          const suite = await runCase(session, corpus, testCase, deployed, naming);
+          emit(suite);
+          if (suite.errors.some((e) => e.code !== 'DIAGNOSTICS')) throw new SuiteFailure(caseFailure(suite));
+        }
+      } finally {
+        if (deployed && !session.options.signal?.aborted) await session.teardownFixture(deployed);
+      }
+    }
+  });
+}
+
+const FAILURES = new WeakMap<SuiteResult, unknown>();
+
+function caseFailure(suite: SuiteResult): unknown {
+  return FAILURES.get(suite);
+}
+
+async function runCase(session: LiveSession, corpus: Corpus, testCase: MatrixCase, deployed: DeployedFixture, naming: CaseNaming): Promise<SuiteResult> {
+  const { clock, reporter } = session.options;
+  const started = clock.now();
+  const result: SuiteResult = { name: testCase.name, file: testCase.file, cells: [], matrices: [], errors: [], durationMs: 0, timings: [] };
+  let suite;
+  try {
+    suite = corpusCaseSuite(testCase, corpus.model, naming, deployed.podIps);
+  } catch (error) {
+    if (!(error instanceof UnreproducibleCaseError)) throw error;
+    for (const step of testCase.steps) {
+      for (const probe of step.probes) result.cells.push(skippedTable(testCase, step.step, probe, `cannot be reproduced with this cluster's pod IPs: ${error.message}`));
+    }
+    result.durationMs = Math.round(clock.now() - started);
+    return result;
+  }
+  const workloadServices = new Map<string, string>();
+  for (const key of testCase.pods) {
+    const live = livePodKey(key, naming);
+    workloadServices.set(live, `${live.split('/')[0]}/${serviceNameOf(key)}`);
+  }
+  const toCorpus = corpusNames(testCase, naming);
+  try {
+    const steps = await runSuiteSteps(session, suite, deployed, {
+      workloadServices,
+      skipUnsupportedProtocols: true,
+      onStepBegin: (plan) => reporter?.onStepBegin?.(testCase.name, { index: plan.step.index, name: plan.step.name }),
+      onStep: (outcome) => {
+        for (const { cell, matrix } of tableCells(testCase, outcome, toCorpus)) {
+          result.cells.push(cell);
+          result.matrices.push(matrix);
+          reporter?.onCell?.(testCase.name, cell);
+        }
+      },
+    });
+    result.timings.push(...steps.timings);
+  } catch (error) {
+    if (session.options.signal?.aborted) throw error;
+    result.errors.push(runErrorOf(error, undefined, testCase.name));
+    FAILURES.set(result, error);
+  }
+  const failed = result.errors.length > 0 || result.cells.some((c) => c.status !== 'passed' && c.status !== 'skipped');
+  if (failed) {
+    const problem = await session.diagnose(deployed.namespaces);
+    if (problem) result.errors.push({ ...problem, suite: testCase.name });
+  }
+  result.durationMs = Math.round(clock.now() - started);
+  return result;
+}
+
+/** One testcase per probe of the step: the cells of its matrix folded into a table verdict. */
+function tableCells(testCase: MatrixCase, outcome: StepOutcome, toCorpus: (live: string) => string): { cell: CellResult; matrix: MatrixResult }[] {
+  const step = testCase.steps.find((s) => s.step === outcome.plan.step.index);
+  if (!step) throw new Error(`internal error: case ${testCase.name} has no step ${outcome.plan.step.index}`);
+  return step.probes.map((probe) => {
+    const assertionId = probeAssertionId(probe);
+    const cells = outcome.cells.filter((c) => c.cell.assertionId === assertionId).map((c) => c.result);
+    const liveMatrix = outcome.matrices.find((m) => m.assertionId === assertionId);
+    if (!liveMatrix) throw new Error(`internal error: no matrix for ${assertionId} in step ${step.step} of ${testCase.name}`);
+    const matrix: MatrixResult = { ...liveMatrix, rows: liveMatrix.rows.map(toCorpus), columns: liveMatrix.columns.map(toCorpus) };
+    const scored = cells.filter((c) => c.status !== 'skipped');
+    const status = foldStatus(cells);
+    const cell: CellResult = {
+      assertionId,
+      cellId: `${assertionId}@step${step.step}`,
+      name: `${testCase.name} step ${step.step}: ${probe.port}/${probe.protocol} truth table (${scored.length} cells)`,
+      kind: 'matrix',
+      step: { index: step.step, name: `step ${step.step}` },
+      position: probe.position,
+      source: `${probe.rows.length} pods`,
+      sourceNamespace: 'matrix',
+      target: `${probe.columns.length} pods`,
+      port: probe.port,
+      protocol: probe.protocol,
+      expected: 'table',
+      status,
+    };
+    const message = tableMessage(cells, scored.length, toCorpus);
+    if (message) cell.message = message;
+    return { cell, matrix };
+  });
+}
+
+function foldStatus(cells: readonly CellResult[]): CellStatus {
+  if (cells.length > 0 && cells.every((c) => c.status === 'skipped')) return 'skipped';
+  for (const status of ['error', 'failed', 'flaky'] as const) if (cells.some((c) => c.status === status)) return status;
+  return 'passed';
+}
+
+function tableMessage(cells: readonly CellResult[], scored: number, toCorpus: (live: string) => string): string | undefined {
+  const skipped = cells.filter((c) => c.status === 'skipped');
+  if (skipped.length === cells.length && skipped[0]?.message) return `skipped: ${skipped[0].message}`;
+  const bad = cells.filter((c) => c.status !== 'passed' && c.status !== 'skipped');
+  const disagreements = cells.filter((c) => c.message && c.status === 'passed');
+  if (bad.length === 0 && disagreements.length === 0) return undefined;
+  const line = (c: CellResult): string =>
+    `${toCorpus(c.source)} -> ${toCorpus(c.target)}: ${c.status}: ${c.message ?? ''}${c.observed ? ` [${c.observed.detail}]` : ''}`;
+  const lines: string[] = [];
+  if (bad.length > 0) lines.push(`${bad.length} of ${scored} cells did not hold (self-connections and ? cells not probed):`, ...bad.map(line));
+  if (disagreements.length > 0) lines.push(`${disagreements.length} cells held but the spec disagrees with the CNI:`, ...disagreements.map(line));
+  return lines.join('\n');
+}
+
+/** Maps live names back to the corpus' (`x-<run>/a` → `x/a`) in texts. */
+function corpusNames(testCase: MatrixCase, naming: CaseNaming): (text: string) => string {
+  const pairs = testCase.pods.map((key) => [livePodKey(key, naming), key] as const);
+  return (text) => pairs.reduce((acc, [live, corpus]) => acc.split(live).join(corpus), text);
+}
+
+function skippedTable(testCase: MatrixCase, step: number, probe: MatrixCase['steps'][number]['probes'][number], reason: string): CellResult {
+  const assertionId = probeAssertionId(probe);
+  return {
+    assertionId,
+    cellId: `${assertionId}@step${step}`,
+    name: `${testCase.name} step ${step}: ${probe.port}/${probe.protocol} truth table`,
+    kind: 'matrix',
+    step: { index: step, name: `step ${step}` },
+    position: probe.position,
+    source: `${probe.rows.length} pods`,
+    sourceNamespace: 'matrix',
+    target: `${probe.columns.length} pods`,
+    port: probe.port,
+    protocol: probe.protocol,
+    expected: 'table',
+    status: 'skipped',
+    message: reason,
+  };
+}
+
+function skippedTrafficCheckCase(testCase: TrafficCheckCase): SuiteResult {
+  const cells = testCase.checks.map((check): CellResult => ({
+    assertionId: `check${check.index + 1}`,
+    cellId: `check${check.index + 1}`,
+    name: `${check.it}`,
+    kind: 'connect',
+    step: { index: 0, name: 'checks' },
+    position: check.position,
+    source: check.source.kind === 'pod' ? `pod in ${check.source.namespace} (${check.source.ip})` : `external ${check.source.ip}`,
+    sourceNamespace: check.source.kind === 'pod' ? check.source.namespace : 'external',
+    target: check.destination.kind === 'pod' ? `pod in ${check.destination.namespace} (${check.destination.ip})` : `external ${check.destination.ip}`,
+    port: check.port ?? check.portName ?? 0,
+    protocol: check.protocol,
+    expected: check.expected === 'allowed' ? 'allow' : 'deny',
+    status: 'skipped',
+    message: 'traffic-check cases (single connections between ad-hoc peers with fixed IPs) are judged by the model only (netpol-e2e conformance without --live)',
+  }));
+  return { name: testCase.name, file: testCase.file, cells, matrices: [], errors: [], durationMs: 0, timings: [] };
+}
+
+/** Cases in corpus order, grouped by the fixture they need (pods and served ports/protocols). */
+function groupBySharedFixture(cases: readonly MatrixCase[]): MatrixCase[][] {
+  const groups = new Map<string, MatrixCase[]>();
+  for (const testCase of cases) {
+    const key = JSON.stringify([testCase.pods, testCase.served.ports, testCase.served.protocols]);
+    groups.set(key, [...(groups.get(key) ?? []), testCase]);
+  }
+  return [...groups.values()];
+}
+
+async function deleteAllPolicies(session: LiveSession, deployed: DeployedFixture): Promise<void> {
+  const { kube } = session.options;
+  for (const namespace of deployed.namespaces) {
+    for (const policy of await kube.list<KubeObject>('networking.k8s.io/v1', 'NetworkPolicy', { namespace })) {
+      await kube.delete({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: policy.metadata.name, namespace });
+    }
+  }
+}
+
+function selectCases(corpus: Corpus, names: readonly string[] | undefined): CorpusCase[] {
+  if (names === undefined) return corpus.cases;
+  const unknown = names.filter((n) => !corpus.cases.some((c) => c.name === n));
+  if (unknown.length > 0) {
+    throw new InputError(
+      unknown.map((n) => ({ message: `case ${n} is not in the corpus ${corpus.dir} (it has ${corpus.cases.length} cases)` })),
+      { hint: `choose among: ${corpus.cases.map((c) => c.name).join(', ')}` },
+    );
+  }
+  return corpus.cases.filter((c) => names.includes(c.name));
+}

@@ -1,0 +1,92 @@
+/**
+ * Deploys a suite's fixture: refuses namespaces that exist and are not this run's, applies namespaces, probe
+ * pods and Services (server-side apply), starts external targets, waits for readiness and reads back the
+ * addresses (pod IPs, ClusterIPs) the probes go to.
+ */
+import type { StartedExternals } from '../../external/external-targets.js';
+import type { KubeClient, KubeObject } from '../../kube/types.js';
+import { mapWithConcurrency } from '../../probe/map-with-concurrency.js';
+import type { SuiteFixture, SuiteWorkload } from '../../suite/types.js';
+import { ClusterError } from '../../util/errors.js';
+import { refKey } from '../plan.js';
+import type { FixtureAddresses } from './cell-probes.js';
+import { namespaceManifest, podManifest, serviceManifest, type ManifestContext } from './fixture-manifests.js';
+import { isRunObject } from './run-labels.js';
+
+export interface DeployedFixture {
+  context: ManifestContext;
+  fixture: SuiteFixture;
+  namespaces: string[];
+  /** `<namespace>/<workload>` → IPs. */
+  podIps: Map<string, string[]>;
+  addresses: FixtureAddresses;
+  externals?: StartedExternals;
+  /** Labels currently applied (suite labels, without the run's), to re-apply only what changes. */
+  namespaceLabels: Map<string, Record<string, string>>;
+  workloadLabels: Map<string, Record<string, string>>;
+}
+
+/** Throws ClusterError when a namespace of the fixture exists and does not belong to this run. */
+export async function ensureNamespacesFree(kube: KubeClient, names: readonly string[], runId: string): Promise<string[]> {
+  const ours: string[] = [];
+  for (const name of names) {
+    const existing = await kube.get<KubeObject>({ apiVersion: 'v1', kind: 'Namespace', name });
+    if (!existing) continue;
+    if (isRunObject(existing.metadata.labels, runId)) {
+      ours.push(name);
+      continue;
+    }
+    const otherRun = isRunObject(existing.metadata.labels) ? ` (it belongs to netpol-e2e run ${existing.metadata.labels?.['netpol-e2e.io/run-id']})` : '';
+    throw new ClusterError(`namespace ${name} already exists in the cluster and was not created by this run${otherRun}; the suite needs it under exactly this name because policies select namespaces by kubernetes.io/metadata.name`, {
+      hint: otherRun
+        ? "another netpol-e2e run is using it, or an earlier one left it behind: wait for that run, or remove leftovers with 'netpol-e2e cleanup'"
+        : 'run the suite against a cluster (or kind cluster) where its namespaces are free; netpol-e2e never touches namespaces it did not create',
+    });
+  }
+  return ours;
+}
+
+/** Applies namespaces, pods and Services; returns the Services' ClusterIPs (`<namespace>/<name>` → IP). */
+export async function applyFixture(kube: KubeClient, fixture: SuiteFixture, context: ManifestContext, concurrency: number, signal?: AbortSignal): Promise<Map<string, string>> {
+  for (const namespace of fixture.namespaces) {
+    await kube.apply(namespaceManifest(namespace.name, labelsWithoutName(namespace.labels), context));
+  }
+  await mapWithConcurrency(fixture.workloads, concurrency, (workload) => kube.apply(podManifest(workload, workload.labels, context)), signal);
+  const serviceIps = new Map<string, string>();
+  await mapWithConcurrency(
+    fixture.services,
+    concurrency,
+    async (service) => {
+      const live = await kube.apply(serviceManifest(service, context));
+      const ip = (live as KubeObject & { spec?: { clusterIP?: string } }).spec?.clusterIP;
+      if (!ip || ip === 'None') {
+        throw new ClusterError(`Service ${service.namespace}/${service.name} got no ClusterIP (saw ${ip ?? 'none'})`, {
+          hint: 'the API server did not allocate a ClusterIP: check its --service-cluster-ip-range and the Service in the artifacts directory',
+        });
+      }
+      serviceIps.set(`${service.namespace}/${service.name}`, ip);
+    },
+    signal,
+  );
+  return serviceIps;
+}
+
+/** Re-applies a namespace with a new complete label set (suite labels; the run's labels are kept). */
+export async function relabelNamespace(kube: KubeClient, deployed: DeployedFixture, name: string, labels: Record<string, string>): Promise<void> {
+  await kube.apply(namespaceManifest(name, labelsWithoutName(labels), deployed.context));
+  deployed.namespaceLabels.set(name, { ...labels });
+}
+
+export async function relabelWorkload(kube: KubeClient, deployed: DeployedFixture, workload: SuiteWorkload, labels: Record<string, string>): Promise<void> {
+  await kube.apply(podManifest(workload, labels, deployed.context));
+  deployed.workloadLabels.set(refKey(workload), { ...labels });
+}
+
+/**
+ * kubernetes.io/metadata.name is set by the API server to the namespace's name; a suite or corpus may list it
+ * among the labels, but it is never applied.
+ */
+function labelsWithoutName(labels: Record<string, string>): Record<string, string> {
+  const { ['kubernetes.io/metadata.name']: _name, ...rest } = labels;
+  return rest;
+}

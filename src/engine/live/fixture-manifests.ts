@@ -1,0 +1,81 @@
+/**
+ * The Kubernetes objects of a suite's fixture: namespaces with the suite's labels, one probe pod per workload,
+ * the Services, and the policies, each carrying the run's labels. Manifests are kept whole: relabelling a
+ * namespace or pod re-applies its whole manifest with the new labels (server-side apply with the one field
+ * manager, so labels dropped from the set are removed and nothing else changes).
+ */
+import type { KubeObject } from '../../kube/types.js';
+import type { NetworkPolicy } from '../../model/types.js';
+import { buildProbePod, type ImagePullPolicy } from '../../probe/probe-pod.js';
+import type { SuiteService, SuiteWorkload } from '../../suite/types.js';
+import { ANNOTATION_SUITE, runLabels } from './run-labels.js';
+
+export interface ManifestContext {
+  runId: string;
+  suiteName: string;
+  image: string;
+  imagePullPolicy: ImagePullPolicy;
+}
+
+export function namespaceManifest(name: string, labels: Record<string, string>, context: ManifestContext): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name,
+      labels: { ...labels, ...runLabels(context.runId) },
+      annotations: { [ANNOTATION_SUITE]: context.suiteName },
+    },
+  };
+}
+
+export function podManifest(workload: SuiteWorkload, labels: Record<string, string>, context: ManifestContext): KubeObject {
+  return buildProbePod({
+    namespace: workload.namespace,
+    name: workload.name,
+    labels: { ...labels, ...runLabels(context.runId) },
+    annotations: { [ANNOTATION_SUITE]: context.suiteName },
+    ports: workload.ports,
+    image: context.image,
+    imagePullPolicy: context.imagePullPolicy,
+  });
+}
+
+/**
+ * A ClusterIP Service. `publishNotReadyAddresses`: a pod whose server container for one protocol cannot run
+ * (e.g. SCTP on a kernel without it) must still be a backend for its other ports; readiness is awaited anyway.
+ */
+export function serviceManifest(service: SuiteService, context: ManifestContext): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: service.name,
+      namespace: service.namespace,
+      labels: runLabels(context.runId),
+      annotations: { [ANNOTATION_SUITE]: context.suiteName },
+    },
+    spec: {
+      type: 'ClusterIP',
+      selector: { ...service.selector },
+      publishNotReadyAddresses: true,
+      ports: service.ports.map((p) => ({
+        name: p.name ?? `p${p.port}-${p.protocol.toLowerCase()}`,
+        port: p.port,
+        targetPort: p.targetPort,
+        protocol: p.protocol,
+      })),
+    },
+  };
+}
+
+/** The policy as the user wrote it, plus the run's labels (so cleanup can find it even outside our namespaces). */
+export function policyManifest(policy: NetworkPolicy, context: ManifestContext): KubeObject {
+  return {
+    ...policy,
+    metadata: {
+      ...policy.metadata,
+      labels: { ...(policy.metadata.labels ?? {}), ...runLabels(context.runId) },
+    },
+  } as unknown as KubeObject;
+}

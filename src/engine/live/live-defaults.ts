@@ -1,0 +1,34 @@
+/**
+ * Every default of a live run, in one place. Images are public ones users can pull; on machines without a
+ * registry, preload them (see docs/live-runs.md) or pass --probe-image.
+ */
+import type { ImagePullPolicy } from '../../probe/probe-pod.js';
+
+export const LIVE_DEFAULTS = {
+  /** Has /agnhost (porter, serve-hostname, connect), /bin/sh, curl and nslookup (bind-tools). */
+  probeImage: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
+  imagePullPolicy: 'IfNotPresent' as ImagePullPolicy,
+  /** curl --connect-timeout, agnhost connect --timeout, nslookup -timeout (rounded up to seconds). */
+  connectTimeoutMs: 2_000,
+  /** Cap on waiting for a step's results to settle; the real deadline comes from the canary. */
+  settleTimeoutMs: 60_000,
+  /** The settle deadline is max(settleFactor x measured enforcement time, settleFloorMs), capped as above. */
+  settleFactor: 3,
+  settleFloorMs: 5_000,
+  /** Rounds probed again after a step settled; a cell whose outcome changes is flaky. */
+  confirmRounds: 1,
+  /** Execs in flight at once (one per source pod per round). */
+  concurrency: 8,
+  /** Pods Ready (and images pulled). */
+  readyTimeoutMs: 180_000,
+  /** The positive control retries paths that do not answer yet (Service rules, endpoints) until this long. */
+  positiveControlTimeoutMs: 60_000,
+  /** How long the canary waits for its deny to take effect before calling the CNI non-enforcing. */
+  canaryTimeoutMs: 30_000,
+  /** Connect timeout of each canary probe: the resolution of the enforcement-time measurement. */
+  canaryProbeTimeoutMs: 1_000,
+  /** Namespaces (and with them pods, Services, policies) gone after deletion. */
+  deleteTimeoutMs: 120_000,
+  /** Pause between looks while polling the API or probing again. */
+  pollIntervalMs: 500,
+} as const;

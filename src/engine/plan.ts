@@ -1,0 +1,379 @@
+/**
+ * Planning: a validated Suite becomes, per step, the cluster state the model evaluates and the list of cells
+ * (single connections or lookups) to judge. Static verify and the live run share this plan, so both judge
+ * exactly the same cells with the same names and ids. Names describe the connection; reporters add the step
+ * for cells after step 0.
+ */
+import type { ClusterState, NamespaceInfo, NetworkPolicy, PodInfo, Protocol } from '../model/types.js';
+import type {
+  Assertion,
+  LoadedPolicy,
+  Suite,
+  SuiteExternal,
+  SuiteService,
+  SuiteStep,
+  SuiteWorkload,
+  TargetRef,
+  WorkloadRef,
+} from '../suite/types.js';
+import type { SourcePosition } from '../util/errors.js';
+import type { Expectation, MatrixSymbol } from './results.js';
+import { CLUSTER_DNS } from './cluster-dns.js';
+
+/** `<namespace>/<name>` */
+export function refKey(ref: WorkloadRef): string {
+  return `${ref.namespace}/${ref.name}`;
+}
+
+export type PlannedTarget =
+  | { kind: 'workload'; workload: SuiteWorkload; port: number }
+  | {
+      kind: 'service';
+      service: SuiteService;
+      /** The Service port probed. */
+      port: number;
+      /** Each backend workload with the container port the Service forwards to. */
+      backends: { workload: SuiteWorkload; port: number }[];
+    }
+  | { kind: 'external'; external: SuiteExternal; port: number }
+  | { kind: 'dns'; name: string };
+
+export interface PlannedCell {
+  assertionId: string;
+  cellId: string;
+  name: string;
+  kind: 'connect' | 'dns';
+  step: { index: number; name: string };
+  position: SourcePosition;
+  source: SuiteWorkload;
+  target: PlannedTarget;
+  /** Human label of the target, e.g. `prod/api`, `service prod/api`, `external partner (203.0.113.10)`. */
+  targetLabel: string;
+  /** The port as the user wrote it (number or name); undefined for DNS. */
+  portLabel?: number | string;
+  protocol?: Protocol;
+  expected: Expectation;
+  /** For cells of a matrix assertion: where in the table. */
+  matrix?: { assertionId: string; row: number; column: number };
+}
+
+export interface PlannedMatrix {
+  assertionId: string;
+  position: SourcePosition;
+  port: number | string;
+  protocol: Protocol;
+  rows: string[];
+  columns: string[];
+  expected: MatrixSymbol[][];
+}
+
+/** The state of the fixture after a step's changes: complete label sets and the policies that exist. */
+export interface StepState {
+  namespaceLabels: Map<string, Record<string, string>>;
+  /** Keyed by `<namespace>/<workload>`. */
+  workloadLabels: Map<string, Record<string, string>>;
+  /** Keyed by `<namespace>/<policy name>`, in application order. */
+  policies: Map<string, LoadedPolicy>;
+}
+
+export interface StepPlan {
+  step: SuiteStep;
+  state: StepState;
+  cells: PlannedCell[];
+  matrices: PlannedMatrix[];
+}
+
+export function planSuite(suite: Suite): StepPlan[] {
+  const workloads = new Map(suite.fixture.workloads.map((w) => [refKey(w), w]));
+  let state: StepState = {
+    namespaceLabels: new Map(suite.fixture.namespaces.map((n) => [n.name, { ...n.labels }])),
+    workloadLabels: new Map(suite.fixture.workloads.map((w) => [refKey(w), { ...w.labels }])),
+    policies: new Map(),
+  };
+  const plans: StepPlan[] = [];
+  for (const step of suite.steps) {
+    state = applyStep(state, step);
+    const stepRef = { index: step.index, name: step.name };
+    const relabeled = relabelWorkloads(workloads, state);
+    const cells: PlannedCell[] = [];
+    const matrices: PlannedMatrix[] = [];
+    for (const assertion of step.assertions) {
+      const planned = planAssertion(suite, relabeled, assertion, stepRef);
+      cells.push(...planned.cells);
+      if (planned.matrix) matrices.push(planned.matrix);
+    }
+    plans.push({ step, state, cells, matrices });
+  }
+  return plans;
+}
+
+function applyStep(previous: StepState, step: SuiteStep): StepState {
+  const next: StepState = {
+    namespaceLabels: new Map(previous.namespaceLabels),
+    workloadLabels: new Map(previous.workloadLabels),
+    policies: new Map(previous.policies),
+  };
+  for (const [name, labels] of Object.entries(step.labels.namespaces)) next.namespaceLabels.set(name, { ...labels });
+  for (const [key, labels] of Object.entries(step.labels.workloads)) next.workloadLabels.set(key, { ...labels });
+  for (const removed of step.delete) next.policies.delete(`${removed.namespace}/${removed.name}`);
+  for (const loaded of step.apply) {
+    const key = `${loaded.policy.metadata.namespace}/${loaded.policy.metadata.name}`;
+    next.policies.delete(key); // a replaced policy moves to the end, as a re-apply would
+    next.policies.set(key, loaded);
+  }
+  return next;
+}
+
+/** Workloads with the labels in force at this step. */
+function relabelWorkloads(workloads: Map<string, SuiteWorkload>, state: StepState): Map<string, SuiteWorkload> {
+  const result = new Map<string, SuiteWorkload>();
+  for (const [key, workload] of workloads) {
+    result.set(key, { ...workload, labels: state.workloadLabels.get(key) ?? workload.labels });
+  }
+  return result;
+}
+
+function planAssertion(
+  suite: Suite,
+  workloads: Map<string, SuiteWorkload>,
+  assertion: Assertion,
+  step: { index: number; name: string },
+): { cells: PlannedCell[]; matrix?: PlannedMatrix } {
+  switch (assertion.kind) {
+    case 'connect': {
+      const source = mustGet(workloads, refKey(assertion.from), assertion.id);
+      const target = resolveTarget(suite, workloads, assertion.to, assertion.port, assertion.protocol, assertion.id);
+      const cell = connectCell({
+        assertionId: assertion.id,
+        cellId: assertion.id,
+        step,
+        position: assertion.position,
+        source,
+        target,
+        portLabel: assertion.port,
+        protocol: assertion.protocol,
+        expected: assertion.expect,
+      });
+      return { cells: [cell] };
+    }
+    case 'dns': {
+      const source = mustGet(workloads, refKey(assertion.from), assertion.id);
+      const verb = { resolves: 'should resolve', nxdomain: 'should not exist (NXDOMAIN)', blocked: 'should be blocked' }[
+        assertion.expect
+      ];
+      return {
+        cells: [
+          {
+            assertionId: assertion.id,
+            cellId: assertion.id,
+            name: `${refKey(source)} DNS lookup of ${assertion.name} ${verb}`,
+            kind: 'dns',
+            step,
+            position: assertion.position,
+            source,
+            target: { kind: 'dns', name: assertion.name },
+            targetLabel: `dns ${assertion.name}`,
+            expected: assertion.expect,
+          },
+        ],
+      };
+    }
+    case 'matrix': {
+      const rows = assertion.rows.map(refKey);
+      const columns = assertion.columns.map(refKey);
+      const cells: PlannedCell[] = [];
+      const expected: MatrixSymbol[][] = assertion.expected.map((row) => [...row]);
+      assertion.rows.forEach((rowRef, r) => {
+        assertion.columns.forEach((columnRef, c) => {
+          const symbol = assertion.expected[r]?.[c] ?? 'skip';
+          if (symbol === 'skip' || refKey(rowRef) === refKey(columnRef)) {
+            (expected[r] as MatrixSymbol[])[c] = 'skip';
+            return;
+          }
+          const source = mustGet(workloads, refKey(rowRef), assertion.id);
+          const target = resolveTarget(
+            suite,
+            workloads,
+            { kind: 'workload', namespace: columnRef.namespace, name: columnRef.name },
+            assertion.port,
+            assertion.protocol,
+            assertion.id,
+          );
+          cells.push(
+            connectCell({
+              assertionId: assertion.id,
+              cellId: `${assertion.id}[${refKey(rowRef)}->${refKey(columnRef)}]`,
+              step,
+              position: assertion.rowPositions[r] ?? assertion.position,
+              source,
+              target,
+              portLabel: assertion.port,
+              protocol: assertion.protocol,
+              expected: symbol,
+                    matrix: { assertionId: assertion.id, row: r, column: c },
+            }),
+          );
+        });
+      });
+      return {
+        cells,
+        matrix: {
+          assertionId: assertion.id,
+          position: assertion.position,
+          port: assertion.port,
+          protocol: assertion.protocol,
+          rows,
+          columns,
+          expected,
+        },
+      };
+    }
+  }
+}
+
+function connectCell(input: {
+  assertionId: string;
+  cellId: string;
+  step: { index: number; name: string };
+  position: SourcePosition;
+  source: SuiteWorkload;
+  target: PlannedTarget;
+  portLabel: number | string;
+  protocol: Protocol;
+  expected: 'allow' | 'deny';
+  matrix?: { assertionId: string; row: number; column: number };
+}): PlannedCell {
+  const targetLabel = describeTarget(input.target);
+  const port = 'port' in input.target ? input.target.port : undefined;
+  const portText =
+    typeof input.portLabel === 'string' && port !== undefined ? `${input.portLabel}(${port})` : String(input.portLabel);
+  const verb = input.expected === 'allow' ? 'should be allowed' : 'should be denied';
+  const cell: PlannedCell = {
+    assertionId: input.assertionId,
+    cellId: input.cellId,
+    name: `${refKey(input.source)} -> ${targetLabel}:${portText}/${input.protocol} ${verb}`,
+    kind: 'connect',
+    step: input.step,
+    position: input.position,
+    source: input.source,
+    target: input.target,
+    targetLabel,
+    portLabel: input.portLabel,
+    protocol: input.protocol,
+    expected: input.expected,
+  };
+  if (input.matrix) cell.matrix = input.matrix;
+  return cell;
+}
+
+function describeTarget(target: PlannedTarget): string {
+  switch (target.kind) {
+    case 'workload':
+      return refKey(target.workload);
+    case 'service':
+      return `service ${refKey(target.service)}`;
+    case 'external':
+      return `external ${target.external.name} (${target.external.ip})`;
+    case 'dns':
+      return `dns ${target.name}`;
+  }
+}
+
+function resolveTarget(
+  suite: Suite,
+  workloads: Map<string, SuiteWorkload>,
+  to: TargetRef,
+  port: number | string,
+  protocol: Protocol,
+  assertionId: string,
+): PlannedTarget {
+  switch (to.kind) {
+    case 'workload': {
+      const workload = mustGet(workloads, `${to.namespace}/${to.name}`, assertionId);
+      return { kind: 'workload', workload, port: resolveWorkloadPort(workload, port, protocol, assertionId) };
+    }
+    case 'service': {
+      const service = suite.fixture.services.find((s) => s.namespace === to.namespace && s.name === to.name);
+      if (!service) throw planningBug(assertionId, `service ${to.namespace}/${to.name} is not in the fixture`);
+      const servicePort = service.ports.find((p) =>
+        typeof port === 'number' ? p.port === port && p.protocol === protocol : p.name === port,
+      );
+      if (!servicePort) throw planningBug(assertionId, `service ${to.namespace}/${to.name} has no port ${port}/${protocol}`);
+      const backends = [...workloads.values()]
+        .filter((w) => w.namespace === service.namespace && selectorSubset(service.selector, w.labels))
+        .flatMap((workload) => {
+          const match = workload.ports.find((p) =>
+            typeof servicePort.targetPort === 'number'
+              ? p.port === servicePort.targetPort && p.protocol === servicePort.protocol
+              : p.name === servicePort.targetPort && p.protocol === servicePort.protocol,
+          );
+          return match ? [{ workload, port: match.port }] : [];
+        });
+      return { kind: 'service', service, port: servicePort.port, backends };
+    }
+    case 'external': {
+      const external = suite.fixture.externals.find((e) => e.name === to.name);
+      if (!external) throw planningBug(assertionId, `external ${to.name} is not in the fixture`);
+      if (typeof port !== 'number') throw planningBug(assertionId, `external ports are numbers, got ${port}`);
+      return { kind: 'external', external, port };
+    }
+  }
+}
+
+function resolveWorkloadPort(workload: SuiteWorkload, port: number | string, protocol: Protocol, assertionId: string): number {
+  if (typeof port === 'number') return port;
+  const named = workload.ports.find((p) => p.name === port && p.protocol === protocol);
+  if (!named) throw planningBug(assertionId, `${refKey(workload)} has no port named ${port} for ${protocol}`);
+  return named.port;
+}
+
+/** A Service selector selects a pod when every selector label is on the pod. */
+export function selectorSubset(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+function mustGet(workloads: Map<string, SuiteWorkload>, key: string, assertionId: string): SuiteWorkload {
+  const workload = workloads.get(key);
+  if (!workload) throw planningBug(assertionId, `workload ${key} is not in the fixture`);
+  return workload;
+}
+
+/**
+ * The suite loader guarantees references resolve; reaching one that does not is a bug in netpol-e2e, not in
+ * the user's suite.
+ */
+function planningBug(assertionId: string, what: string): Error {
+  return new Error(`internal error while planning assertion ${assertionId}: ${what} (the suite validator should have caught this; please report it)`);
+}
+
+/**
+ * The state the model evaluates for a step: the fixture's namespaces and workloads (with the labels in force),
+ * the implicit cluster DNS, and the step's policies. `podIps` supplies live pod IPs (keyed `<ns>/<workload>`);
+ * without them pods have no IP and no ipBlock matches a pod, which is what the explanation then says.
+ */
+export function modelStateFor(
+  suite: Suite,
+  plan: StepPlan,
+  podIps?: ReadonlyMap<string, string[]>,
+): ClusterState {
+  const namespaces: NamespaceInfo[] = suite.fixture.namespaces.map((n) => ({
+    name: n.name,
+    labels: { ...(plan.state.namespaceLabels.get(n.name) ?? n.labels), 'kubernetes.io/metadata.name': n.name },
+  }));
+  const pods: PodInfo[] = suite.fixture.workloads.map((w) => {
+    const key = refKey(w);
+    const pod: PodInfo = {
+      namespace: w.namespace,
+      name: w.name,
+      labels: plan.state.workloadLabels.get(key) ?? w.labels,
+      ports: w.ports,
+    };
+    const ips = podIps?.get(key);
+    if (ips) pod.ips = ips;
+    return pod;
+  });
+  if (!namespaces.some((n) => n.name === CLUSTER_DNS.namespace)) namespaces.push(CLUSTER_DNS.namespaceInfo);
+  pods.push(CLUSTER_DNS.pod);
+  const policies: NetworkPolicy[] = [...plan.state.policies.values()].map((p) => p.policy);
+  return { namespaces, pods, policies };
+}

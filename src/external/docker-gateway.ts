@@ -1,0 +1,47 @@
+/**
+ * The few Docker operations external targets need, as an interface: the implementation is on testcontainers
+ * (testcontainers-docker-gateway.ts); unit tests substitute a fake.
+ */
+
+export interface DockerNetworkSpec {
+  name: string;
+  subnet: string;
+  gateway: string;
+  labels: Record<string, string>;
+}
+
+export interface DockerContainerSpec {
+  name: string;
+  image: string;
+  /** The network the container joins, at exactly `ip`. */
+  network: string;
+  ip: string;
+  labels: Record<string, string>;
+  env: Record<string, string>;
+  entrypoint: string[];
+  command: string[];
+}
+
+export interface DockerObject {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  /** Creation time (epoch ms), when Docker reported it. */
+  createdAt?: number;
+}
+
+export interface DockerGateway {
+  createNetwork(spec: DockerNetworkSpec): Promise<DockerObject>;
+  /** Attaches an existing container (e.g. a kind node) to a network. */
+  connect(network: string, container: string): Promise<void>;
+  startContainer(spec: DockerContainerSpec): Promise<DockerObject>;
+  /** Containers (running or not) carrying every given label (a value of undefined: the key only). */
+  listContainers(labels: Record<string, string | undefined>): Promise<DockerObject[]>;
+  listNetworks(labels: Record<string, string | undefined>): Promise<DockerObject[]>;
+  /** Force-removes a container; a missing one is not an error. */
+  removeContainer(id: string): Promise<void>;
+  /** Disconnects every container still attached, then removes the network; a missing one is not an error. */
+  removeNetwork(id: string): Promise<void>;
+  /** The last lines of a container's output, for diagnostics. */
+  containerLogs(id: string, tailLines: number): Promise<string>;
+}

@@ -1,0 +1,119 @@
+/**
+ * External targets of a live run: for each external of a suite, a container from the probe image that answers
+ * at exactly the declared IP on the declared ports (agnhost porter for TCP and SCTP, serve-hostname for UDP),
+ * on a Docker network beside the cluster. An egress allow is then proven by a real answer and a deny by a real
+ * block. Every network and container carries the run's labels, so an interrupted run can be swept by label.
+ */
+import { CommandError, describeError } from '../util/errors.js';
+import type { DockerGateway, DockerObject } from './docker-gateway.js';
+import { planExternalNetworks, type PlannedExternal } from './external-network-plan.js';
+
+/** Starts porter (TCP/SCTP ports from its SERVE_* environment) when told to, and one UDP server per argument. */
+export const EXTERNAL_SCRIPT = `porter=$1
+shift
+for port in "$@"; do /agnhost serve-hostname --udp --http=false --port "$port" & done
+if [ "$porter" = yes ]; then /agnhost porter & fi
+wait`;
+
+export interface ExternalTargetOptions {
+  runId: string;
+  image: string;
+  labels: Record<string, string>;
+  /** Containers to attach to each external network (the nodes of a kind cluster), after the targets start. */
+  attachContainers?: readonly string[];
+}
+
+export interface StartedExternals {
+  networks: DockerObject[];
+  containers: DockerObject[];
+}
+
+export async function startExternalTargets(
+  docker: DockerGateway,
+  externals: readonly PlannedExternal[],
+  options: ExternalTargetOptions,
+): Promise<StartedExternals> {
+  const started: StartedExternals = { networks: [], containers: [] };
+  let plans;
+  try {
+    plans = planExternalNetworks(externals);
+  } catch (error) {
+    throw new CommandError(`external targets cannot be placed: ${describeError(error)}`, {
+      hint: 'give external targets IPv4 addresses that are not the network or broadcast address of their /24',
+      cause: error,
+    });
+  }
+  try {
+    for (const [index, plan] of plans.entries()) {
+      const name = `netpol-e2e-${options.runId}-ext${index + 1}`;
+      const network = await docker.createNetwork({ name, subnet: plan.subnet, gateway: plan.gateway, labels: options.labels });
+      started.networks.push(network);
+      for (const member of plan.members) {
+        const udp = member.ports.filter((p) => p.protocol === 'UDP').map((p) => String(p.port));
+        const env: Record<string, string> = {};
+        for (const p of member.ports) {
+          if (p.protocol === 'TCP') env[`SERVE_PORT_${p.port}`] = `external ${member.name}`;
+          if (p.protocol === 'SCTP') env[`SERVE_SCTP_PORT_${p.port}`] = `external ${member.name}`;
+        }
+        const container = await docker.startContainer({
+          name: `netpol-e2e-${options.runId}-${member.name}`,
+          image: options.image,
+          network: network.name,
+          ip: member.ip,
+          labels: options.labels,
+          env,
+          entrypoint: ['/bin/sh', '-c', EXTERNAL_SCRIPT, 'netpol-e2e-external'],
+          command: [Object.keys(env).length > 0 ? 'yes' : 'no', ...udp],
+        });
+        started.containers.push(container);
+      }
+      for (const node of options.attachContainers ?? []) await docker.connect(network.name, node);
+    }
+  } catch (error) {
+    throw Object.assign(
+      new CommandError(
+        `external targets could not be started (${externals.map((e) => `${e.name} at ${e.ip}`).join(', ')}): ${describeError(error)}`,
+        {
+          hint:
+            'external targets need a reachable Docker daemon (DOCKER_HOST) with the probe image, and a subnet that no other Docker network uses; ' +
+            'pass --no-externals to skip the assertions to external targets',
+          cause: error,
+        },
+      ),
+      { started },
+    );
+  }
+  return started;
+}
+
+/** Removes what startExternalTargets created (containers first, then networks). Returns what was removed. */
+export async function removeExternals(docker: DockerGateway, started: StartedExternals): Promise<string[]> {
+  const removed: string[] = [];
+  for (const container of started.containers) {
+    await docker.removeContainer(container.id);
+    removed.push(`docker container ${container.name}`);
+  }
+  for (const network of started.networks) {
+    await docker.removeNetwork(network.id);
+    removed.push(`docker network ${network.name}`);
+  }
+  return removed;
+}
+
+/** Every container and network carrying the labels (one run's, or every run's), as for `netpol-e2e cleanup`. */
+export async function sweepExternals(
+  docker: DockerGateway,
+  labels: Record<string, string | undefined>,
+  keep: (object: DockerObject) => boolean = () => false,
+): Promise<string[]> {
+  return removeExternals(docker, {
+    containers: (await docker.listContainers(labels)).filter((c) => !keep(c)),
+    networks: (await docker.listNetworks(labels)).filter((n) => !keep(n)),
+  });
+}
+
+/** The partial result attached to a failed startExternalTargets, so the caller can remove what did start. */
+export function startedBeforeFailure(error: unknown): StartedExternals | undefined {
+  if (typeof error === 'object' && error !== null && 'started' in error) return (error as { started: StartedExternals }).started;
+  return undefined;
+}

@@ -1,0 +1,13 @@
+/** External targets of live runs (containers beside the cluster that answer at declared IPs). */
+export type { DockerContainerSpec, DockerGateway, DockerNetworkSpec, DockerObject } from './docker-gateway.js';
+export { planExternalNetworks, type PlannedExternal, type PlannedNetwork } from './external-network-plan.js';
+export {
+  EXTERNAL_SCRIPT,
+  removeExternals,
+  startExternalTargets,
+  startedBeforeFailure,
+  sweepExternals,
+  type ExternalTargetOptions,
+  type StartedExternals,
+} from './external-targets.js';
+export { createTestcontainersDockerGateway } from './testcontainers-docker-gateway.js';

@@ -1,0 +1,159 @@
+/**
+ * Lint: findings about the policies of a suite that users ask for, beyond what the assertions check.
+ *
+ * - namespace-wildcard: a peer with `namespaceSelector: {}` admits every namespace of the cluster, including
+ *   ones created after the review;
+ * - ipblock-any: an ipBlock of 0.0.0.0/0 or ::/0 admits every address (pods included, on most CNIs);
+ * - selects-nothing: a policy whose podSelector selects no workload of the fixture (a typo in a label, or a
+ *   policy for another fixture);
+ * - dns-egress-denied: a workload with DNS assertions expecting an answer is isolated for egress and no rule
+ *   allows DNS to the cluster DNS;
+ * - unexercised: a policy that selects neither the source (egress) nor the destination (ingress) of any
+ *   assertion: nothing proves it does what it is meant to.
+ */
+import { compileModel } from '../model/index.js';
+import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../model/types.js';
+import { selectorMatches } from '../model/index.js';
+import { trafficsFor } from '../engine/judge.js';
+import { modelStateFor, planSuite, refKey } from '../engine/plan.js';
+import type { LoadedPolicy, Suite } from '../suite/types.js';
+import type { SourcePosition } from '../util/errors.js';
+
+export type LintRule = 'namespace-wildcard' | 'ipblock-any' | 'selects-nothing' | 'dns-egress-denied' | 'unexercised';
+
+export const LINT_RULES: readonly LintRule[] = [
+  'namespace-wildcard',
+  'ipblock-any',
+  'selects-nothing',
+  'dns-egress-denied',
+  'unexercised',
+];
+
+export interface LintFinding {
+  rule: LintRule;
+  severity: 'warning';
+  suite: string;
+  /** `<namespace>/<name>` of the policy concerned, when it concerns one. */
+  policy?: string;
+  /** Dotted path inside the policy, e.g. `spec.ingress[0].from[1].namespaceSelector`. */
+  field?: string;
+  message: string;
+  position: SourcePosition;
+}
+
+function isEmptySelector(selector: LabelSelector | undefined): boolean {
+  return (
+    selector !== undefined &&
+    Object.keys(selector.matchLabels ?? {}).length === 0 &&
+    (selector.matchExpressions ?? []).length === 0
+  );
+}
+
+function policyKey(policy: NetworkPolicy): string {
+  return `${policy.metadata.namespace}/${policy.metadata.name}`;
+}
+
+function peerFindings(suite: Suite, loaded: LoadedPolicy): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const policy = loaded.policy;
+  const visit = (peers: NetworkPolicyPeer[] | undefined, path: string): void => {
+    (peers ?? []).forEach((peer, index) => {
+      const field = `${path}[${index}]`;
+      if (isEmptySelector(peer.namespaceSelector)) {
+        const scope = isEmptySelector(peer.podSelector) || peer.podSelector === undefined ? 'every pod' : 'the selected pods';
+        findings.push({
+          rule: 'namespace-wildcard',
+          severity: 'warning',
+          suite: suite.name,
+          policy: policyKey(policy),
+          field: `${field}.namespaceSelector`,
+          message: `${policyKey(policy)} ${field}: namespaceSelector {} matches ${scope} in every namespace of the cluster, including namespaces created later; select namespaces by label (e.g. kubernetes.io/metadata.name)`,
+          position: loaded.source.position,
+        });
+      }
+      const cidr = peer.ipBlock?.cidr;
+      if (cidr !== undefined && /^(0\.0\.0\.0|::)\/0$/.test(cidr.trim())) {
+        const except = peer.ipBlock?.except ?? [];
+        findings.push({
+          rule: 'ipblock-any',
+          severity: 'warning',
+          suite: suite.name,
+          policy: policyKey(policy),
+          field: `${field}.ipBlock`,
+          message: `${policyKey(policy)} ${field}: ipBlock ${cidr}${except.length ? ` (except ${except.join(', ')})` : ''} admits every address, which on most CNIs includes pod and node IPs; narrow it to the ranges you mean`,
+          position: loaded.source.position,
+        });
+      }
+    });
+  };
+  (policy.spec.ingress ?? []).forEach((rule, i) => visit(rule.from, `spec.ingress[${i}].from`));
+  (policy.spec.egress ?? []).forEach((rule, i) => visit(rule.to, `spec.egress[${i}].to`));
+  return findings;
+}
+
+export function lintSuite(suite: Suite): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const seenPolicies = new Map<string, LoadedPolicy>();
+  const exercised = new Set<string>();
+  const reportedSelectsNothing = new Set<string>();
+  const reportedDns = new Set<string>();
+  for (const plan of planSuite(suite)) {
+    const state = modelStateFor(suite, plan);
+    const model = compileModel(state);
+    for (const loaded of plan.step.apply) {
+      const key = policyKey(loaded.policy);
+      seenPolicies.set(key, loaded);
+      findings.push(...peerFindings(suite, loaded));
+    }
+    for (const loaded of plan.state.policies.values()) {
+      const key = policyKey(loaded.policy);
+      const selected = state.pods.some(
+        (pod) => pod.namespace === loaded.policy.metadata.namespace && selectorMatches(loaded.policy.spec.podSelector, pod.labels),
+      );
+      if (!selected && !reportedSelectsNothing.has(key)) {
+        reportedSelectsNothing.add(key);
+        findings.push({
+          rule: 'selects-nothing',
+          severity: 'warning',
+          suite: suite.name,
+          policy: key,
+          field: 'spec.podSelector',
+          message: `${key} selects no workload of the fixture in namespace ${loaded.policy.metadata.namespace} (step ${plan.step.index}, ${plan.step.name}); check its podSelector labels against the workloads`,
+          position: loaded.source.position,
+        });
+      }
+    }
+    for (const cell of plan.cells) {
+      for (const { traffic } of trafficsFor(cell)) {
+        const verdict = model.evaluate(traffic);
+        for (const p of verdict.egress.selectedBy) exercised.add(p);
+        for (const p of verdict.ingress.selectedBy) exercised.add(p);
+        if (cell.kind === 'dns' && cell.expected !== 'blocked' && !verdict.egress.allowed) {
+          const source = refKey(cell.source);
+          if (!reportedDns.has(source)) {
+            reportedDns.add(source);
+            findings.push({
+              rule: 'dns-egress-denied',
+              severity: 'warning',
+              suite: suite.name,
+              message: `${source} is isolated for egress by ${verdict.egress.selectedBy.join(', ')} and no rule allows DNS (53/UDP and 53/TCP to kube-system pods labelled k8s-app=kube-dns); its lookups will fail. Add a DNS egress rule`,
+              position: cell.position,
+            });
+          }
+        }
+      }
+    }
+  }
+  for (const [key, loaded] of seenPolicies) {
+    if (exercised.has(key) || reportedSelectsNothing.has(key)) continue;
+    findings.push({
+      rule: 'unexercised',
+      severity: 'warning',
+      suite: suite.name,
+      policy: key,
+      message: `no assertion exercises ${key}: it selects neither the source (egress) nor the destination (ingress) of any assertion; add an assertion that proves what it allows or denies`,
+      position: loaded.source.position,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,24 @@
+/** The NetworkPolicy model (the oracle): networking.k8s.io/v1 semantics, pure and without I/O. */
+export * from './types.js';
+export { compileModel } from './compile-model.js';
+export { createNaiveModel, evaluateNaively } from './naive-model.js';
+export { podKey, type MatrixQuery, type MatrixVerdicts, type PolicyModel } from './policy-model.js';
+export { explainVerdict, formatRuleRef } from './verdict-text.js';
+export { formatSelector, selectorMatches, selectsEverything } from './label-selector.js';
+export { effectivePolicyTypes, isolatesFor } from './policy-types.js';
+export { portMatches, type PortQuery } from './port-match.js';
+export {
+  cidrContains,
+  formatCidr,
+  formatIp,
+  hostCidr,
+  isValidCidr,
+  isValidIp,
+  networkOf,
+  parseCidr,
+  parseIp,
+  tryParseCidr,
+  type Cidr,
+  type IpAddress,
+  type IpFamily,
+} from './cidr.js';

@@ -1,0 +1,137 @@
+/**
+ * The naive reference evaluator: the spec read literally, with no precompilation. Every judgement walks every
+ * policy, every rule and every peer, evaluating selectors and parsing CIDRs on the spot. It exists to be obviously
+ * right: the compiled model must agree with it on every verdict (test/unit/model/differential.test.ts), and the
+ * benchmark measures how much the compilation buys.
+ */
+import type { IpAddress } from './cidr.js';
+import { ipBlockContains, parseExternalIp, parseIpBlock, parsePodIps } from './ip-block.js';
+import { selectorMatches } from './label-selector.js';
+import { podKey, type MatrixQuery, type MatrixVerdicts, type PolicyModel } from './policy-model.js';
+import { isolatesFor } from './policy-types.js';
+import { formatPortQuery, portMatches, type PortQuery } from './port-match.js';
+import type {
+  ClusterState,
+  DirectionVerdict,
+  Endpoint,
+  Labels,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  PodInfo,
+  PolicyType,
+  Traffic,
+  Verdict,
+} from './types.js';
+import { unknownPodError } from './unknown-pod-error.js';
+import { allowedVerdict, deniedVerdict, externalText, externalVerdict, isolationText, notIsolatedVerdict } from './verdict-text.js';
+
+type NaiveEndpoint = { kind: 'pod'; pod: PodInfo; text: string } | { kind: 'external'; ip: IpAddress; text: string };
+
+function findPod(state: ClusterState, endpoint: { namespace: string; name: string }): PodInfo {
+  for (const pod of state.pods) if (pod.namespace === endpoint.namespace && pod.name === endpoint.name) return pod;
+  throw unknownPodError(podKey(endpoint), state.pods.length);
+}
+
+function namespaceLabels(state: ClusterState, name: string): Labels {
+  for (const ns of state.namespaces) if (ns.name === name) return ns.labels;
+  return {};
+}
+
+function resolve(state: ClusterState, endpoint: Endpoint): NaiveEndpoint {
+  if (endpoint.kind === 'external') return { kind: 'external', ip: parseExternalIp(endpoint.ip), text: externalText(endpoint.ip) };
+  return { kind: 'pod', pod: findPod(state, endpoint), text: podKey(endpoint) };
+}
+
+function peerMatches(state: ClusterState, peer: NetworkPolicyPeer, policyNamespace: string, endpoint: NaiveEndpoint, subject: string): boolean {
+  if (peer.ipBlock !== undefined) {
+    const block = parseIpBlock(peer.ipBlock, subject);
+    const ips = endpoint.kind === 'pod' ? parsePodIps(endpoint.pod.ips, endpoint.text) : [endpoint.ip];
+    return ips.some((ip) => ipBlockContains(block, ip));
+  }
+  if (endpoint.kind === 'external') return false;
+  if (peer.podSelector === undefined && peer.namespaceSelector === undefined) return false;
+  const pod = endpoint.pod;
+  if (peer.namespaceSelector === undefined) {
+    return pod.namespace === policyNamespace && selectorMatches(peer.podSelector ?? {}, pod.labels);
+  }
+  return selectorMatches(peer.namespaceSelector, namespaceLabels(state, pod.namespace)) && selectorMatches(peer.podSelector ?? {}, pod.labels);
+}
+
+function judge(state: ClusterState, direction: PolicyType, subject: NaiveEndpoint & { kind: 'pod' }, peer: NaiveEndpoint, query: PortQuery, destination: NaiveEndpoint): DirectionVerdict {
+  const pod = subject.pod;
+  const selecting = state.policies.filter(
+    (policy) => policy.metadata.namespace === pod.namespace && isolatesFor(policy.spec, direction) && selectorMatches(policy.spec.podSelector, pod.labels),
+  );
+  const selectedBy = selecting.map((policy) => `${policy.metadata.namespace}/${policy.metadata.name}`);
+  if (selecting.length === 0) return notIsolatedVerdict(direction, subject.text);
+  const destinationPorts = destination.kind === 'pod' ? destination.pod.ports : undefined;
+  let sawIpBlock = false;
+  for (const policy of selecting) {
+    const key = `${policy.metadata.namespace}/${policy.metadata.name}`;
+    const rules = direction === 'Ingress' ? (policy.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports })) : (policy.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
+    for (let r = 0; r < rules.length; r += 1) {
+      const rule = rules[r] as { peers?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] };
+      const peers = rule.peers ?? [];
+      const ports = rule.ports ?? [];
+      if (peers.some((p) => p.ipBlock !== undefined)) sawIpBlock = true;
+      let portIndex: number | undefined;
+      if (ports.length > 0) {
+        portIndex = ports.findIndex((p) => portMatches(p, query, destinationPorts));
+        if (portIndex < 0) continue;
+      }
+      let peerIndex: number | undefined;
+      if (peers.length > 0) {
+        const subjectText = `policy ${key} ${direction === 'Ingress' ? 'ingress' : 'egress'} rule ${r + 1}`;
+        peerIndex = peers.findIndex((p, i) => peerMatches(state, p, policy.metadata.namespace, peer, `${subjectText} peer ${i + 1}`));
+        if (peerIndex < 0) continue;
+      }
+      return allowedVerdict(direction, selectedBy, isolationText(subject.text, selectedBy), { policy: key, direction, ruleIndex: r, peerIndex, portIndex });
+    }
+  }
+  return deniedVerdict(direction, selectedBy, isolationText(subject.text, selectedBy), {
+    peerText: peer.text,
+    portText: formatPortQuery(query, destinationPorts),
+    peerLacksIp: sawIpBlock && peer.kind === 'pod' && (peer.pod.ips ?? []).length === 0,
+  });
+}
+
+/** Judges one connection against a state by reading every policy literally. */
+export function evaluateNaively(state: ClusterState, traffic: Traffic): Verdict {
+  const source = resolve(state, traffic.source);
+  const destination = resolve(state, traffic.destination);
+  const query: PortQuery = { port: traffic.port, protocol: traffic.protocol, portName: traffic.portName };
+  const egress = source.kind === 'pod' ? judge(state, 'Egress', source, destination, query, destination) : externalVerdict('Egress', source.text);
+  const ingress =
+    destination.kind === 'pod' ? judge(state, 'Ingress', destination, source, query, destination) : externalVerdict('Ingress', destination.text);
+  return { allowed: egress.allowed && ingress.allowed, egress, ingress };
+}
+
+function endpointOf(key: string, state: ClusterState): Endpoint {
+  const slash = key.indexOf('/');
+  const endpoint = { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+  findPod(state, endpoint);
+  return { kind: 'pod', ...endpoint };
+}
+
+/** The naive evaluator behind the PolicyModel interface (evaluateMatrix judges every cell one by one). */
+export function createNaiveModel(state: ClusterState): PolicyModel {
+  return {
+    state,
+    evaluate: (traffic) => evaluateNaively(state, traffic),
+    evaluateMatrix(query: MatrixQuery): MatrixVerdicts {
+      const sources = query.sources ? [...query.sources] : state.pods.map(podKey);
+      const destinations = query.destinations ? [...query.destinations] : state.pods.map(podKey);
+      const rowEndpoints = sources.map((key) => endpointOf(key, state));
+      const columnEndpoints = destinations.map((key) => endpointOf(key, state));
+      const verdict = (row: number, column: number): Verdict =>
+        evaluateNaively(state, {
+          source: rowEndpoints[row] as Endpoint,
+          destination: columnEndpoints[column] as Endpoint,
+          port: query.port,
+          protocol: query.protocol,
+        });
+      const allowed = rowEndpoints.map((_, i) => columnEndpoints.map((__, j) => verdict(i, j).allowed));
+      return { sources, destinations, port: query.port, protocol: query.protocol, allowed, verdict };
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Runs probes from inside their source pods: one exec per source pod carrying all of its probes (batched), or,
+ * for comparison (bench/live-matrix-bench.ts), one exec per probe. Execs run with bounded concurrency across
+ * pods. A transport failure of an exec becomes an exec-error observation of each probe it carried: a broken
+ * probe is reported as such, never as a block.
+ */
+import type { Clock } from '../util/poll.js';
+import { systemClock } from '../util/poll.js';
+import { describeError } from '../util/errors.js';
+import type { KubeClient } from '../kube/types.js';
+import { abortable } from './abortable.js';
+import { buildBatchArgv, parseBatchOutput, probeLimitMs } from './batch-script.js';
+import { classifyProbe } from './classify-probe.js';
+import { mapWithConcurrency } from './map-with-concurrency.js';
+import type { ProbeObservation, ProbeRequest } from './probe-request.js';
+
+/** The probes one source pod makes in one round. */
+export interface ProbeBatch {
+  namespace: string;
+  pod: string;
+  /** The container that has curl, nslookup and /agnhost. */
+  container: string;
+  requests: ProbeRequest[];
+}
+
+export interface ProbeResult extends ProbeObservation {
+  /** Wall time of the exec that carried the probe. */
+  durationMs: number;
+}
+
+export type ProbeMode = 'batched' | 'per-probe';
+
+export interface RunProbeBatchesOptions {
+  /** At most this many execs in flight. */
+  concurrency: number;
+  mode?: ProbeMode;
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** Added to the longest probe's limit to bound each exec (API round trip, process start-up). */
+  execSlackMs?: number;
+}
+
+const DEFAULT_EXEC_SLACK_MS = 15_000;
+
+/** Results keyed by request id; ids must be unique across all batches. */
+export async function runProbeBatches(
+  kube: KubeClient,
+  batches: readonly ProbeBatch[],
+  options: RunProbeBatchesOptions,
+): Promise<Map<string, ProbeResult>> {
+  const mode = options.mode ?? 'batched';
+  const execs: ProbeBatch[] =
+    mode === 'batched'
+      ? batches.filter((b) => b.requests.length > 0)
+      : batches.flatMap((b) => b.requests.map((request) => ({ ...b, requests: [request] })));
+  const seen = new Set<string>();
+  for (const request of execs.flatMap((b) => b.requests)) {
+    if (seen.has(request.id)) throw new Error(`internal error: probe id ${request.id} is used twice in one round`);
+    seen.add(request.id);
+  }
+  const results = new Map<string, ProbeResult>();
+  await mapWithConcurrency(
+    execs,
+    options.concurrency,
+    async (batch) => {
+      for (const [id, result] of await runOneExec(kube, batch, options)) results.set(id, result);
+    },
+    options.signal,
+  );
+  return results;
+}
+
+async function runOneExec(kube: KubeClient, batch: ProbeBatch, options: RunProbeBatchesOptions): Promise<Map<string, ProbeResult>> {
+  const clock = options.clock ?? systemClock();
+  const started = clock.now();
+  const timeoutMs = Math.max(...batch.requests.map(probeLimitMs)) + (options.execSlackMs ?? DEFAULT_EXEC_SLACK_MS);
+  const results = new Map<string, ProbeResult>();
+  const where = `pod ${batch.namespace}/${batch.pod} (container ${batch.container})`;
+  let exec;
+  try {
+    exec = await abortable(
+      kube.exec(batch.namespace, batch.pod, buildBatchArgv(batch.requests), { container: batch.container, timeoutMs }),
+      options.signal,
+    );
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    const durationMs = clock.now() - started;
+    for (const request of batch.requests) {
+      results.set(request.id, { outcome: 'exec-error', detail: `exec in ${where} failed: ${describeError(error)}`, durationMs });
+    }
+    return results;
+  }
+  const durationMs = clock.now() - started;
+  const parsed = parseBatchOutput(exec.stdout);
+  for (const request of batch.requests) {
+    const raw = parsed.results.get(request.id);
+    if (raw) {
+      results.set(request.id, { ...classifyProbe(request.kind, raw.exitCode, raw.stdout, raw.stderr), durationMs });
+      continue;
+    }
+    const stderr = exec.stderr.trim().replace(/\s+/g, ' ').slice(0, 300);
+    results.set(request.id, {
+      outcome: 'exec-error',
+      detail:
+        `no result for this probe from the batch in ${where}: the probe script exited ${exec.exitCode}` +
+        `${parsed.complete ? '' : ' before finishing'}${stderr ? ` (stderr: ${stderr})` : ''}; the image needs /bin/sh, curl, nslookup and /agnhost`,
+      durationMs,
+    });
+  }
+  return results;
+}

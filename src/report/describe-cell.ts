@@ -1,0 +1,47 @@
+/**
+ * The words every reporter uses for a cell, so the console, JUnit, Markdown and annotations say the same thing.
+ */
+import type { CellResult, Observation, SuiteResult } from '../engine/results.js';
+
+/**
+ * The cell's name as reports show it: the engine's human name, plus the step when the cell belongs to a step after
+ * the suite's initial state (the same assertion is re-checked at each step, so the name alone would repeat).
+ */
+export function describeCell(cell: CellResult): string {
+  if (cell.step.index === 0) return cell.name;
+  return `${cell.name} [step ${cell.step.index}: ${cell.step.name}]`;
+}
+
+/** What was observed, with how it reads as a verdict when that adds something: `timeout (deny)`. */
+export function describeObservation(observed: Observation): string {
+  if (observed.verdict === undefined) return `${observed.outcome} (not judged)`;
+  if (observed.verdict === 'resolves' || observed.verdict === 'nxdomain') return observed.outcome;
+  return `${observed.outcome} (${observed.verdict})`;
+}
+
+/** `expected allow, observed timeout (deny), model allow` (the parts that are known). */
+export function describeVerdicts(cell: CellResult): string {
+  const parts = [`expected ${cell.expected}`];
+  if (cell.observed) parts.push(`observed ${describeObservation(cell.observed)}`);
+  if (cell.model) parts.push(`model ${cell.model.verdict}`);
+  return parts.join(', ');
+}
+
+/** `3 attempts: connected, timeout, connected`, or undefined when a single attempt says it all. */
+export function describeAttempts(observed: Observation): string | undefined {
+  if (observed.history && observed.history.length > 0) {
+    return `${observed.attempts} attempts: ${observed.history.join(', ')}`;
+  }
+  if (observed.attempts > 1) return `${observed.attempts} attempts, all ${observed.outcome}`;
+  return undefined;
+}
+
+/** `suites/prod-api.yaml:14`: the suite file as the user named it and the assertion's line. */
+export function describeLocation(suite: SuiteResult, cell: CellResult): string {
+  return `${suite.file}:${cell.position.line}`;
+}
+
+/** Cells a report lists in detail: those that did not pass and were not deliberately skipped. */
+export function isProblem(cell: CellResult): boolean {
+  return cell.status === 'failed' || cell.status === 'error' || cell.status === 'flaky';
+}

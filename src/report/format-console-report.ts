@@ -1,0 +1,196 @@
+/**
+ * The console summary of a run: per suite a header, its errors, every failed / error / flaky cell with expected vs
+ * observed vs model and why, the truth tables of matrix assertions, and (verbose) one line per passed cell; then
+ * run errors and the totals. Plain text unless `color` is set; lines kept within 120 characters where the content
+ * allows (names are never cut).
+ */
+import {
+  countCells,
+  runPassed,
+  type CellResult,
+  type CellStatus,
+  type MatrixResult,
+  type RunError,
+  type RunResult,
+  type SuiteResult,
+  type Timing,
+} from '../engine/results.js';
+import { createPalette, type Palette } from './ansi-palette.js';
+import { describeCell, describeLocation, isProblem } from './describe-cell.js';
+import { explainCell, type CellDetailKind } from './explain-cell.js';
+import { describeCounts, describeRunCounts } from './describe-counts.js';
+import { formatDuration } from './format-duration.js';
+import { buildMatrixGrid, describeMatrix, describeMatrixLegend, findCellMatrix, formatMatrixLines } from './matrix-grid.js';
+import { wrapText } from './wrap-text.js';
+
+export interface ConsoleFormatOptions {
+  /** ANSI colors; only for a terminal, never for files or CI logs. */
+  color: boolean;
+  /** Also list passed and skipped cells, matrices that matched completely, timings and the environment. */
+  verbose: boolean;
+  /** Only what needs attention: suites with problems, run errors and the totals (wins over `verbose`). */
+  quiet: boolean;
+}
+
+const WIDTH = 120;
+const CELL_INDENT = '  ';
+const DETAIL_INDENT = '      ';
+
+const DETAIL_STYLES: Record<CellDetailKind, (palette: Palette) => (text: string) => string> = {
+  verdicts: () => (text) => text,
+  diagnosis: (palette) => palette.yellow,
+  message: () => (text) => text,
+  attempts: () => (text) => text,
+  detail: (palette) => palette.dim,
+  spec: (palette) => palette.dim,
+};
+
+export const STATUS_MARKS: Record<CellStatus, string> = {
+  passed: '✓',
+  failed: '✗',
+  error: '!',
+  flaky: '~',
+  skipped: '-',
+};
+
+/** The whole console summary, ending with a newline. */
+export function formatConsoleReport(run: RunResult, options: ConsoleFormatOptions): string {
+  const palette = createPalette(options.color);
+  const verbose = options.verbose && !options.quiet;
+  const lines: string[] = [];
+  if (!options.quiet) lines.push(formatRunHeader(run));
+  if (verbose) lines.push(...formatEnvironment(run.environment));
+  for (const suite of run.suites) {
+    if (options.quiet && !suiteNeedsAttention(suite)) continue;
+    lines.push(...(lines.length > 0 ? [''] : []), ...formatSuite(run, suite, verbose, palette));
+  }
+  if (run.errors.length > 0) {
+    lines.push(...(lines.length > 0 ? [''] : []), palette.bold('Run errors'));
+    for (const error of run.errors) lines.push(...formatRunError(error, palette));
+  }
+  lines.push(...(lines.length > 0 ? [''] : []), formatTotals(run, palette));
+  if (run.timings.length > 0 && !options.quiet) lines.push(...wrapText(`timings: ${formatTimings(run.timings)}`, WIDTH));
+  return `${lines.join('\n')}\n`;
+}
+
+function formatRunHeader(run: RunResult): string {
+  const parts = [`${run.tool.name} ${run.tool.version} ${run.command}`];
+  if (run.runId !== undefined) parts.push(`run id ${run.runId}`);
+  parts.push(`${run.suites.length} ${run.suites.length === 1 ? 'suite' : 'suites'}`);
+  parts.push(`started ${run.startedAt}`);
+  return parts.join(' · ');
+}
+
+function formatEnvironment(environment: Record<string, string>): string[] {
+  return Object.keys(environment)
+    .sort()
+    .map((key) => `  ${key}: ${environment[key]}`);
+}
+
+function suiteNeedsAttention(suite: SuiteResult): boolean {
+  return suite.errors.length > 0 || suite.cells.some(isProblem);
+}
+
+function formatSuite(run: RunResult, suite: SuiteResult, verbose: boolean, palette: Palette): string[] {
+  const counts = countCells(suite.cells);
+  const failed = suiteNeedsAttention(suite);
+  const title = `${suite.name} (${suite.file})`;
+  const lines = [
+    `${failed ? palette.red(palette.bold(title)) : palette.bold(title)}: ${describeCounts(counts, suite.errors.length, 'suite')} in ${formatDuration(suite.durationMs)}`,
+  ];
+  for (const error of suite.errors) lines.push(...formatRunError(error, palette));
+
+  const shownMatrices = new Set<MatrixResult>();
+  for (const cell of suite.cells) {
+    if (!isProblem(cell)) continue;
+    lines.push(...formatProblemCell(suite, cell, palette));
+    if (cell.expected === 'table') {
+      const matrix = findCellMatrix(suite, cell);
+      if (matrix) {
+        shownMatrices.add(matrix);
+        lines.push(...formatMatrix(run, suite, matrix, palette, DETAIL_INDENT));
+      }
+    }
+  }
+  for (const matrix of suite.matrices) {
+    if (shownMatrices.has(matrix)) continue;
+    const grid = buildMatrixGrid(matrix);
+    if (grid.mismatches > 0 || verbose) lines.push(...formatMatrix(run, suite, matrix, palette, CELL_INDENT));
+  }
+  if (verbose) {
+    for (const cell of suite.cells) {
+      if (cell.status === 'passed' || cell.status === 'skipped') lines.push(formatCompactCell(suite, cell, palette));
+    }
+    if (suite.timings.length > 0) lines.push(...wrapText(`timings: ${formatTimings(suite.timings)}`, WIDTH, CELL_INDENT));
+  }
+  return lines;
+}
+
+function markCell(status: CellStatus, palette: Palette): string {
+  const mark = STATUS_MARKS[status];
+  switch (status) {
+    case 'passed':
+      return palette.green(mark);
+    case 'failed':
+    case 'error':
+      return palette.red(mark);
+    case 'flaky':
+      return palette.yellow(mark);
+    case 'skipped':
+      return palette.dim(mark);
+  }
+}
+
+function formatProblemCell(suite: SuiteResult, cell: CellResult, palette: Palette): string[] {
+  const statusWord = cell.status === 'failed' ? '' : ` [${cell.status}]`;
+  const lines = [
+    `${CELL_INDENT}${markCell(cell.status, palette)} ${describeCell(cell)}${statusWord}  ${palette.dim(describeLocation(suite, cell))}`,
+  ];
+  for (const detail of explainCell(cell)) {
+    const style = DETAIL_STYLES[detail.kind](palette);
+    for (const line of wrapText(detail.text, WIDTH, DETAIL_INDENT)) {
+      const text = line.trimStart();
+      lines.push(line.slice(0, line.length - text.length) + style(text));
+    }
+  }
+  return lines;
+}
+
+function formatCompactCell(suite: SuiteResult, cell: CellResult, palette: Palette): string {
+  const why = cell.status === 'skipped' && cell.message !== undefined ? ` (${cell.message})` : '';
+  return `${CELL_INDENT}${markCell(cell.status, palette)} ${describeCell(cell)}${why}  ${palette.dim(describeLocation(suite, cell))}`;
+}
+
+function formatMatrix(run: RunResult, suite: SuiteResult, matrix: MatrixResult, palette: Palette, indent: string): string[] {
+  const grid = buildMatrixGrid(matrix);
+  const verdict = grid.mismatches === 0 ? 'as expected' : `${grid.mismatches} ${grid.mismatches === 1 ? 'mismatch' : 'mismatches'}`;
+  const title = `${indent}${describeMatrix(matrix)}: ${verdict}`;
+  const location = `${suite.file}:${matrix.position.line}`;
+  const heading =
+    title.length + 2 + location.length <= WIDTH
+      ? [`${title}  ${palette.dim(location)}`]
+      : [title, `${indent}  ${palette.dim(location)}`];
+  const table = formatMatrixLines(grid, (cell) => (cell.mismatch ? palette.red(palette.bold(cell.text)) : cell.text));
+  return [
+    ...heading,
+    ...table.map((line) => `${indent}  ${line}`),
+    `${indent}  ${palette.dim(describeMatrixLegend(run.command))}`,
+  ];
+}
+
+function formatRunError(error: RunError, palette: Palette): string[] {
+  const lines = wrapText(`✗ [${error.code}] ${error.message}`, WIDTH, CELL_INDENT);
+  lines[0] = (lines[0] ?? '').replace('✗', palette.red('✗'));
+  if (error.hint !== undefined) lines.push(...wrapText(`hint: ${error.hint}`, WIDTH, DETAIL_INDENT));
+  return lines;
+}
+
+function formatTotals(run: RunResult, palette: Palette): string {
+  const counts = describeRunCounts(run);
+  const result = runPassed(run) ? palette.green(palette.bold('PASSED')) : palette.red(palette.bold('FAILED'));
+  return `${result}: ${counts} in ${formatDuration(run.durationMs)}`;
+}
+
+function formatTimings(timings: readonly Timing[]): string {
+  return timings.map((t) => `${t.name} ${formatDuration(t.ms)}`).join(', ');
+}

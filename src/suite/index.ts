@@ -1,0 +1,13 @@
+/**
+ * The suite format: YAML suite files and policy files in, validated Suites out, or one InputError listing every
+ * problem with file:line:col. See docs/suite-format.md and schema/suite.schema.json.
+ */
+export type * from './types.js';
+export { SUITE_API_VERSION } from './types.js';
+export { loadSuite, loadSuites, looksLikeSuite } from './load-suite.js';
+export { loadPolicyFiles } from './load-policy-files.js';
+export { validatePolicyObject, POLICY_API_VERSION, POLICY_KIND, POLICY_FIELDS } from './validate-policy.js';
+export { SUITE_FIELDS } from './suite-fields.js';
+export { createYamlLocator, fixedLocator, type SourceLocator } from './source-locator.js';
+export { formatFieldPath, type FieldPath } from './field-path.js';
+export { isValidCidr, parseCidr, cidrContains, parseIp } from './cidr.js';

@@ -1,0 +1,207 @@
+/**
+ * Loads NetworkPolicies from files as users keep them in their repositories: multi-document YAML (`---`
+ * separated, empty documents ignored), or a `kind: List` of NetworkPolicies. Patterns are file paths or globs
+ * relative to a base directory. Every document of another kind is an error naming the file, the document and the
+ * kind; every field problem points at its line:col.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { LoadedPolicy } from './types.js';
+import { InputError } from '../util/errors.js';
+import type { FieldPath } from './field-path.js';
+import { expandGlob, isGlobPattern } from './glob.js';
+import { IssueList } from './issue-list.js';
+import { fixedLocator } from './source-locator.js';
+import { isNetworkPolicyKind, otherKindHint, POLICY_API_VERSION, POLICY_KIND, readPolicyObject } from './validate-policy.js';
+import { describeValue, isPlainMap } from './value-reader.js';
+import { parseYamlDocuments, readTextFile } from './yaml-documents.js';
+
+/** Where patterns are resolved and how resolved files are shown in messages. */
+export interface PolicyFileContext {
+  /** Directory patterns are relative to (absolute, or relative to the working directory). */
+  baseDir: string;
+  /** How `baseDir` is shown in positions (usually as the user wrote it). */
+  displayBaseDir: string;
+  /** Files already loaded in this input, so a file named twice is read (and reported) once. */
+  cache: Map<string, Promise<LoadedPolicy[]>>;
+  /**
+   * Extra checks on each NetworkPolicy document (e.g. that its namespace is a fixture namespace), run even when
+   * the policy has other problems, with positions in its document.
+   */
+  check?: (value: unknown, issues: IssueList) => void;
+}
+
+export interface PolicyPattern {
+  pattern: string;
+  /** Where the pattern was written, for "matches nothing" issues. */
+  path: FieldPath;
+}
+
+/**
+ * Loads every NetworkPolicy from the files `patterns` name (paths or globs relative to `baseDir`). Throws an
+ * InputError listing every problem; policies with the same namespace/name in two places are a problem too.
+ */
+export async function loadPolicyFiles(patterns: readonly string[], baseDir: string): Promise<LoadedPolicy[]> {
+  const issues = IssueList.create(fixedLocator({ file: '(command line)', line: 1, column: 1 }));
+  const context: PolicyFileContext = { baseDir, displayBaseDir: baseDir, cache: new Map() };
+  const loaded = await loadPolicyPatterns(patterns.map((pattern, i) => ({ pattern, path: [i] })), context, issues, true);
+  reportDuplicatePolicies(loaded, issues);
+  if (issues.count > 0) throw new InputError(issues.issues, { hint: 'fix the policy files and run again; nothing was sent to a cluster' });
+  return loaded;
+}
+
+/** Resolves patterns to files and loads them, in pattern order (glob matches sorted); files are not repeated. */
+export async function loadPolicyPatterns(
+  patterns: readonly PolicyPattern[],
+  context: PolicyFileContext,
+  issues: IssueList,
+  unplaced = false,
+): Promise<LoadedPolicy[]> {
+  const seen = new Set<string>();
+  const result: LoadedPolicy[] = [];
+  for (const { pattern, path: at } of patterns) {
+    const report = (message: string): void => (unplaced ? issues.addUnplaced(message) : issues.add(at, message));
+    const files = await resolvePattern(pattern, context, report);
+    for (const file of files) {
+      if (seen.has(file.absolute)) continue;
+      seen.add(file.absolute);
+      let pending = context.cache.get(file.absolute);
+      if (!pending) {
+        pending = loadPolicyFile(file.absolute, file.display, issues, context);
+        context.cache.set(file.absolute, pending);
+      }
+      result.push(...(await pending));
+    }
+  }
+  return result;
+}
+
+async function resolvePattern(
+  pattern: string,
+  context: PolicyFileContext,
+  report: (message: string) => void,
+): Promise<{ absolute: string; display: string }[]> {
+  const absoluteBase = path.resolve(context.baseDir);
+  const display = (absolute: string): string =>
+    path.isAbsolute(pattern) ? absolute : path.join(context.displayBaseDir, path.relative(absoluteBase, absolute));
+  if (pattern.trim() === '') {
+    report('expected a policy file path or glob, found an empty string');
+    return [];
+  }
+  if (isGlobPattern(pattern)) {
+    const files = await expandGlob(pattern, absoluteBase);
+    if (files.length === 0) {
+      report(`glob "${pattern}" matches no file (looked in ${absoluteBase}); check the pattern, which is relative to the suite file's directory`);
+    }
+    return files.map((absolute) => ({ absolute, display: display(absolute) }));
+  }
+  const absolute = path.resolve(absoluteBase, pattern);
+  const problem = await fileProblem(absolute);
+  if (problem) {
+    report(`policy file "${pattern}" ${problem} (resolved to ${absolute}; paths are relative to the suite file's directory)`);
+    return [];
+  }
+  return [{ absolute, display: display(absolute) }];
+}
+
+async function fileProblem(absolute: string): Promise<string | undefined> {
+  try {
+    const info = await stat(absolute);
+    return info.isDirectory() ? 'is a directory; name the files in it, e.g. with a glob like dir/*.yaml' : undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'does not exist';
+    return `cannot be read (${code ?? String(error)})`;
+  }
+}
+
+/** Loads one policy file; its problems go to `issues` with positions in `displayFile`. */
+export async function loadPolicyFile(
+  absolutePath: string,
+  displayFile: string,
+  issues: IssueList,
+  context: Pick<PolicyFileContext, 'check'> = {},
+): Promise<LoadedPolicy[]> {
+  const read = await readTextFile(absolutePath);
+  if (!read.ok) {
+    issues.addUnplaced(`policy file ${displayFile} ${read.problem}`);
+    return [];
+  }
+  const before = issues.count;
+  const documents = parseYamlDocuments(read.text, displayFile, issues);
+  const total = documents.length;
+  const result: LoadedPolicy[] = [];
+  for (const document of documents) {
+    if (document.value === null || document.value === undefined) continue;
+    const docIssues = issues.forDocument(document.locator);
+    const where = `document ${document.index + 1}${total > 1 ? ` of ${total}` : ''} in ${displayFile}`;
+    const value = document.value;
+    if (isPlainMap(value) && value['kind'] === 'List') {
+      const items = value['items'];
+      if (!Array.isArray(items)) {
+        docIssues.add(['items'], `${where} is a List without an "items" list of NetworkPolicies`);
+        continue;
+      }
+      items.forEach((item, i) => {
+        const loaded = readDocumentPolicy(docIssues.within(['items', i]), item, `item ${i} of the List in ${where}`, displayFile, document.index, context);
+        if (loaded) result.push(loaded);
+      });
+      continue;
+    }
+    const loaded = readDocumentPolicy(docIssues, value, where, displayFile, document.index, context);
+    if (loaded) result.push(loaded);
+  }
+  if (result.length === 0 && issues.count === before) {
+    issues.addUnplaced(`policy file ${displayFile} contains no NetworkPolicy (it is empty or only has empty documents)`, {
+      file: displayFile,
+      line: 1,
+      column: 1,
+    });
+  }
+  return result;
+}
+
+function readDocumentPolicy(
+  issues: IssueList,
+  value: unknown,
+  where: string,
+  file: string,
+  document: number,
+  context: Pick<PolicyFileContext, 'check'>,
+): LoadedPolicy | undefined {
+  if (!isNetworkPolicyKind(value)) {
+    const field = isPlainMap(value) ? (value['kind'] !== undefined ? ['kind'] : value['apiVersion'] !== undefined ? ['apiVersion'] : []) : [];
+    issues.add(field, `${where} is ${describeDocument(value)}; only ${POLICY_API_VERSION} ${POLICY_KIND} objects are accepted: ${otherKindHint(value)}`);
+    return undefined;
+  }
+  const policy = readPolicyObject(issues, value);
+  context.check?.(value, issues);
+  if (!policy) return undefined;
+  return { policy, source: { file, document, position: issues.position([]) } };
+}
+
+function describeDocument(value: unknown): string {
+  if (!isPlainMap(value)) return `not an object but ${describeValue(value)}`;
+  const kind = value['kind'];
+  const apiVersion = value['apiVersion'];
+  if (kind === undefined && apiVersion === undefined) return 'a map without apiVersion and kind';
+  return `kind ${typeof kind === 'string' ? kind : describeValue(kind)} (apiVersion ${typeof apiVersion === 'string' ? apiVersion : describeValue(apiVersion)})`;
+}
+
+/** Two policies with the same namespace/name where one would silently replace the other. */
+export function reportDuplicatePolicies(loaded: readonly LoadedPolicy[], issues: IssueList, context = 'are loaded together'): void {
+  const first = new Map<string, LoadedPolicy>();
+  for (const item of loaded) {
+    const key = `${item.policy.metadata.namespace}/${item.policy.metadata.name}`;
+    const previous = first.get(key);
+    if (previous) {
+      const at = previous.source.position;
+      issues.addUnplaced(
+        `policy ${key} is defined twice; the first definition is at ${at.file}:${at.line}:${at.column} and both ${context}; rename one or remove it`,
+        item.source.position,
+      );
+    } else {
+      first.set(key, item);
+    }
+  }
+}

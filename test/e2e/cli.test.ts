@@ -1,0 +1,189 @@
+/**
+ * The CLI as a black box: exit codes, console output and report files of the commands that need no cluster.
+ * (Live commands are exercised in test/live/.)
+ */
+import { expect } from 'chai';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './cli-process.js';
+
+const FIXTURES = 'test/fixtures/cli';
+const CORPUS = 'test/fixtures/netpol-corpus';
+
+function lineOf(file: string, needle: string): number {
+  const index = readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes(needle));
+  if (index < 0) throw new Error(`${needle} not found in ${file}`);
+  return index + 1;
+}
+
+describe('CLI (as a process)', function () {
+  this.timeout(60_000);
+  let tmp: string;
+
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'netpol-e2e-cli-'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  describe('usage', () => {
+    it('prints help with every command and exits 0', async () => {
+      const r = await runCli(['--help']);
+      expect(r.code).to.equal(0);
+      for (const command of ['run', 'verify', 'explain', 'conformance', 'lint', 'cleanup']) expect(r.stdout).to.contain(command);
+    });
+
+    it('exits 2 without a command', async () => {
+      const r = await runCli([]);
+      expect(r.code).to.equal(2);
+    });
+
+    it('rejects an unknown command with exit 2 and the list of commands', async () => {
+      const r = await runCli(['verfy', 'suites/']);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain("unknown command 'verfy'");
+      expect(r.stderr).to.contain('verify');
+    });
+
+    it('rejects an unknown option with exit 2 and the usage line', async () => {
+      const r = await runCli(['verify', '--junitt', 'x.xml', 'suites/']);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/junitt/);
+      expect(r.stderr).to.contain('usage: netpol-e2e verify');
+    });
+  });
+
+  describe('verify', () => {
+    it('verifies every example suite (exit 0) and writes JUnit, JSON and Markdown', async () => {
+      const junit = join(tmp, 'examples.xml');
+      const json = join(tmp, 'examples.json');
+      const markdown = join(tmp, 'examples.md');
+      const r = await runCli(['verify', 'suites/', '--junit', junit, '--json', json, '--markdown', markdown]);
+      expect(r.stderr).to.equal('');
+      expect(r.code, r.stdout).to.equal(0);
+      const report = JSON.parse(readFileSync(json, 'utf8')) as { counts: { total: number; failed: number; passed: number } };
+      expect(report.counts.total).to.be.greaterThan(20);
+      expect(report.counts.failed).to.equal(0);
+      const xml = readFileSync(junit, 'utf8');
+      expect((xml.match(/<testcase /g) ?? []).length).to.equal(report.counts.total);
+      expect(xml).to.not.contain('<failure');
+      expect(readFileSync(markdown, 'utf8')).to.contain(String(report.counts.total));
+    });
+
+    it('exits 1 on a wrong expectation, with a JUnit failure at the assertion line', async () => {
+      const file = `${FIXTURES}/wrong-expectation.yaml`;
+      const junit = join(tmp, 'wrong.xml');
+      const r = await runCli(['verify', file, '--junit', junit]);
+      expect(r.code).to.equal(1);
+      expect(r.stdout).to.contain('cli-demo/other -> cli-demo/server');
+      const xml = readFileSync(junit, 'utf8');
+      const failing = /<testcase [^>]*name="cli-demo\/other -&gt; cli-demo\/server[^"]*"[^>]*>\s*<failure/.exec(xml);
+      expect(failing, xml).to.not.equal(null);
+      const testcase = failing?.[0] ?? '';
+      expect(testcase).to.contain(`file="${file}"`);
+      expect(testcase).to.contain(`line="${lineOf(file, 'id: other-to-server')}"`);
+      expect(testcase).to.contain('classname="netpol-e2e.wrong-expectation.cli-demo"');
+      // the passing assertion is a passing testcase
+      expect(xml).to.match(/name="cli-demo\/client -&gt; cli-demo\/server[^"]*"/);
+      expect((xml.match(/<failure/g) ?? []).length).to.equal(1);
+    });
+
+    it('rejects bad input with exit 2, every problem with file:line:col, and writes no report', async () => {
+      const file = `${FIXTURES}/bad-input.yaml`;
+      const junit = join(tmp, 'bad.xml');
+      const r = await runCli(['verify', file, '--junit', junit]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain(`${file}:${lineOf(file, 'port: 70000')}:`);
+      expect(r.stderr).to.contain(`${file}:${lineOf(file, '10.0.0.0/33')}:`);
+      expect(r.stderr).to.contain(`${file}:${lineOf(file, 'cli-demo/nobody')}:`);
+      expect(r.stderr).to.match(/70000/);
+      expect(r.stderr).to.match(/nobody/);
+      expect(() => readFileSync(junit)).to.throw();
+    });
+
+    it('exits 2 for a suite file that does not exist', async () => {
+      const r = await runCli(['verify', 'no/such/suite.yaml']);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain('no/such/suite.yaml');
+    });
+  });
+
+  describe('explain', () => {
+    it('says which policy denies and why', async () => {
+      const r = await runCli([
+        'explain',
+        `${FIXTURES}/wrong-expectation.yaml`,
+        '--from',
+        'cli-demo/other',
+        '--to',
+        'cli-demo/server',
+        '--port',
+        'http',
+      ]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.contain('DENIED');
+      expect(r.stdout).to.contain('cli-demo/server-allow-client');
+    });
+
+    it('says which rule allows', async () => {
+      const r = await runCli(['explain', `${FIXTURES}/wrong-expectation.yaml`, '--from', 'cli-demo/client', '--to', 'cli-demo/server']);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.contain('ALLOWED');
+      expect(r.stdout).to.match(/rule 1/);
+    });
+
+    it('rejects an unknown workload with exit 2 and the list of workloads', async () => {
+      const r = await runCli(['explain', `${FIXTURES}/wrong-expectation.yaml`, '--from', 'cli-demo/nobody', '--to', 'cli-demo/server']);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain('cli-demo/client');
+    });
+  });
+
+  describe('conformance', () => {
+    it('passes the whole corpus with the model (exit 0), one testcase per case step and probe', async () => {
+      const junit = join(tmp, 'corpus.xml');
+      const r = await runCli(['conformance', CORPUS, '--junit', junit]);
+      expect(r.code, r.stdout + r.stderr).to.equal(0);
+      const xml = readFileSync(junit, 'utf8');
+      expect((xml.match(/<testsuite /g) ?? []).length).to.equal(36);
+      expect(xml).to.not.contain('<failure');
+      expect(xml).to.contain('e2e-allow-all');
+    });
+
+    it('rejects a malformed case with exit 2, naming the file and line', async () => {
+      const dir = join(tmp, 'corpus-bad');
+      cpSync(CORPUS, dir, { recursive: true });
+      const caseFile = join(dir, 'cases', 'e2e-allow-all.yaml');
+      const text = readFileSync(caseFile, 'utf8').replace(/protocol: TCP/, 'protocol: ICMP');
+      writeFileSync(caseFile, text);
+      const line = text.split('\n').findIndex((l) => l.includes('protocol: ICMP')) + 1;
+      const r = await runCli(['conformance', dir]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.contain(`e2e-allow-all.yaml:${line}:`);
+    });
+  });
+
+  describe('lint', () => {
+    it('reports each finding with its rule and position (exit 1)', async () => {
+      const file = `${FIXTURES}/lint-findings.yaml`;
+      const r = await runCli(['lint', file]);
+      expect(r.code, r.stderr).to.equal(1);
+      expect(r.stdout).to.contain('[namespace-wildcard]');
+      expect(r.stdout).to.contain('[ipblock-any]');
+      expect(r.stdout).to.contain('[selects-nothing] lint-demo/typo-selector');
+      expect(r.stdout).to.contain('[dns-egress-denied]');
+      expect(r.stdout).to.contain(`${file}:${lineOf(file, 'name: api-from-anywhere') - 2}:`);
+    });
+
+    it('--disable silences rules', async () => {
+      const r = await runCli([
+        'lint',
+        `${FIXTURES}/lint-findings.yaml`,
+        '--disable',
+        'namespace-wildcard,ipblock-any,selects-nothing,dns-egress-denied,unexercised',
+      ]);
+      expect(r.code).to.equal(0);
+      expect(r.stdout).to.contain('no findings');
+    });
+  });
+});

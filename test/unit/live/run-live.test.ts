@@ -1,0 +1,139 @@
+import { expect } from 'chai';
+import { runLive, partialResultOf } from '../../../src/engine/live/index.js';
+import { LABEL_RUN_ID } from '../../../src/kube/types.js';
+import type { CellResult, RunResult } from '../../../src/engine/results.js';
+import { countRun } from '../../../src/engine/results.js';
+import { loadSuites } from '../../../src/suite/index.js';
+import type { ConnectAssertion, Suite } from '../../../src/suite/types.js';
+import { ClusterError, InterruptedError, NotEnforcingError } from '../../../src/util/errors.js';
+import { FakeClock } from './fake-clock.js';
+import { FakeCluster, type FakeClusterOptions } from './fake-cluster.js';
+
+describe('runLive (against an in-memory cluster)', () => {
+  let rollout: Suite;
+  let threeTier: Suite;
+  before(async () => {
+    [rollout, threeTier] = (await loadSuites(['suites/rollout.yaml', 'suites/three-tier.yaml'])) as [Suite, Suite];
+  });
+
+  function setup(options: Partial<FakeClusterOptions> = {}): { clock: FakeClock; cluster: FakeCluster } {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster({ clock, enforcementDelayMs: 1500, ...options });
+    return { clock, cluster };
+  }
+
+  it('passes suites whose expectations hold, with model verdicts, timings and everything cleaned up', async () => {
+    const { clock, cluster } = setup();
+    const cells: CellResult[] = [];
+    const steps: string[] = [];
+    const result = await runLive([rollout, threeTier], {
+      kube: cluster,
+      clock,
+      runId: 'unit1',
+      externals: { enabled: false },
+      reporter: { onCell: (_s, c) => cells.push(c), onStepBegin: (s, st) => steps.push(`${s}#${st.index}`), onEnd: () => undefined },
+    });
+    const counts = countRun(result);
+    expect(counts.failed, JSON.stringify(result.suites.flatMap((s) => s.cells.filter((c) => c.status !== 'passed')), null, 1)).to.equal(0);
+    expect(counts.errors).to.equal(0);
+    expect(counts.passed).to.be.greaterThan(10);
+    expect(result.errors).to.deep.equal([]);
+    expect(result.runId).to.equal('unit1');
+    expect(cells).to.have.length(counts.total);
+    expect(steps).to.include.members(['rollout#0', 'rollout#1', 'rollout#2', 'rollout#3', 'rollout#4', 'three-tier#0']);
+    const cell = result.suites[0]?.cells.find((c) => c.cellId === 'legacy-still-denied@1' || c.assertionId === 'legacy-still-denied');
+    expect(cell?.observed?.outcome).to.equal('timeout');
+    expect(cell?.model?.verdict).to.equal('deny');
+    // the canary measured the fake CNI's lag, and every step reports when it settled
+    expect(result.timings.find((t) => t.name.startsWith('canary: policy applied'))?.ms).to.be.within(1400, 2500);
+    expect(result.suites[0]?.timings.some((t) => t.name.includes('settled after'))).to.equal(true);
+    expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
+  });
+
+  it('probes with one exec per source pod per round', async () => {
+    const { clock, cluster } = setup({ enforcementDelayMs: 0 });
+    await runLive([threeTier], { kube: cluster, clock, runId: 'unit2', externals: { enabled: false } });
+    const suiteExecs = cluster.execs.filter((e) => !e.namespace.startsWith('netpol-e2e-canary'));
+    // each exec carries several probes (5 argv entries each) from one pod
+    expect(suiteExecs.some((e) => e.argv.length > 4 + 5)).to.equal(true);
+    const perRound = new Set(suiteExecs.map((e) => `${e.namespace}/${e.pod}`)).size;
+    expect(perRound).to.be.at.most(4);
+  });
+
+  it('a wrong expectation is a failed cell at the assertion\'s file and line', async () => {
+    const { clock, cluster } = setup();
+    const suite = structuredClone(rollout);
+    const step = suite.steps[1];
+    const assertion = step?.assertions.find((a) => a.id === 'deny-frontend') as ConnectAssertion;
+    assertion.expect = 'allow';
+    const result = await runLive([suite], { kube: cluster, clock, runId: 'unit3', externals: { enabled: false } });
+    const failed = result.suites[0]?.cells.filter((c) => c.status === 'failed') ?? [];
+    expect(failed).to.have.length(1);
+    expect(failed[0]?.assertionId).to.equal('deny-frontend');
+    expect(failed[0]?.position).to.deep.equal(assertion.position);
+    expect(failed[0]?.position.file).to.match(/suites\/rollout\.yaml$/);
+    expect(failed[0]?.message).to.match(/expected allowed, observed timeout/);
+    expect(failed[0]?.message).to.match(/did not all match the expectations within the settle deadline/);
+  });
+
+  it('a CNI that accepts policies but drops nothing fails with NotEnforcingError, with the partial result', async () => {
+    const { clock, cluster } = setup({ enforcing: false });
+    let caught: unknown;
+    try {
+      await runLive([rollout], { kube: cluster, clock, runId: 'unit4', externals: { enabled: false } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).to.be.instanceOf(NotEnforcingError);
+    expect((caught as Error).message).to.contain('the CNI does not enforce NetworkPolicy');
+    expect((caught as Error).message).to.contain('connected');
+    const partial = partialResultOf(caught) as RunResult;
+    expect(partial.suites[0]?.errors[0]?.code).to.equal('NOT_ENFORCING');
+    expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
+  });
+
+  it('an image the node cannot get ends the wait at once, naming the image and how to preload it', async () => {
+    const { clock, cluster } = setup({ waitingReason: 'ErrImageNeverPull' });
+    const error = await runLive([rollout], { kube: cluster, clock, runId: 'unit5', probeImage: 'example.com/missing:1', externals: { enabled: false } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ClusterError);
+    expect((error as ClusterError).message).to.contain('example.com/missing:1');
+    expect((error as ClusterError).message).to.contain('ErrImageNeverPull');
+    expect((error as ClusterError).hint).to.contain('kind load docker-image example.com/missing:1');
+    expect(clock.now()).to.be.below(10_000);
+    expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
+  });
+
+  it('refuses a namespace that exists and is not the run\'s, and touches nothing', async () => {
+    const { clock, cluster } = setup({ foreignNamespaces: ['checkout'] });
+    const error = await runLive([rollout], { kube: cluster, clock, runId: 'unit6', externals: { enabled: false } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(ClusterError);
+    expect((error as Error).message).to.match(/namespace checkout already exists in the cluster and was not created by this run/);
+    expect(await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: 'checkout' })).not.to.equal(undefined);
+  });
+
+  it('an abort mid-run stops promptly, cleans up everything and throws InterruptedError', async () => {
+    const controller = new AbortController();
+    let execs = 0;
+    const { clock, cluster } = setup({
+      onExec: () => {
+        execs += 1;
+        if (execs === 12) controller.abort('SIGINT');
+      },
+    });
+    const error = await runLive([rollout, threeTier], { kube: cluster, clock, runId: 'unit7', signal: controller.signal, externals: { enabled: false } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(InterruptedError);
+    expect((error as Error).message).to.contain('SIGINT');
+    expect(execs).to.be.below(20);
+    expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
+    expect(partialResultOf(error)?.errors[0]?.code).to.equal('INTERRUPTED');
+  });
+});
