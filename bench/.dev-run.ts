@@ -14,6 +14,7 @@ try {
     probeImage: 'localhost/netpol-e2e/probe:k8s-v1.32.13',
     imagePullPolicy: 'Never',
     artifactsDir: '/tmp/live-dev/artifacts',
+    keep: process.env.KEEP === '1',
     signal: controller.signal,
     reporter: {
       onStepBegin: (s, st) => console.log(`step ${s} ${st.index} ${st.name}`),

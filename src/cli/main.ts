@@ -7,25 +7,38 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NetpolError, InputError, describeError } from '../util/errors.js';
 import { TOOL } from '../version.js';
-import { cleanupCommand } from './commands/cleanup.js';
-import { conformanceCommand } from './commands/conformance.js';
-import { explainCommand } from './commands/explain.js';
-import { lintCommand } from './commands/lint.js';
-import { runCommand } from './commands/run.js';
-import { verifyCommand } from './commands/verify.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { installSignalHandlers } from './signals.js';
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  run: { run: runCommand, summary: 'deploy the suites to a cluster (kind + Calico, or --kubeconfig) and probe for real' },
-  verify: { run: verifyCommand, summary: 'check every assertion against the NetworkPolicy model; no cluster' },
-  explain: { run: explainCommand, summary: 'the verdict for one connection, and which policy and rule decide it' },
-  conformance: { run: conformanceCommand, summary: 'run a NetworkPolicy conformance corpus (model, or --live)' },
-  lint: { run: lintCommand, summary: 'findings in the policies of the suites (wildcards, unused policies, DNS)' },
-  cleanup: { run: cleanupCommand, summary: 'delete what earlier runs left in a cluster, by run label' },
+/** Commands load lazily: `verify` should not pay for the Kubernetes client and testcontainers. */
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  run: {
+    load: async () => (await import('./commands/run.js')).runCommand,
+    summary: 'deploy the suites to a cluster (kind + Calico, or --kubeconfig) and probe for real',
+  },
+  verify: {
+    load: async () => (await import('./commands/verify.js')).verifyCommand,
+    summary: 'check every assertion against the NetworkPolicy model; no cluster',
+  },
+  explain: {
+    load: async () => (await import('./commands/explain.js')).explainCommand,
+    summary: 'the verdict for one connection, and which policy and rule decide it',
+  },
+  conformance: {
+    load: async () => (await import('./commands/conformance.js')).conformanceCommand,
+    summary: 'run a NetworkPolicy conformance corpus (model, or --live)',
+  },
+  lint: {
+    load: async () => (await import('./commands/lint.js')).lintCommand,
+    summary: 'findings in the policies of the suites (wildcards, unused policies, DNS)',
+  },
+  cleanup: {
+    load: async () => (await import('./commands/cleanup.js')).cleanupCommand,
+    summary: 'delete what earlier runs left in a cluster, by run label',
+  },
 };
 
 export const MAIN_HELP = `netpol-e2e ${TOOL.version}: prove that Kubernetes NetworkPolicies do what their authors intend
@@ -57,7 +70,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         hint: `commands: ${Object.keys(COMMANDS).join(', ')}; run 'netpol-e2e --help'`,
       });
     }
-    return await command.run(args, io);
+    const run = await command.load();
+    return await run(args, io);
   } catch (error) {
     printError(error, io);
     return exitCodeForError(error);

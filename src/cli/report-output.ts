@@ -17,7 +17,7 @@ export interface ReportTargets {
   finish(run: RunResult): boolean;
 }
 
-export function createReportTargets(parsed: Parsed, io: CliIO): ReportTargets {
+export function createReportTargets(parsed: Parsed, io: CliIO, options: { progress?: boolean } = {}): ReportTargets {
   const reporters: { name: string; reporter: Reporter }[] = [];
   reporters.push({
     name: 'console',
@@ -26,6 +26,7 @@ export function createReportTargets(parsed: Parsed, io: CliIO): ReportTargets {
       color: useColor(io, io.stdout),
       verbose: booleanOption(parsed, 'verbose'),
       quiet: booleanOption(parsed, 'quiet'),
+      progress: options.progress === true,
     }),
   });
   for (const format of ['junit', 'json', 'markdown'] as const) {

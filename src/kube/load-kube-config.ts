@@ -30,8 +30,6 @@ export interface LoadedKubeConfig {
   source: string;
 }
 
-const HINT_SELECT = 'pass --kubeconfig <file> (and --context <name>), or set $KUBECONFIG';
-
 export function loadKubeConfig(
   selection: KubeConfigSelection,
   environment: KubeConfigEnvironment = { env: process.env, homeDir: homedir() },
@@ -109,7 +107,7 @@ function readConfig(selection: KubeConfigSelection, environment: KubeConfigEnvir
 
   throw new ClusterError(
     `no kubeconfig found: --kubeconfig was not given, $KUBECONFIG is not set, ${home} does not exist, and this is not running in a pod`,
-    { hint: `${HINT_SELECT}; or use --cluster kind to let netpol-e2e create a cluster` },
+    { hint: 'pass --kubeconfig <file> (and --context <name>) or set $KUBECONFIG; or use --cluster kind to let netpol-e2e create a cluster' },
   );
 }
 

@@ -129,6 +129,11 @@ export async function readSuiteFile(displayFile: string): Promise<{ suite?: Suit
 }
 
 async function readSuiteDocument(value: unknown, issues: IssueList, displayFile: string, absolute: string): Promise<Suite | undefined> {
+  if (isPlainMap(value) && typeof value['kind'] === 'string' && value['kind'] !== SUITE_KIND && !String(value['apiVersion'] ?? '').startsWith('netpol-e2e/')) {
+    // Another manifest given as a suite (e.g. a policy file): one clear problem instead of one per field.
+    issues.add(['kind'], `${displayFile} is not a suite but a ${value['kind']}; a suite file has apiVersion: ${SUITE_API_VERSION} and kind: ${SUITE_KIND} (policy files are named by a suite's policies:)`);
+    return undefined;
+  }
   const root = MapReader.open(issues, [], value, 'a suite', SUITE_FIELDS.suite);
   if (!root) return undefined;
   const apiVersion = root.string('apiVersion', `"${SUITE_API_VERSION}"`, { required: true });

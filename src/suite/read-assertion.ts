@@ -3,16 +3,14 @@
  * the fixture and checking that the destination actually serves the port and protocol asked about. Ids are
  * assigned afterwards (assign-assertion-ids.ts), once every explicit id of the suite is known.
  */
-import { PROTOCOLS, type Protocol } from '../model/types.js';
-import type { SourcePosition } from '../util/errors.js';
-import type { Assertion, ConnectAssertion, ConnectExpectation, DnsAssertion, DnsExpectation, MatrixAssertion, SuiteWorkload, TargetRef, WorkloadRef } from './types.js';
+import { PROTOCOLS } from '../model/types.js';
+import type { Assertion, ConnectAssertion, ConnectExpectation, DnsAssertion, DnsExpectation, SuiteWorkload, TargetRef, WorkloadRef } from './types.js';
 import type { FieldPath } from './field-path.js';
 import { refText, type FixtureIndex } from './fixture-index.js';
 import type { IssueList } from './issue-list.js';
 import { dnsNameProblem } from './k8s-names.js';
-import { headerColumns, MATRIX_SYMBOLS, tokenizeTable, type MatrixCellExpectation } from './matrix-table.js';
-import { fixedLocator } from './source-locator.js';
-import { describePorts } from './read-fixture.js';
+import { readMatrix } from './read-matrix.js';
+import { resolvePort, type PortNames, type ServedPort } from './resolve-port.js';
 import { SUITE_FIELDS } from './suite-fields.js';
 import { describeValue, isPlainMap, MapReader } from './value-reader.js';
 
@@ -30,13 +28,6 @@ const ID_PATTERN = /^[A-Za-z0-9._-]+$/;
 const ALL_ASSERTION_FIELDS = [...new Set([...SUITE_FIELDS.connectAssertion, ...SUITE_FIELDS.dnsAssertion, ...SUITE_FIELDS.matrixAssertion])];
 const CONNECT_EXPECTATIONS: readonly ConnectExpectation[] = ['allow', 'deny'];
 const DNS_EXPECTATIONS: readonly DnsExpectation[] = ['resolves', 'nxdomain', 'blocked'];
-
-/** A port a destination serves, as assertions resolve against it. */
-interface ServedPort {
-  port: number;
-  protocol: Protocol;
-  name?: string;
-}
 
 export function readAssertionList(issues: IssueList, path: FieldPath, value: unknown, fixture: FixtureIndex): ReadAssertion[] {
   if (value === undefined || value === null) return [];
@@ -102,7 +93,7 @@ interface ReadTarget {
   slug: string;
   ports: ServedPort[];
   /** What port names mean for this target; undefined when it has none (externals). */
-  names: 'workload' | 'service' | undefined;
+  names: PortNames;
 }
 
 function readTarget(reader: MapReader, fixture: FixtureIndex): ReadTarget | undefined {
@@ -155,57 +146,6 @@ function workloadTarget(workload: SuiteWorkload | undefined): ReadTarget | undef
   };
 }
 
-/**
- * Resolves the port of an assertion against what the destination serves. A number needs (port, protocol) to be
- * served (protocol defaults to TCP); a name needs a port of that name, and gives the protocol when none is given.
- */
-function resolvePort(
-  issues: IssueList,
-  path: FieldPath,
-  raw: unknown,
-  protocol: Protocol | undefined,
-  label: string,
-  ports: readonly ServedPort[],
-  names: ReadTarget['names'],
-): { port: number | string; protocol: Protocol } | undefined {
-  const serves = `it serves ${describePorts(ports)}`;
-  if (typeof raw === 'number') {
-    if (!Number.isInteger(raw) || raw < 1 || raw > 65535) {
-      issues.add(path, `expected a port number from 1 to 65535 or a port name, found ${describeValue(raw)}`);
-      return undefined;
-    }
-    const wanted = protocol ?? 'TCP';
-    if (!ports.some((p) => p.port === raw && p.protocol === wanted)) {
-      issues.add(path, `${label} does not serve ${raw}/${wanted}; ${serves}`);
-      return undefined;
-    }
-    return { port: raw, protocol: wanted };
-  }
-  if (typeof raw !== 'string') {
-    issues.add(path, `expected a port number or a port name, found ${describeValue(raw)}`);
-    return undefined;
-  }
-  if (/^[0-9]+$/.test(raw)) {
-    issues.add(path, `port "${raw}" is quoted; write the number without quotes (a quoted port is read as a port name)`);
-    return undefined;
-  }
-  if (names === undefined) {
-    issues.add(path, `${label} has no port names; give the port number (${serves})`);
-    return undefined;
-  }
-  const named = ports.filter((p) => p.name === raw);
-  const match = named.find((p) => protocol === undefined || p.protocol === protocol);
-  if (named.length === 0) {
-    issues.add(path, `${label} has no ${names === 'service' ? 'service ' : ''}port named "${raw}"; ${serves}`);
-    return undefined;
-  }
-  if (!match) {
-    issues.add(path, `port "${raw}" of ${label} is ${named.map((p) => p.protocol).join('/')}, but protocol ${protocol} was given`);
-    return undefined;
-  }
-  return { port: raw, protocol: match.protocol };
-}
-
 function readDns(reader: MapReader, fixture: FixtureIndex): { assertion: AssertionBody<DnsAssertion>; derivedId: string } | undefined {
   const dns = reader.map('dns', 'the DNS lookup', SUITE_FIELDS.dns, { required: true });
   if (!dns) return undefined;
@@ -221,135 +161,6 @@ function readDns(reader: MapReader, fixture: FixtureIndex): { assertion: Asserti
     assertion: { kind: 'dns', from: workloadRef(from), name, expect },
     derivedId: `dns-${from.namespace}-${from.name}-${name.replace(/\.$/, '')}`,
   };
-}
-
-function readMatrix(reader: MapReader, fixture: FixtureIndex): { assertion: AssertionBody<MatrixAssertion>; derivedId: string } | undefined {
-  const matrix = reader.map('matrix', 'the matrix', SUITE_FIELDS.matrix, { required: true });
-  if (!matrix) return undefined;
-  const protocol = matrix.choice('protocol', 'a protocol', PROTOCOLS);
-  const rawPort = matrix.get('port');
-  if (rawPort === undefined) matrix.missing('port', 'the destination port (a number or a port name of the column workloads)');
-  const text = matrix.string('expected', 'the expected table (rows: sources, columns: destinations)', { required: true });
-  if (text === undefined || rawPort === undefined) return undefined;
-  const table = readTable(matrix, text, fixture);
-  if (!table) return undefined;
-  const resolved = resolveMatrixPort(matrix, rawPort, protocol, table);
-  if (!resolved) return undefined;
-  return {
-    assertion: { kind: 'matrix', rows: table.rows, columns: table.columns, port: resolved.port, protocol: resolved.protocol, expected: table.expected, rowPositions: table.rowPositions },
-    derivedId: `matrix-${resolved.port}-${resolved.protocol.toLowerCase()}`,
-  };
-}
-
-interface ReadTable {
-  rows: WorkloadRef[];
-  columns: WorkloadRef[];
-  columnWorkloads: SuiteWorkload[];
-  expected: MatrixCellExpectation[][];
-  rowPositions: SourcePosition[];
-}
-
-function readTable(matrix: MapReader, text: string, fixture: FixtureIndex): ReadTable | undefined {
-  const issues = matrix.issues;
-  const path = matrix.at('expected');
-  const place = tablePlacer(issues, path, text);
-  const lines = tokenizeTable(text);
-  const [header, ...body] = lines;
-  if (!header || body.length === 0) {
-    issues.add(path, 'expected a table: a header line of "<namespace>/<workload>" columns, then one line per source row');
-    return undefined;
-  }
-  const before = issues.count;
-  const columns = headerColumns(header);
-  const columnWorkloads: SuiteWorkload[] = [];
-  columns.forEach((token) => {
-    const workload = resolveAt(issues, path, place(header.lineIndex, token.offset), token.text, `column`, fixture);
-    if (!workload) return;
-    if (columnWorkloads.some((w) => refText(w) === refText(workload))) {
-      issues.addAt(place(header.lineIndex, token.offset), path, `column ${token.text} appears twice in the header`);
-      return;
-    }
-    columnWorkloads.push(workload);
-  });
-  const rows: WorkloadRef[] = [];
-  const expected: MatrixCellExpectation[][] = [];
-  const rowPositions: SourcePosition[] = [];
-  for (const line of body) {
-    const [label, ...cells] = line.tokens;
-    if (!label) continue;
-    const position = place(line.lineIndex, label.offset);
-    const workload = resolveAt(issues, path, position, label.text, 'row', fixture);
-    if (workload && rows.some((r) => refText(r) === refText(workload))) {
-      issues.addAt(position, path, `row ${label.text} appears twice`);
-    }
-    if (cells.length !== columns.length) {
-      issues.addAt(position, path, `row ${label.text} has ${cells.length} cell${cells.length === 1 ? '' : 's'}, but the header has ${columns.length} column${columns.length === 1 ? '' : 's'}`);
-    }
-    const symbols: MatrixCellExpectation[] = [];
-    cells.forEach((cell, c) => {
-      const symbol = MATRIX_SYMBOLS[cell.text];
-      if (symbol === undefined) {
-        issues.addAt(place(line.lineIndex, cell.offset), path, `unknown symbol "${cell.text}" in row ${label.text}; use "." (allow), "X" (deny) or "?" (not asserted)`);
-        return;
-      }
-      const column = columns[c]?.text;
-      symbols.push(column === label.text ? 'skip' : symbol);
-    });
-    if (workload) {
-      rows.push({ namespace: workload.namespace, name: workload.name });
-      expected.push(symbols);
-      rowPositions.push(position);
-    }
-  }
-  if (issues.count > before) return undefined;
-  return { rows, columns: columnWorkloads.map(workloadRef), columnWorkloads, expected, rowPositions };
-}
-
-/** Resolves a table label, reporting a problem at its place in the table. */
-function resolveAt(issues: IssueList, path: FieldPath, position: SourcePosition, text: string, role: string, fixture: FixtureIndex): SuiteWorkload | undefined {
-  return fixture.workload(issues.forDocument(fixedLocator(position), path), [], text, `matrix ${role}`);
-}
-
-/** Maps a line and offset of the table text to the source position (exact for `|` block scalars). */
-function tablePlacer(issues: IssueList, path: FieldPath, text: string): (lineIndex: number, offset: number) => SourcePosition {
-  const start = issues.position(path);
-  const headerLine = issues.locator.lineText?.(start.line);
-  const isLiteralBlock = headerLine !== undefined && /\|[-+0-9]*\s*(#.*)?$/.test(headerLine.slice(start.column - 1));
-  const textLines = text.split(/\r?\n/);
-  return (lineIndex, offset) => {
-    if (!isLiteralBlock) return start;
-    const line = start.line + 1 + lineIndex;
-    const source = issues.locator.lineText?.(line);
-    const value = textLines[lineIndex] ?? '';
-    if (source === undefined || !source.endsWith(value)) return { ...start, line };
-    return { file: start.file, line, column: source.length - value.length + offset + 1 };
-  };
-}
-
-function resolveMatrixPort(
-  matrix: MapReader,
-  raw: unknown,
-  protocol: Protocol | undefined,
-  table: ReadTable,
-): { port: number | string; protocol: Protocol } | undefined {
-  let resolved: { port: number | string; protocol: Protocol } | undefined;
-  let assertedColumns = 0;
-  table.columnWorkloads.forEach((workload, c) => {
-    const asserted = table.expected.some((row) => row[c] !== undefined && row[c] !== 'skip');
-    if (!asserted) return;
-    assertedColumns += 1;
-    const result = resolvePort(matrix.issues, matrix.at('port'), raw, protocol, `column workload ${refText(workload)}`, workload.ports, 'workload');
-    if (!result) return;
-    if (resolved && resolved.protocol !== result.protocol) {
-      matrix.report('port', `port "${String(raw)}" is ${resolved.protocol} on some columns and ${result.protocol} on ${refText(workload)}; give protocol explicitly`);
-      return;
-    }
-    resolved = result;
-  });
-  if (assertedColumns === 0) {
-    matrix.report('expected', 'no cell of the matrix is asserted (every cell is "?" or on the diagonal); assert a cell or remove the matrix');
-  }
-  return resolved;
 }
 
 function workloadRef(workload: { namespace: string; name: string }): WorkloadRef {

@@ -7,6 +7,7 @@ import type { SuiteExternal, SuiteFixture, SuiteNamespace, SuiteService, SuiteSe
 import { checkLabels } from './check-labels.js';
 import { parseIp } from './cidr.js';
 import { refText } from './fixture-index.js';
+import { describePorts } from './resolve-port.js';
 import type { FieldPath } from './field-path.js';
 import type { IssueList } from './issue-list.js';
 import { dns1035LabelProblem, dns1123LabelProblem, portNameProblem } from './k8s-names.js';
@@ -262,11 +263,6 @@ function checkTargetPort(
       reader.issues.add(reader.at('ports', index, field), `the service forwards to ${typeof port.targetPort === 'number' ? `port ${port.targetPort}/${port.protocol}` : `the port named "${port.targetPort}" (${port.protocol})`}, but selected workload ${refText(workload)} does not serve it (it serves ${describePorts(workload.ports)})`);
     }
   }
-}
-
-export function describePorts(ports: readonly PodPort[]): string {
-  if (ports.length === 0) return 'no ports';
-  return ports.map((p) => `${p.port}/${p.protocol}${p.name ? ` (${p.name})` : ''}`).join(', ');
 }
 
 function readExternal(issues: IssueList, path: FieldPath, value: unknown): SuiteExternal | undefined {

@@ -35,7 +35,7 @@ export async function readTextFile(absolutePath: string): Promise<FileRead> {
 /** Parses every document of `text`; syntax errors are added to `issues` (positions in `displayFile`). */
 export function parseYamlDocuments(text: string, displayFile: string, issues: IssueList): YamlDocument[] {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const documents = [...parsed];
   if ('empty' in parsed) {
     for (const error of parsed.errors) reportYamlError(issues, lineCounter, displayFile, error.pos[0], error.message);

@@ -117,22 +117,50 @@ EOF
   end_build "etcd ${ETCD_VERSION}"
 }
 
+# patch_kube_router_drop DIR: in kube-router's pod firewall chain, DROP instead of REJECT what no policy
+# allows (one rule in pkg/controllers/netpol/pod.go); fails if the source does not look as expected
+patch_kube_router_drop() {
+  local f="$1/pkg/controllers/netpol/pod.go"
+  [[ "$(grep -c -F '"-j", "REJECT", "\n"}' "${f}")" == 1 ]] || die "unexpected kube-router source: no single REJECT rule in ${f}"
+  sed -i -e 's/"-j", "REJECT", "\\n"}/"-j", "DROP", "\\n"}/' \
+    -e 's/"\\"rule to REJECT traffic destined for POD/"\\"rule to DROP (netpol-e2e patch) traffic destined for POD/' "${f}"
+  if grep -q -F '"-j", "REJECT"' "${f}" || ! grep -q -F 'DROP (netpol-e2e patch)' "${f}"; then
+    die "patching ${f} to DROP failed"
+  fi
+}
+
 build_kube_router() {
   local bin; bin=$(kr_bin_dir)
-  [[ -x "${bin}/kube-router" ]] && { log "    kube-router ${KUBE_ROUTER_VERSION}: cached in ${bin}"; return 0; }
-  begin_build "kube-router ${KUBE_ROUTER_VERSION}"
-  local src="${CACHE_ROOT}/kube-router-${KUBE_ROUTER_VERSION}/src"
-  local logfile="${BUILD_LOG_DIR}/kube-router-${KUBE_ROUTER_VERSION}.log"
+  local what="kube-router ${KUBE_ROUTER_VERSION} (deny action ${KUBE_ROUTER_DENY_ACTION})"
+  [[ -x "${bin}/kube-router" ]] && { log "    ${what}: cached in ${bin}"; return 0; }
+  begin_build "${what}"
+  local src; src="$(dirname "${bin}")/src"
+  local logfile; logfile="${BUILD_LOG_DIR}/$(basename "$(dirname "${bin}")").log"
+  rm -rf "${src}"
   simple_wrapper "${src}" github.com/cloudnativelabs/kube-router/v2 "${KUBE_ROUTER_VERSION}"
+  case "${KUBE_ROUTER_DENY_ACTION}" in
+    REJECT) ;;
+    DROP)
+      local upstream
+      upstream=$(cd "${src}" && go mod download -json "github.com/cloudnativelabs/kube-router/v2@${KUBE_ROUTER_VERSION}" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+      [[ -d "${upstream}" ]] || die "could not download kube-router ${KUBE_ROUTER_VERSION} from the module proxy"
+      cp -r "${upstream}" "${src}/kube-router"
+      chmod -R u+w "${src}/kube-router"
+      patch_kube_router_drop "${src}/kube-router"
+      printf '\nreplace github.com/cloudnativelabs/kube-router/v2 => ./kube-router\n' >>"${src}/go.mod"
+      ;;
+    *) die "KUBE_ROUTER_DENY_ACTION must be DROP or REJECT, not ${KUBE_ROUTER_DENY_ACTION}" ;;
+  esac
   mkdir -p "${bin}"
+  local vpkg=github.com/cloudnativelabs/kube-router/v2/pkg/version
   (
     cd "${src}"
     run_logged "${logfile}" env CGO_ENABLED=0 go build -trimpath \
-      -ldflags "-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=${KUBE_ROUTER_VERSION} -X github.com/cloudnativelabs/kube-router/v2/pkg/version.BuildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+      -ldflags "-s -w -X ${vpkg}.Version=${KUBE_ROUTER_VERSION}-netpol-e2e-$(tr '[:upper:]' '[:lower:]' <<<"${KUBE_ROUTER_DENY_ACTION}") -X ${vpkg}.BuildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
       -o "${bin}/kube-router.tmp" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
   )
   mv "${bin}/kube-router.tmp" "${bin}/kube-router"
-  end_build "kube-router ${KUBE_ROUTER_VERSION}"
+  end_build "${what}"
 }
 
 coredns_bin() { echo "${CACHE_ROOT}/coredns-${COREDNS_VERSION}/bin/coredns"; }

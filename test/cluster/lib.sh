@@ -152,7 +152,7 @@ node_ip() {
 
 k8s_bin_dir()   { echo "${CACHE_ROOT}/kubernetes-${K8S_VERSION}/bin"; }
 etcd_bin_dir()  { echo "${CACHE_ROOT}/etcd-${ETCD_VERSION}/bin"; }
-kr_bin_dir()    { echo "${CACHE_ROOT}/kube-router-${KUBE_ROUTER_VERSION}/bin"; }
+kr_bin_dir()    { echo "${CACHE_ROOT}/kube-router-${KUBE_ROUTER_VERSION}-$(tr '[:upper:]' '[:lower:]' <<<"${KUBE_ROUTER_DENY_ACTION}")/bin"; }
 image_dir()     { echo "${CACHE_ROOT}/images"; }
 # image_tar IMAGE: the cached tar of an image, named after its full reference
 image_tar()     { echo "$(image_dir)/$(echo "$1" | tr '/:' '__').tar"; }

@@ -6,7 +6,7 @@ import { loadCorpus, runConformance } from '../../conformance/index.js';
 import { runPassed } from '../../engine/results.js';
 import { InputError } from '../../util/errors.js';
 import { booleanOption, parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } from '../args.js';
-import { CLUSTER_HELP, CLUSTER_OPTIONS, LIVE_HELP, LIVE_OPTIONS, runWithCluster } from '../cluster-session.js';
+import { CLUSTER_HELP, CLUSTER_OPTIONS, LIVE_HELP, LIVE_OPTIONS } from '../live-options.js';
 import { TOOL } from '../../version.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
@@ -53,5 +53,6 @@ export async function conformanceCommand(args: string[], io: CliIO): Promise<num
     if (!targets.finish(run)) return EXIT.INFRASTRUCTURE;
     return runPassed(run) ? EXIT.OK : EXIT.ASSERTIONS_FAILED;
   }
+  const { runWithCluster } = await import('../cluster-session.js');
   return runWithCluster(parsed, io, targets, 'conformance', (session) => session.runConformance(corpus));
 }

@@ -12,6 +12,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describeError } from '../../util/errors.js';
+import { systemClock } from '../../util/poll.js';
 import { defaultDependencies, type ProviderDependencies } from '../dependencies.js';
 import { KIND_DOCKER_NETWORK } from '../defaults.js';
 import { runActions } from '../run-actions.js';
@@ -85,13 +86,15 @@ export class KindProvider implements ClusterProvider {
       return;
     }
     const phase = 'delete cluster (after the failure)';
+    const clock = context.clock ?? systemClock();
+    const start = clock.now();
     context.progress.phaseStarted?.(phase);
     try {
       await deleteKindCluster(this.deps.runner, clusterName, context.kubeconfigPath, this.options.timeouts.commandMs * 4);
-      context.progress.phaseFinished?.(phase, 0, `deleted kind cluster ${clusterName}`);
+      context.progress.phaseFinished?.(phase, clock.now() - start, `deleted kind cluster ${clusterName}`);
     } catch (deleteError) {
       // The run already failed with a more important error, which the caller gets; this one is reported beside it.
-      context.progress.phaseFailed?.(phase, deleteError, 0);
+      context.progress.phaseFailed?.(phase, deleteError, clock.now() - start);
       context.progress.note?.(`kind cluster ${clusterName} could not be deleted after the failure: ${describeError(deleteError)}`);
     }
   }

@@ -92,19 +92,28 @@ export function expectationMet(cell: PlannedCell, outcome: Outcome, refusedMeans
   return verdictOf(cell, outcome, refusedMeansDeny) === cell.expected;
 }
 
+/**
+ * The observation of a settled cell. `history` (which makes the cell flaky) is set only when the attempts'
+ * verdicts differ: attempts that differ only in how a deny looked (refused, then timeout) are one deny.
+ */
 export function observationOf(cell: PlannedCell, settled: SettledProbe, refusedMeansDeny: boolean): Observation {
   const outcome = settled.result.outcome;
+  let detail =
+    outcome === 'refused' && !refusedMeansDeny
+      ? `${settled.result.detail}; refused, but the positive control never saw this path answer, so this is not evidence of a policy`
+      : settled.result.detail;
+  const verdicts = new Set(settled.history.map((o) => verdictOf(cell, o, refusedMeansDeny) ?? o));
+  const outcomes = new Set(settled.history);
+  // e.g. refused then timeout: both are the same deny (ICMP rejects are rate limited), so not flaky
+  if (outcomes.size > 1 && verdicts.size === 1) detail = `${detail} (attempts: ${settled.history.join(', ')})`;
   const observation: Observation = {
     outcome,
     verdict: verdictOf(cell, outcome, refusedMeansDeny),
-    detail:
-      outcome === 'refused' && !refusedMeansDeny
-        ? `${settled.result.detail}; refused, but the positive control never saw this path answer, so this is not evidence of a policy`
-        : settled.result.detail,
+    detail,
     attempts: settled.history.length,
     durationMs: Math.round(settled.result.durationMs),
   };
-  if (new Set(settled.history).size > 1) observation.history = [...settled.history];
+  if (verdicts.size > 1) observation.history = [...settled.history];
   return observation;
 }
 

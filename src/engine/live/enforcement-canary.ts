@@ -85,24 +85,28 @@ export async function runEnforcementCanary(kube: KubeClient, round: ProbeRound, 
   const target = hostPort(options.serverIp, CANARY_PORT);
   const path = `${namespace}/client -> ${namespace}/server (${target}/TCP)`;
   let probes = 0;
-  const probeOnce = async (): Promise<{ result: ProbeResult; startedMs: number }> => {
+  /**
+   * One probe, and when its outcome was observed: a timeout shows the state at the probe's start (the first
+   * packet was already dropped); an answer (connected, refused) the state when it came back.
+   */
+  const probeOnce = async (): Promise<{ result: ProbeResult; observedMs: number }> => {
     const startedMs = options.clock.now();
     probes += 1;
     const results = await round([
       { key: 'canary', namespace, pod: 'client', kind: 'tcp', target, timeoutMs: options.probeTimeoutMs },
     ]);
     const result = results.get('canary') ?? { outcome: 'exec-error', detail: 'no result', durationMs: 0 };
-    return { result, startedMs };
+    return { result, observedMs: result.outcome === 'timeout' ? startedMs : options.clock.now() };
   };
-  /** Probes until `done` holds; returns the start time of the first probe for which it did, or the history. */
+  /** Probes until `done` holds; returns when the first probe for which it did was observed, or the history. */
   const until = async (done: (r: ProbeResult) => boolean): Promise<{ at?: number; seen: ProbeResult[] }> => {
     const start = options.clock.now();
     const seen: ProbeResult[] = [];
     for (;;) {
       if (options.signal?.aborted) throw options.signal.reason;
-      const { result, startedMs } = await probeOnce();
+      const { result, observedMs } = await probeOnce();
       seen.push(result);
-      if (done(result)) return { at: startedMs, seen };
+      if (done(result)) return { at: observedMs, seen };
       const elapsed = options.clock.now() - start;
       if (elapsed >= options.timeoutMs) return { seen };
       await options.clock.sleep(Math.min(options.intervalMs, options.timeoutMs - elapsed), options.signal);
@@ -150,7 +154,7 @@ export async function runEnforcementCanary(kube: KubeClient, round: ProbeRound, 
       { hint: "the CNI's policy agent does not follow policy deletions: look at its logs (in the artifacts directory)" },
     );
   }
-  return { enforceMs, restoreMs: Math.max(0, restored.at - deleted), probes };
+  return { enforceMs: Math.round(enforceMs), restoreMs: Math.round(Math.max(0, restored.at - deleted)), probes };
 }
 
 function summarize(results: readonly ProbeResult[]): string {

@@ -274,6 +274,14 @@ assertions: [{from: prod/a, to: prod/a, port: 80, expect: allow}]
       expect(issueWith(await inputIssues(loadSuite(file)), 'has no assertions').position?.line).to.equal(1);
     });
 
+    it('says so in one problem when a file given as a suite is another manifest', async () => {
+      const file = await suiteFile('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: prod}\n');
+      const issues = await inputIssues(loadSuite(file));
+      expect(issues).to.have.length(1);
+      expect(at(issues[0] ?? { message: '' })).to.equal('2:7');
+      expect(issues[0]?.message).to.contain('is not a suite but a NetworkPolicy');
+    });
+
     it('reports an empty suite file, a missing one and extra documents', async () => {
       const empty = await suiteFile('# nothing yet\n');
       expect((await inputIssues(loadSuite(empty)))[0]?.message).to.contain('is empty');
