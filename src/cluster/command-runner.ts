@@ -58,11 +58,7 @@ export function requireSuccess(result: CommandResult, purpose: string, hint: str
             ? `could not be started (${result.spawnError ?? 'unknown reason'})`
             : `exited with code ${result.exitCode}`;
   const tail = outputTail(result);
-  return failWith(new CommandError(`${purpose} failed: \`${commandLine}\` ${why}${tail ? `:\n${indent(tail)}` : ''}`, { hint }));
-}
-
-function failWith(error: CommandError): never {
-  throw error;
+  throw new CommandError(`${purpose} failed: \`${commandLine}\` ${why}${tail ? `:\n${indent(tail)}` : ''}`, { hint });
 }
 
 function indent(text: string): string {

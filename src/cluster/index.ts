@@ -14,4 +14,4 @@ export { applyCalico, waitForCalicoReady } from './calico/install-calico.js';
 export { parseManifest, type ManifestObject } from './install/parse-manifest.js';
 export { installManifest } from './install/install-manifest.js';
 export { waitForWorkload, waitForNodesReady } from './install/wait-for-workload.js';
-export { diagnoseWorkload, type WorkloadRef } from './install/diagnose-workload.js';
+export { diagnosePods, diagnoseWorkload, type Diagnosis, type WorkloadRef } from './install/diagnose-workload.js';

@@ -5,7 +5,7 @@
 import { cidrContains, parseIp, tryParseCidr } from '../model/cidr.js';
 import type { NetworkPolicy, PodInfo } from '../model/types.js';
 import type { IpBlockDerivation, IpBlockReference } from './corpus-types.js';
-import { formatPath, type ValuePath, type YamlSource } from './yaml-source.js';
+import { formatFieldPath, type FieldPath, type SourceLocator } from '../util/yaml/index.js';
 
 function derive(cidrText: string, pods: readonly PodInfo[]): IpBlockDerivation {
   const cidr = tryParseCidr(cidrText);
@@ -25,27 +25,27 @@ export function findIpBlockReferences(
   step: number,
   policies: readonly NetworkPolicy[],
   pods: readonly PodInfo[],
-  policiesPath: ValuePath,
-  source: YamlSource,
+  policiesPath: FieldPath,
+  locator: SourceLocator,
 ): IpBlockReference[] {
   const references: IpBlockReference[] = [];
   policies.forEach((policy, policyIndex) => {
-    const add = (field: ValuePath, cidr: string) =>
+    const add = (field: FieldPath, cidr: string) =>
       references.push({
         step,
         policyIndex,
         policy: `${policy.metadata.namespace}/${policy.metadata.name}`,
-        field: formatPath(field),
+        field: formatFieldPath(field),
         cidr,
         derivation: derive(cidr, pods),
-        position: source.locate([...policiesPath, policyIndex, ...field]),
+        position: locator.locate([...policiesPath, policyIndex, ...field]),
       });
     const visit = (direction: 'ingress' | 'egress', peersKey: 'from' | 'to') => {
       (policy.spec[direction] ?? []).forEach((rule, r) => {
         const peers = 'from' in rule ? rule.from : 'to' in rule ? rule.to : undefined;
         (peers ?? []).forEach((peer, p) => {
           if (peer.ipBlock === undefined) return;
-          const base: ValuePath = ['spec', direction, r, peersKey, p, 'ipBlock'];
+          const base: FieldPath = ['spec', direction, r, peersKey, p, 'ipBlock'];
           add([...base, 'cidr'], peer.ipBlock.cidr);
           (peer.ipBlock.except ?? []).forEach((except, e) => add([...base, 'except', e], except));
         });

@@ -2,28 +2,37 @@
  * Loads a conformance corpus directory: model.yaml plus cases/*.yaml. Every problem of every file is collected and
  * thrown as one InputError whose issues carry file:line:col and the field.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { describeError, InputError, type InputIssue } from '../util/errors.js';
+import { describeError, InputError } from '../util/errors.js';
+import { fixedLocator, IssueList, parseYamlDocuments, PathReader, readTextFile } from '../util/yaml/index.js';
 import type { Corpus, CorpusCase } from './corpus-types.js';
 import { readCase } from './read-case.js';
 import { readCorpusModel } from './read-corpus-model.js';
-import { ValueReader } from './value-reader.js';
-import { parseYamlSource } from './yaml-source.js';
 
 const HINT = 'fix the corpus file at the position shown (the format is described in the corpus README.md); nothing was evaluated';
 
-async function readText(file: string, what: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${describeError(error)})`;
-    throw new InputError([{ message: `${what} ${file} ${problem}` }], {
+/**
+ * Reads one corpus file, which holds one YAML document: a reader positioned in it and its value, or undefined
+ * when it has a syntax error (recorded in `issues`). A file that cannot be read ends the load at once.
+ */
+async function readCorpusFile(file: string, what: string, issues: IssueList): Promise<{ reader: PathReader; value: unknown } | undefined> {
+  const read = await readTextFile(file);
+  if (!read.ok) {
+    throw new InputError([{ message: `${what} ${file} ${read.problem}` }], {
       hint: 'point at a corpus directory that holds model.yaml and cases/*.yaml (e.g. test/fixtures/netpol-corpus)',
-      cause: error,
+      cause: read.cause,
     });
   }
+  const before = issues.count;
+  const documents = parseYamlDocuments(read.text, file, issues);
+  if (issues.count > before) return undefined;
+  const [document, ...extra] = documents.filter((d) => d.value !== null);
+  for (const other of extra) {
+    issues.forDocument(other.locator).add([], `${what} ${file} holds one YAML document, but document ${other.index + 1} follows; remove it or move it to its own file`);
+  }
+  if (document === undefined) return { reader: new PathReader(issues.forDocument(fixedLocator({ file, line: 1, column: 1 }))), value: null };
+  return { reader: new PathReader(issues.forDocument(document.locator)), value: document.value };
 }
 
 async function listCaseFiles(dir: string): Promise<string[]> {
@@ -47,19 +56,19 @@ async function listCaseFiles(dir: string): Promise<string[]> {
 
 /** Loads and validates a whole corpus; `dir` is kept as given in every file path (relative stays relative). */
 export async function loadCorpus(dir: string): Promise<Corpus> {
-  const issues: InputIssue[] = [];
+  const issues = IssueList.create(fixedLocator({ file: dir, line: 1, column: 1 }));
   const modelFile = join(dir, 'model.yaml');
-  const modelReader = new ValueReader(parseYamlSource(modelFile, await readText(modelFile, 'corpus model'), issues), issues);
-  const model = modelReader.source.value === undefined ? undefined : readCorpusModel(modelReader);
-  if (model === undefined) throw new InputError(issues, { hint: HINT });
+  const modelRead = await readCorpusFile(modelFile, 'corpus model', issues);
+  const model = modelRead === undefined ? undefined : readCorpusModel(modelRead.reader, modelRead.value, modelFile);
+  if (model === undefined) throw new InputError(issues.issues, { hint: HINT });
 
   const cases: CorpusCase[] = [];
   for (const file of await listCaseFiles(dir)) {
-    const reader = new ValueReader(parseYamlSource(file, await readText(file, 'corpus case'), issues), issues);
-    if (reader.source.value === undefined) continue;
-    const read = readCase(reader, basename(file, extname(file)), model);
+    const caseRead = await readCorpusFile(file, 'corpus case', issues);
+    if (caseRead === undefined) continue;
+    const read = readCase(caseRead.reader, caseRead.value, file, basename(file, extname(file)), model);
     if (read !== undefined) cases.push(read);
   }
-  if (issues.length > 0) throw new InputError(issues, { hint: HINT });
+  if (issues.count > 0) throw new InputError(issues.issues, { hint: HINT });
   return { dir, model, cases };
 }

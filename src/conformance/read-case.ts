@@ -5,6 +5,8 @@
  */
 import { isValidIp } from '../model/cidr.js';
 import { PROTOCOLS, type Labels, type NamespaceInfo, type NetworkPolicy, type PodInfo, type PodPort, type Protocol } from '../model/types.js';
+import { readPolicyObject } from '../suite/validate-policy.js';
+import { isPlainMap, type FieldPath, type PathReader, type PlainMap } from '../util/yaml/index.js';
 import type {
   CaseProbe,
   CaseStep,
@@ -19,9 +21,6 @@ import type {
 } from './corpus-types.js';
 import { findIpBlockReferences } from './ipblock-references.js';
 import { readExpectedTable } from './read-expected-table.js';
-import { readNetworkPolicy } from './read-policy.js';
-import { isPlainObject, type PlainObject, type ValueReader } from './value-reader.js';
-import type { ValuePath } from './yaml-source.js';
 
 const CASE_KINDS = ['matrix', 'traffic-checks'] as const;
 
@@ -35,19 +34,30 @@ export function servedContainerPorts(served: ServedPorts): PodPort[] {
   return served.ports.flatMap((port) => served.protocols.map((protocol) => ({ port, protocol, name: servedPortName(port, protocol) })));
 }
 
-function optionalStringList(reader: ValueReader, object: PlainObject, key: string, path: ValuePath): string[] {
+function optionalStringList(reader: PathReader, object: PlainMap, key: string, path: FieldPath): string[] {
   if (object[key] === undefined || object[key] === null) return [];
   return reader.stringList(object[key], [...path, key]) ?? [];
 }
 
-function optionalString(reader: ValueReader, object: PlainObject, key: string, path: ValuePath): string | undefined {
+function optionalString(reader: PathReader, object: PlainMap, key: string, path: FieldPath): string | undefined {
   if (object[key] === undefined || object[key] === null) return undefined;
   return reader.string(object[key], [...path, key]);
 }
 
-function readPolicies(reader: ValueReader, value: unknown, path: ValuePath): NetworkPolicy[] | undefined {
+/**
+ * A NetworkPolicy of a case, checked by the API server's rules (the suite's validator). The corpus also wants
+ * `spec.podSelector` written out, as upstream always builds it: a missing one is a slip in transcription.
+ */
+function readPolicy(reader: PathReader, value: unknown, path: FieldPath): NetworkPolicy | undefined {
+  const policy = readPolicyObject(reader.issues.within(path), value);
+  const spec = isPlainMap(value) ? value['spec'] : undefined;
+  if (isPlainMap(spec) && reader.required(spec, 'podSelector', [...path, 'spec']) === undefined) return undefined;
+  return policy;
+}
+
+function readPolicies(reader: PathReader, value: unknown, path: FieldPath): NetworkPolicy[] | undefined {
   if (value === null) return [];
-  const policies = reader.listOf(value, path, (v, p) => readNetworkPolicy(reader, v, p));
+  const policies = reader.listOf(value, path, (v, p) => readPolicy(reader, v, p));
   if (policies === undefined) return undefined;
   const seen = new Map<string, number>();
   let ok = true;
@@ -62,15 +72,15 @@ function readPolicies(reader: ValueReader, value: unknown, path: ValuePath): Net
   return ok ? policies : undefined;
 }
 
-function readServed(reader: ValueReader, root: PlainObject): ServedPorts | undefined {
-  const served = reader.object(reader.required(root, 'served', []), ['served']);
+function readServed(reader: PathReader, root: PlainMap): ServedPorts | undefined {
+  const served = reader.map(reader.required(root, 'served', []), ['served']);
   if (served === undefined) return undefined;
   const ports = reader.listOf(reader.required(served, 'ports', ['served']), ['served', 'ports'], (v, p) => reader.integer(v, p, 1, 65535));
-  const protocols = reader.listOf(reader.required(served, 'protocols', ['served']), ['served', 'protocols'], (v, p) => reader.oneOf(v, PROTOCOLS, p));
+  const protocols = reader.listOf(reader.required(served, 'protocols', ['served']), ['served', 'protocols'], (v, p) => reader.choice(v, PROTOCOLS, p));
   return ports === undefined || protocols === undefined ? undefined : { ports, protocols };
 }
 
-function readCasePods(reader: ValueReader, root: PlainObject, model: CorpusModel): string[] | undefined {
+function readCasePods(reader: PathReader, root: PlainMap, model: CorpusModel): string[] | undefined {
   const value = reader.required(root, 'pods', []);
   if (value === undefined) return undefined;
   if (value === 'all') return [...model.matrixOrder];
@@ -89,10 +99,10 @@ function readCasePods(reader: ValueReader, root: PlainObject, model: CorpusModel
   return pods;
 }
 
-function readLabelOverrides(reader: ValueReader, value: unknown, path: ValuePath, namespaces: readonly string[], pods: readonly string[]): LabelOverrides | undefined {
+function readLabelOverrides(reader: PathReader, value: unknown, path: FieldPath, namespaces: readonly string[], pods: readonly string[]): LabelOverrides | undefined {
   const overrides: LabelOverrides = { namespaces: {}, pods: {} };
   if (value === undefined || value === null) return overrides;
-  const object = reader.object(value, path);
+  const object = reader.map(value, path);
   if (object === undefined) return undefined;
   let ok = true;
   for (const key of Object.keys(object)) {
@@ -103,7 +113,7 @@ function readLabelOverrides(reader: ValueReader, value: unknown, path: ValuePath
   }
   const section = (key: 'namespaces' | 'pods', known: readonly string[]) => {
     if (object[key] === undefined || object[key] === null) return;
-    const entries = reader.object(object[key], [...path, key]);
+    const entries = reader.map(object[key], [...path, key]);
     if (entries === undefined) {
       ok = false;
       return;
@@ -125,16 +135,16 @@ function readLabelOverrides(reader: ValueReader, value: unknown, path: ValuePath
   return ok ? overrides : undefined;
 }
 
-function readProbe(reader: ValueReader, value: unknown, path: ValuePath, index: number, pods: readonly string[]): CaseProbe | undefined {
-  const object = reader.object(value, path);
+function readProbe(reader: PathReader, value: unknown, path: FieldPath, index: number, pods: readonly string[]): CaseProbe | undefined {
+  const object = reader.map(value, path);
   if (object === undefined) return undefined;
   const port = reader.integer(reader.required(object, 'port', path), [...path, 'port'], 1, 65535);
-  const protocol = reader.oneOf(reader.required(object, 'protocol', path), PROTOCOLS, [...path, 'protocol']);
+  const protocol = reader.choice(reader.required(object, 'protocol', path), PROTOCOLS, [...path, 'protocol']);
   const expectedText = reader.string(reader.required(object, 'expected', path), [...path, 'expected']);
   const table = expectedText === undefined ? undefined : readExpectedTable(reader, expectedText, [...path, 'expected'], pods);
   let upstreamExpectation: Record<string, unknown>[] | undefined;
   if (object.upstream_expectation !== undefined && object.upstream_expectation !== null) {
-    upstreamExpectation = reader.listOf(object.upstream_expectation, [...path, 'upstream_expectation'], (v, p) => reader.object(v, p));
+    upstreamExpectation = reader.listOf(object.upstream_expectation, [...path, 'upstream_expectation'], (v, p) => reader.map(v, p));
   }
   let helperDiagonalBlocked: string[] | undefined;
   if (object.helper_diagonal_blocked !== undefined) {
@@ -148,7 +158,7 @@ function readProbe(reader: ValueReader, value: unknown, path: ValuePath, index: 
     rows: table.rows,
     columns: table.columns,
     expected: table.expected,
-    position: reader.source.locateKey([...path, 'expected']),
+    position: reader.issues.position([...path, 'expected'], 'key'),
     rowPositions: table.rowPositions,
   };
   if (upstreamExpectation !== undefined) probe.upstreamExpectation = upstreamExpectation;
@@ -183,7 +193,7 @@ function buildState(topology: CaseTopology, labels: LabelOverrides, policies: Ne
   return { namespaces, pods, policies };
 }
 
-function readSteps(reader: ValueReader, root: PlainObject, topology: CaseTopology): CaseStep[] | undefined {
+function readSteps(reader: PathReader, root: PlainMap, topology: CaseTopology): CaseStep[] | undefined {
   const values = reader.list(reader.required(root, 'steps', []), ['steps']);
   if (values === undefined) return undefined;
   if (values.length === 0) {
@@ -196,7 +206,7 @@ function readSteps(reader: ValueReader, root: PlainObject, topology: CaseTopolog
   let ok = true;
   values.forEach((value, s) => {
     const path = ['steps', s];
-    const object = reader.object(value, path);
+    const object = reader.map(value, path);
     if (object === undefined) {
       ok = false;
       return;
@@ -232,20 +242,20 @@ function readSteps(reader: ValueReader, root: PlainObject, topology: CaseTopolog
       actions,
       labels,
       state: buildState(topology, { namespaces: { ...inForce.namespaces }, pods: { ...inForce.pods } }, policies),
-      policyPositions: policies.map((_, i) => reader.source.locate([...path, 'policies', i])),
+      policyPositions: policies.map((_, i) => reader.issues.position([...path, 'policies', i])),
       probes: probes as CaseProbe[],
-      position: reader.source.locate(path),
+      position: reader.issues.position(path),
     });
   });
   return ok ? steps : undefined;
 }
 
-function readDerivation(reader: ValueReader, root: PlainObject): Record<string, string> | undefined {
+function readDerivation(reader: PathReader, root: PlainMap): Record<string, string> | undefined {
   if (root.ipblock_derivation === undefined || root.ipblock_derivation === null) return undefined;
   return reader.stringMap(root.ipblock_derivation, ['ipblock_derivation']);
 }
 
-function readMatrixCase(reader: ValueReader, root: PlainObject, base: CaseBaseFields, model: CorpusModel): MatrixCase | undefined {
+function readMatrixCase(reader: PathReader, root: PlainMap, base: CaseBaseFields, model: CorpusModel): MatrixCase | undefined {
   const served = readServed(reader, root);
   const pods = readCasePods(reader, root, model);
   const selfConnections = optionalString(reader, root, 'self_connections', []) ?? 'not-asserted';
@@ -255,7 +265,7 @@ function readMatrixCase(reader: ValueReader, root: PlainObject, base: CaseBaseFi
   const steps = readSteps(reader, root, { model, pods, served });
   if (steps === undefined) return undefined;
   const ipBlockReferences = steps.flatMap((step, s) =>
-    findIpBlockReferences(step.step, step.state.policies, step.state.pods, ['steps', s, 'policies'], reader.source),
+    findIpBlockReferences(step.step, step.state.policies, step.state.pods, ['steps', s, 'policies'], reader.issues.locator),
   );
   const matrixCase: MatrixCase = { kind: 'matrix', ...base, served, pods, selfConnections, ipBlockReferences, steps };
   if (latest !== undefined) matrixCase.upstreamLatestTopology = latest;
@@ -263,10 +273,10 @@ function readMatrixCase(reader: ValueReader, root: PlainObject, base: CaseBaseFi
   return matrixCase;
 }
 
-function readCheckPeer(reader: ValueReader, value: unknown, path: ValuePath): CheckPeer | undefined {
-  const object = reader.object(value, path);
+function readCheckPeer(reader: PathReader, value: unknown, path: FieldPath): CheckPeer | undefined {
+  const object = reader.map(value, path);
   if (object === undefined) return undefined;
-  const kind = reader.oneOf(reader.required(object, 'kind', path), ['pod', 'external'] as const, [...path, 'kind']);
+  const kind = reader.choice(reader.required(object, 'kind', path), ['pod', 'external'] as const, [...path, 'kind']);
   const ip = reader.string(reader.required(object, 'ip', path), [...path, 'ip']);
   if (ip !== undefined && !isValidIp(ip)) {
     reader.problem([...path, 'ip'], `expected an IPv4 or IPv6 address, found ${JSON.stringify(ip)}`);
@@ -282,10 +292,10 @@ function readCheckPeer(reader: ValueReader, value: unknown, path: ValuePath): Ch
   let containerPorts: Extract<CheckPeer, { kind: 'pod' }>['containerPorts'] | undefined = [];
   if (object.container_ports !== undefined && object.container_ports !== null) {
     containerPorts = reader.listOf(object.container_ports, [...path, 'container_ports'], (v, p) => {
-      const port = reader.object(v, p);
+      const port = reader.map(v, p);
       if (port === undefined) return undefined;
       const name = optionalString(reader, port, 'name', p);
-      const protocol = reader.oneOf(reader.required(port, 'protocol', p), PROTOCOLS, [...p, 'protocol']);
+      const protocol = reader.choice(reader.required(port, 'protocol', p), PROTOCOLS, [...p, 'protocol']);
       const raw = reader.required(port, 'containerPort', p);
       const containerPort = raw === null ? null : reader.integer(raw, [...p, 'containerPort'], 1, 65535);
       if (protocol === undefined || containerPort === undefined) return undefined;
@@ -296,8 +306,8 @@ function readCheckPeer(reader: ValueReader, value: unknown, path: ValuePath): Ch
   return { kind, namespace, namespaceLabels, podLabels, ip, containerPorts };
 }
 
-function readCheck(reader: ValueReader, value: unknown, path: ValuePath, index: number): TrafficCheck | undefined {
-  const object = reader.object(value, path);
+function readCheck(reader: PathReader, value: unknown, path: FieldPath, index: number): TrafficCheck | undefined {
+  const object = reader.map(value, path);
   if (object === undefined) return undefined;
   const it = reader.string(reader.required(object, 'it', path), [...path, 'it']);
   const source = readCheckPeer(reader, reader.required(object, 'source', path), [...path, 'source']);
@@ -305,8 +315,8 @@ function readCheck(reader: ValueReader, value: unknown, path: ValuePath, index: 
   const rawPort = object.port;
   const port = rawPort === undefined || rawPort === null ? null : reader.integer(rawPort, [...path, 'port'], 1, 65535);
   const portName = optionalString(reader, object, 'port_name', path);
-  const protocol = reader.oneOf(reader.required(object, 'protocol', path), PROTOCOLS, [...path, 'protocol']);
-  const expected = reader.oneOf(reader.required(object, 'expected', path), ['allowed', 'blocked'] as const, [...path, 'expected']);
+  const protocol = reader.choice(reader.required(object, 'protocol', path), PROTOCOLS, [...path, 'protocol']);
+  const expected = reader.choice(reader.required(object, 'expected', path), ['allowed', 'blocked'] as const, [...path, 'expected']);
   if (port === null && portName === undefined) {
     reader.problem(path, 'a check needs "port" or "port_name", found neither');
     return undefined;
@@ -318,12 +328,12 @@ function readCheck(reader: ValueReader, value: unknown, path: ValuePath, index: 
     reader.problem([...path, 'destination', 'namespace_labels'], `namespace ${destination.namespace} is given different labels for the source and the destination`);
     return undefined;
   }
-  const check: TrafficCheck = { index, it, source, destination, port, protocol, expected, position: reader.source.locate(path) };
+  const check: TrafficCheck = { index, it, source, destination, port, protocol, expected, position: reader.issues.position(path) };
   if (portName !== undefined) check.portName = portName;
   return check;
 }
 
-function readTrafficCheckCase(reader: ValueReader, root: PlainObject, base: CaseBaseFields): TrafficCheckCase | undefined {
+function readTrafficCheckCase(reader: PathReader, root: PlainMap, base: CaseBaseFields): TrafficCheckCase | undefined {
   const policies = readPolicies(reader, reader.required(root, 'policies', []), ['policies']);
   const checkValues = reader.list(reader.required(root, 'checks', []), ['checks']);
   if (checkValues !== undefined && checkValues.length === 0) reader.problem(['checks'], 'expected at least one check, found an empty list');
@@ -334,7 +344,7 @@ function readTrafficCheckCase(reader: ValueReader, root: PlainObject, base: Case
     kind: 'traffic-checks',
     ...base,
     policies,
-    policyPositions: policies.map((_, i) => reader.source.locate(['policies', i])),
+    policyPositions: policies.map((_, i) => reader.issues.position(['policies', i])),
     checks: checks as TrafficCheck[],
   };
   if (semantics !== undefined) trafficCase.semantics = semantics;
@@ -343,11 +353,11 @@ function readTrafficCheckCase(reader: ValueReader, root: PlainObject, base: Case
 
 type CaseBaseFields = Omit<MatrixCase, 'kind' | 'served' | 'pods' | 'selfConnections' | 'upstreamLatestTopology' | 'ipblockDerivation' | 'ipBlockReferences' | 'steps'>;
 
-/** Reads a case file whose base name is `slug`; undefined when any problem was recorded. */
-export function readCase(reader: ValueReader, slug: string, model: CorpusModel): CorpusCase | undefined {
-  const before = reader.issues.length;
-  const root = reader.object(reader.source.value, []);
-  if (root === undefined || !isPlainObject(root)) return undefined;
+/** Reads the parsed case file `file` (`value`) whose base name is `slug`; undefined when any problem was recorded. */
+export function readCase(reader: PathReader, value: unknown, file: string, slug: string, model: CorpusModel): CorpusCase | undefined {
+  const before = reader.issues.count;
+  const root = reader.map(value, []);
+  if (root === undefined) return undefined;
   const name = reader.string(reader.required(root, 'name', []), ['name']);
   if (name !== undefined && name !== slug) reader.problem(['name'], `expected the case name to equal its file name ${JSON.stringify(slug)}, found ${JSON.stringify(name)}`);
   const upstream = reader.string(reader.required(root, 'upstream', []), ['upstream']);
@@ -355,10 +365,10 @@ export function readCase(reader: ValueReader, slug: string, model: CorpusModel):
   const upstreamFullName = optionalString(reader, root, 'upstream_full_name', []);
   const features = optionalStringList(reader, root, 'features', []);
   const notes = optionalStringList(reader, root, 'notes', []);
-  const kind = root.kind === undefined ? 'matrix' : reader.oneOf(root.kind, CASE_KINDS, ['kind']);
+  const kind = root.kind === undefined ? 'matrix' : reader.choice(root.kind, CASE_KINDS, ['kind']);
   if (name === undefined || upstream === undefined || source === undefined || kind === undefined) return undefined;
-  const base: CaseBaseFields = { name, file: reader.file, upstream, source, features, notes, position: reader.source.locate([]) };
+  const base: CaseBaseFields = { name, file, upstream, source, features, notes, position: reader.issues.position([]) };
   if (upstreamFullName !== undefined) base.upstreamFullName = upstreamFullName;
   const read = kind === 'matrix' ? readMatrixCase(reader, root, base, model) : readTrafficCheckCase(reader, root, base);
-  return reader.issues.length === before ? read : undefined;
+  return reader.issues.count === before ? read : undefined;
 }

@@ -1,29 +1,30 @@
 /** Reads model.yaml: the namespaces, pods (labels, fake IPs) and matrix order that matrix cases start from. */
 import { isValidIp } from '../model/cidr.js';
 import type { NamespaceInfo } from '../model/types.js';
+import type { PathReader } from '../util/yaml/index.js';
 import type { CorpusModel, CorpusPod } from './corpus-types.js';
-import { ValueReader } from './value-reader.js';
 
-export function readCorpusModel(reader: ValueReader): CorpusModel | undefined {
-  const root = reader.object(reader.source.value, []);
+/** Reads the parsed model.yaml `file` (`value`); undefined when it has a problem. */
+export function readCorpusModel(reader: PathReader, value: unknown, file: string): CorpusModel | undefined {
+  const root = reader.map(value, []);
   if (root === undefined) return undefined;
   const name = reader.string(reader.required(root, 'name', []), ['name']);
 
   const namespaces: NamespaceInfo[] = [];
-  const namespaceMap = reader.object(reader.required(root, 'namespaces', []), ['namespaces']);
+  const namespaceMap = reader.map(reader.required(root, 'namespaces', []), ['namespaces']);
   for (const [ns, value] of Object.entries(namespaceMap ?? {})) {
     const path = ['namespaces', ns];
-    const entry = reader.object(value, path);
+    const entry = reader.map(value, path);
     if (entry === undefined) continue;
     const labels = reader.stringMap(reader.required(entry, 'labels', path), [...path, 'labels']);
     if (labels !== undefined) namespaces.push({ name: ns, labels });
   }
 
   const pods: CorpusPod[] = [];
-  const podMap = reader.object(reader.required(root, 'pods', []), ['pods']);
+  const podMap = reader.map(reader.required(root, 'pods', []), ['pods']);
   for (const [key, value] of Object.entries(podMap ?? {})) {
     const path = ['pods', key];
-    const entry = reader.object(value, path);
+    const entry = reader.map(value, path);
     if (entry === undefined) continue;
     const namespace = reader.string(reader.required(entry, 'namespace', path), [...path, 'namespace']);
     const podName = reader.string(reader.required(entry, 'name', path), [...path, 'name']);
@@ -42,7 +43,7 @@ export function readCorpusModel(reader: ValueReader): CorpusModel | undefined {
       reader.problem([...path, 'ip'], `expected an IPv4 or IPv6 address, found ${JSON.stringify(ip)}`);
       continue;
     }
-    pods.push({ namespace, name: podName, key, labels, ip, position: reader.source.locateKey(path) });
+    pods.push({ namespace, name: podName, key, labels, ip, position: reader.issues.position(path, 'key') });
   }
 
   const matrixOrder = reader.stringList(reader.required(root, 'matrix_order', []), ['matrix_order']);
@@ -53,5 +54,5 @@ export function readCorpusModel(reader: ValueReader): CorpusModel | undefined {
     reader.problem(['matrix_order'], `expected every pod exactly once (${Object.keys(podMap).length}), found ${matrixOrder.length} entries`);
   }
   if (name === undefined || matrixOrder === undefined) return undefined;
-  return { file: reader.file, name, matrixOrder, namespaces, pods };
+  return { file, name, matrixOrder, namespaces, pods };
 }

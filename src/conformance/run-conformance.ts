@@ -135,7 +135,8 @@ function runTrafficCheckCase(testCase: TrafficCheckCase, createModel: (state: Cl
   return { cells, matrices: [] };
 }
 
-function selectCases(corpus: Corpus, names: readonly string[] | undefined): CorpusCase[] {
+/** The cases named by `names` (all when undefined), in corpus order; an unknown name is an InputError. */
+export function selectCases(corpus: Corpus, names: readonly string[] | undefined): CorpusCase[] {
   if (names === undefined) return corpus.cases;
   const unknown = names.filter((n) => !corpus.cases.some((c) => c.name === n));
   if (unknown.length > 0) {

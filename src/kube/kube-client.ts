@@ -22,6 +22,7 @@ import { kindNotServed, translateApiError, translateDiscoveryError, type ApiCall
 import { runExec, type ExecSocket, type ExecTransport } from './run-exec.js';
 import type { ExecTarget } from './exec-status.js';
 import { describePodForExec } from './describe-pod.js';
+import { KubeApiError } from '../util/errors.js';
 
 export type CreateKubeClientOptions = KubeConfigSelection & {
   /** Where to look for a kubeconfig when none is passed (tests); defaults to the process environment. */
@@ -82,7 +83,7 @@ export class ClientNodeKubeClient implements KubeClient {
       })) as T;
     } catch (error) {
       const translated = translateApiError(error, call, this.endpoint);
-      if ('status' in translated && translated.status === 404) return undefined;
+      if (translated instanceof KubeApiError && translated.status === 404) return undefined;
       throw translated;
     }
   }
@@ -118,7 +119,8 @@ export class ClientNodeKubeClient implements KubeClient {
         // List items come without apiVersion/kind; KubeObject promises both.
         items.push({ ...item, apiVersion: item.apiVersion ?? apiVersion, kind: item.kind ?? kind });
       }
-      continueToken = page.metadata?._continue ?? (page.metadata as { continue?: string } | undefined)?.continue;
+      // The server's JSON as is (RawObjectApi): the token is `continue`, not the typed model's `_continue`.
+      continueToken = (page.metadata as { continue?: string } | undefined)?.continue || undefined;
     } while (continueToken);
     return items;
   }
@@ -137,7 +139,7 @@ export class ClientNodeKubeClient implements KubeClient {
       );
     } catch (error) {
       const translated = translateApiError(error, call, this.endpoint);
-      if ('status' in translated && translated.status === 404) return;
+      if (translated instanceof KubeApiError && translated.status === 404) return;
       throw translated;
     }
   }

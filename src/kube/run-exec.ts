@@ -70,7 +70,7 @@ export async function runExec(transport: ExecTransport, target: ExecTarget, argv
             settle(status ? { status } : { failure: 'the connection closed without an exit status (the API server or kubelet dropped it)' }),
           );
         },
-        (error: unknown) => settle({ failure: `could not open the exec connection: ${errorText(error)}`, cause: error }),
+        (error: unknown) => settle({ failure: `could not open the exec connection: ${errorText(error)}${explainUpgradeFailure(errorText(error))}`, cause: error }),
       );
   });
 
@@ -83,6 +83,21 @@ export async function runExec(transport: ExecTransport, target: ExecTarget, argv
     hint: 'this is a transport failure, not a result of the command: check that the pod exists and its container is running, and that the API server can reach the kubelet',
     cause: outcome.cause,
   });
+}
+
+/** What an HTTP status in a refused websocket upgrade ("Unexpected server response: 403") usually means. */
+export function explainUpgradeFailure(message: string): string {
+  const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
+  switch (status) {
+    case '401':
+      return ' (401: the credentials of the kubeconfig were rejected)';
+    case '403':
+      return ' (403: this identity may not exec into pods; grant create and get on pods/exec, see rbac/netpol-e2e-runner.yaml)';
+    case '400':
+      return ' (400: usually a container name the pod does not have, a pod with several containers and none named, or a container that is not running)';
+    default:
+      return '';
+  }
 }
 
 /** A diagnosis is a best effort on top of a failure: its own failure becomes part of the text, never a new error. */

@@ -132,6 +132,30 @@ export function isValidCidr(text: string): boolean {
   return tryParseCidr(text) !== undefined;
 }
 
+/**
+ * Why `text` is not a valid CIDR, phrased to follow the text itself (`CIDR "10.0.0.0/33" has an invalid prefix
+ * length ...`), or undefined when it is valid. Names the likely mistake: a bare address (with the single-address
+ * form to write instead), an IPv4 octet with a leading zero, a bad address or a prefix length out of range.
+ */
+export function describeCidrProblem(text: string): string | undefined {
+  if (tryParseCidr(text) !== undefined) return undefined;
+  const slash = text.indexOf('/');
+  if (slash < 0) {
+    const address = parseIp(text);
+    const hint = address === undefined ? '' : `; for a single address write ${text}/${familyBits(address.family)}`;
+    return `must be a CIDR (address/prefix-length)${hint}`;
+  }
+  const addressText = text.slice(0, slash);
+  const address = parseIp(addressText);
+  if (address === undefined) {
+    return /(^|\.)0[0-9]/.test(addressText) && !addressText.includes(':')
+      ? `has an IPv4 address with a leading zero ("${addressText}"), which is ambiguous; write the octets without leading zeros`
+      : `has an invalid IP address "${addressText}"`;
+  }
+  const max = familyBits(address.family);
+  return `has an invalid prefix length "/${text.slice(slash + 1)}"; expected 0 to ${max} for IPv${address.family}`;
+}
+
 /** Parses a CIDR, or throws an InputError that says what a valid one looks like. */
 export function parseCidr(text: string): Cidr {
   const cidr = tryParseCidr(text);
@@ -162,6 +186,14 @@ export function cidrContains(cidr: Cidr | string, ip: IpAddress | string): boole
   const address = toAddress(ip);
   if (block.family !== address.family) return false;
   return maskValue(address.family, address.value, block.prefixLength) === block.network;
+}
+
+/** True when every address of `inner` lies inside `outer` (equal blocks included); never across families. */
+export function cidrWithin(outer: Cidr | string, inner: Cidr | string): boolean {
+  const big = typeof outer === 'string' ? parseCidr(outer) : outer;
+  const small = typeof inner === 'string' ? parseCidr(inner) : inner;
+  if (big.family !== small.family || small.prefixLength < big.prefixLength) return false;
+  return maskValue(big.family, small.network, big.prefixLength) === big.network;
 }
 
 /** Canonical text of an address: dotted decimal, or RFC 5952 IPv6 (lower case, longest zero run as `::`). */

@@ -9,6 +9,8 @@ export { effectivePolicyTypes, isolatesFor } from './policy-types.js';
 export { portMatches, type PortQuery } from './port-match.js';
 export {
   cidrContains,
+  cidrWithin,
+  describeCidrProblem,
   formatCidr,
   formatIp,
   hostCidr,

@@ -2,7 +2,7 @@
  * Gives every assertion its id: the user's, which must be unique in the suite, or one derived from its content
  * (`prod-frontend-to-prod-api-8080-tcp`), made unique with `-2`, `-3`, … where needed.
  */
-import type { IssueList } from './issue-list.js';
+import type { IssueList } from '../util/yaml/index.js';
 import type { ReadAssertion } from './read-assertion.js';
 
 export function assignAssertionIds(assertions: readonly ReadAssertion[], issues: IssueList): void {

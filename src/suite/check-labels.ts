@@ -2,8 +2,7 @@
  * Label syntax checks shared by fixtures, label changes and policies: keys are qualified names (optional DNS
  * subdomain prefix and `/`, name of at most 63 characters), values are at most 63 characters of the label charset.
  */
-import type { FieldPath } from './field-path.js';
-import type { IssueList } from './issue-list.js';
+import type { FieldPath, IssueList } from '../util/yaml/index.js';
 import { labelValueProblem, qualifiedNameProblem } from './k8s-names.js';
 
 export function checkLabelKey(issues: IssueList, path: FieldPath, key: string): boolean {

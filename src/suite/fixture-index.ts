@@ -3,11 +3,8 @@
  * ("prod/fronted is not a fixture workload; did you mean prod/frontend?").
  */
 import type { SuiteExternal, SuiteFixture, SuiteNamespace, SuiteService, SuiteWorkload, WorkloadRef } from './types.js';
-import { suggestClosest } from './did-you-mean.js';
-import type { FieldPath } from './field-path.js';
-import type { IssueList } from './issue-list.js';
+import { describeValue, suggestClosest, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import { CLUSTER_DNS_NAMESPACE } from './suite-fields.js';
-import { describeValue } from './value-reader.js';
 
 export class FixtureIndex {
   readonly namespaces = new Map<string, SuiteNamespace>();

@@ -8,6 +8,4 @@ export { loadSuite, loadSuites, looksLikeSuite } from './load-suite.js';
 export { loadPolicyFiles } from './load-policy-files.js';
 export { validatePolicyObject, POLICY_API_VERSION, POLICY_KIND, POLICY_FIELDS } from './validate-policy.js';
 export { SUITE_FIELDS } from './suite-fields.js';
-export { createYamlLocator, fixedLocator, type SourceLocator } from './source-locator.js';
-export { formatFieldPath, type FieldPath } from './field-path.js';
-export { isValidCidr, parseCidr, cidrContains, parseIp } from './cidr.js';
+export { createYamlLocator, fixedLocator, formatFieldPath, type FieldPath, type SourceLocator } from '../util/yaml/index.js';

@@ -8,13 +8,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedPolicy } from './types.js';
 import { InputError } from '../util/errors.js';
-import type { FieldPath } from './field-path.js';
+import { describeValue, fixedLocator, isPlainMap, IssueList, parseYamlDocuments, readTextFile, type FieldPath } from '../util/yaml/index.js';
 import { expandGlob, isGlobPattern } from './glob.js';
-import { IssueList } from './issue-list.js';
-import { fixedLocator } from './source-locator.js';
 import { isNetworkPolicyKind, otherKindHint, POLICY_API_VERSION, POLICY_KIND, readPolicyObject } from './validate-policy.js';
-import { describeValue, isPlainMap } from './value-reader.js';
-import { parseYamlDocuments, readTextFile } from './yaml-documents.js';
 
 /** Where patterns are resolved and how resolved files are shown in messages. */
 export interface PolicyFileContext {

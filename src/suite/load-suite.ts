@@ -10,14 +10,11 @@ import { SUITE_API_VERSION, type Suite } from './types.js';
 import { InputError, type InputIssue } from '../util/errors.js';
 import { assignAssertionIds } from './assign-assertion-ids.js';
 import { FixtureIndex } from './fixture-index.js';
-import { IssueList } from './issue-list.js';
+import { fixedLocator, isPlainMap, IssueList, MapReader, parseYamlDocuments, readTextFile } from '../util/yaml/index.js';
 import { dns1123LabelProblem } from './k8s-names.js';
 import { readFixture } from './read-fixture.js';
 import { policyNamespaceCheck, readStages } from './read-steps.js';
-import { fixedLocator } from './source-locator.js';
 import { SUITE_FIELDS, SUITE_KIND } from './suite-fields.js';
-import { isPlainMap, MapReader } from './value-reader.js';
-import { parseYamlDocuments, readTextFile } from './yaml-documents.js';
 
 const INPUT_HINT = 'fix the suite and run again; nothing was sent to a cluster';
 

@@ -5,14 +5,12 @@
  */
 import { PROTOCOLS } from '../model/types.js';
 import type { Assertion, ConnectAssertion, ConnectExpectation, DnsAssertion, DnsExpectation, SuiteWorkload, TargetRef, WorkloadRef } from './types.js';
-import type { FieldPath } from './field-path.js';
+import { describeValue, isPlainMap, MapReader, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import { refText, type FixtureIndex } from './fixture-index.js';
-import type { IssueList } from './issue-list.js';
 import { dnsNameProblem } from './k8s-names.js';
 import { readMatrix } from './read-matrix.js';
 import { resolvePort, type PortNames, type ServedPort } from './resolve-port.js';
 import { SUITE_FIELDS } from './suite-fields.js';
-import { describeValue, isPlainMap, MapReader } from './value-reader.js';
 
 export interface ReadAssertion {
   /** The assertion with `id` still empty when the user gave none. */

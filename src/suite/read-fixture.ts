@@ -2,17 +2,15 @@
  * Reads `fixture:` (namespaces, workloads, Services, externals), checking names, labels, ports, references and
  * uniqueness. What cannot be read is left out (and reported), so later checks still run on the rest.
  */
+import { parseIp } from '../model/cidr.js';
 import { PROTOCOLS, type PodPort, type Protocol } from '../model/types.js';
 import type { SuiteExternal, SuiteFixture, SuiteNamespace, SuiteService, SuiteServicePort, SuiteWorkload } from './types.js';
 import { checkLabels } from './check-labels.js';
-import { parseIp } from './cidr.js';
 import { refText } from './fixture-index.js';
 import { describePorts } from './resolve-port.js';
-import type { FieldPath } from './field-path.js';
-import type { IssueList } from './issue-list.js';
+import { MapReader, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import { dns1035LabelProblem, dns1123LabelProblem, portNameProblem } from './k8s-names.js';
 import { CLUSTER_DNS_NAMESPACE, NAMESPACE_NAME_LABEL, SUITE_FIELDS } from './suite-fields.js';
-import { MapReader } from './value-reader.js';
 
 export function readFixture(suite: MapReader): SuiteFixture {
   const fixture: SuiteFixture = { namespaces: [], workloads: [], services: [], externals: [] };

@@ -5,14 +5,11 @@
 import { PROTOCOLS, type Protocol } from '../model/types.js';
 import type { SourcePosition } from '../util/errors.js';
 import type { MatrixAssertion, SuiteWorkload, WorkloadRef } from './types.js';
-import type { FieldPath } from './field-path.js';
+import { fixedLocator, type FieldPath, type IssueList, type MapReader } from '../util/yaml/index.js';
 import { refText, type FixtureIndex } from './fixture-index.js';
-import type { IssueList } from './issue-list.js';
 import { headerColumns, MATRIX_SYMBOLS, tokenizeTable, type MatrixCellExpectation } from './matrix-table.js';
 import { resolvePort } from './resolve-port.js';
-import { fixedLocator } from './source-locator.js';
 import { SUITE_FIELDS } from './suite-fields.js';
-import type { MapReader } from './value-reader.js';
 
 export type MatrixBody = Omit<MatrixAssertion, 'id' | 'position' | 'description'>;
 
@@ -105,18 +102,8 @@ function resolveAt(issues: IssueList, path: FieldPath, position: SourcePosition,
 
 /** Maps a line and offset of the table text to the source position (exact for `|` block scalars). */
 function tablePlacer(issues: IssueList, path: FieldPath, text: string): (lineIndex: number, offset: number) => SourcePosition {
-  const start = issues.position(path);
-  const headerLine = issues.locator.lineText?.(start.line);
-  const isLiteralBlock = headerLine !== undefined && /\|[-+0-9]*\s*(#.*)?$/.test(headerLine.slice(start.column - 1));
   const textLines = text.split(/\r?\n/);
-  return (lineIndex, offset) => {
-    if (!isLiteralBlock) return start;
-    const line = start.line + 1 + lineIndex;
-    const source = issues.locator.lineText?.(line);
-    const value = textLines[lineIndex] ?? '';
-    if (source === undefined || !source.endsWith(value)) return { ...start, line };
-    return { file: start.file, line, column: source.length - value.length + offset + 1 };
-  };
+  return (lineIndex, offset) => issues.positionInBlock(path, lineIndex, textLines[lineIndex] ?? '', offset);
 }
 
 function resolveMatrixPort(

@@ -6,14 +6,12 @@
 import type { NetworkPolicy } from '../model/types.js';
 import type { LabelChanges, LoadedPolicy, SuiteStep } from './types.js';
 import { checkLabelKey, checkLabelValue } from './check-labels.js';
-import type { FieldPath } from './field-path.js';
+import { describeValue, isPlainMap, MapReader, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import type { FixtureIndex } from './fixture-index.js';
-import type { IssueList } from './issue-list.js';
 import { loadPolicyPatterns, reportDuplicatePolicies, type PolicyFileContext } from './load-policy-files.js';
 import { readAssertionList, type ReadAssertion } from './read-assertion.js';
 import { CLUSTER_DNS_NAMESPACE, INITIAL_STEP_NAME, NAMESPACE_NAME_LABEL, SUITE_FIELDS } from './suite-fields.js';
 import { readPolicyObject } from './validate-policy.js';
-import { describeValue, isPlainMap, MapReader } from './value-reader.js';
 
 export interface StagesInput {
   root: MapReader;

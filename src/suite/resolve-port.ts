@@ -4,9 +4,7 @@
  * destination has.
  */
 import type { PodPort, Protocol } from '../model/types.js';
-import type { FieldPath } from './field-path.js';
-import type { IssueList } from './issue-list.js';
-import { describeValue } from './value-reader.js';
+import { describeValue, type FieldPath, type IssueList } from '../util/yaml/index.js';
 
 /** A port a destination serves, as assertions resolve against it. */
 export interface ServedPort {

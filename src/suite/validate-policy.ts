@@ -10,17 +10,17 @@
  * - IPv4 addresses with leading zeros are refused (the API server warns about them and, with
  *   StrictIPCIDRValidation, rejects them).
  */
+import { cidrWithin, describeCidrProblem, tryParseCidr } from '../model/cidr.js';
 import { PROTOCOLS, type IPBlock, type LabelSelector, type LabelSelectorRequirement, type NetworkPolicy,
   type NetworkPolicyEgressRule, type NetworkPolicyIngressRule, type NetworkPolicyPeer, type NetworkPolicyPort,
   type PolicyType, type SelectorOperator } from '../model/types.js';
 import type { InputIssue, SourcePosition } from '../util/errors.js';
+import {
+  describeValue, fixedLocator, isPlainMap, IssueList, MapReader, readChoice, readInteger, readString, readStringMap,
+  type FieldPath, type SourceLocator,
+} from '../util/yaml/index.js';
 import { checkLabelKey, checkLabels, checkLabelValue } from './check-labels.js';
-import { cidrContains, parseCidr } from './cidr.js';
-import type { FieldPath } from './field-path.js';
-import { IssueList } from './issue-list.js';
 import { dns1123LabelProblem, dns1123SubdomainProblem, portNameProblem, qualifiedNameProblem } from './k8s-names.js';
-import { fixedLocator, type SourceLocator } from './source-locator.js';
-import { describeValue, isPlainMap, MapReader, readChoice, readInteger, readString, readStringMap } from './value-reader.js';
 
 export const POLICY_API_VERSION = 'networking.k8s.io/v1';
 export const POLICY_KIND = 'NetworkPolicy';
@@ -272,8 +272,8 @@ function readIpBlock(issues: IssueList, path: FieldPath, value: unknown): IPBloc
   if (!block) return undefined;
   const cidrText = block.string('cidr', 'the block CIDR, e.g. 10.0.0.0/8', { required: true });
   if (cidrText === undefined) return undefined;
-  const parsed = parseCidr(cidrText);
-  if (!parsed.ok) block.report('cidr', `CIDR "${cidrText}" ${parsed.problem}`);
+  const outer = tryParseCidr(cidrText);
+  if (!outer) block.report('cidr', `CIDR "${cidrText}" ${describeCidrProblem(cidrText)}`);
   const result: IPBlock = { cidr: cidrText };
   const except = block.list('except', 'the excepted CIDRs');
   if (except) {
@@ -282,10 +282,10 @@ function readIpBlock(issues: IssueList, path: FieldPath, value: unknown): IPBloc
       const text = readString(issues, block.at('except', i), item, 'a CIDR');
       if (text === undefined) return;
       result.except?.push(text);
-      const inner = parseCidr(text);
-      if (!inner.ok) {
-        issues.add(block.at('except', i), `CIDR "${text}" ${inner.problem}`);
-      } else if (parsed.ok && !(cidrContains(parsed.cidr, inner.cidr) && inner.cidr.prefixLength > parsed.cidr.prefixLength)) {
+      const inner = tryParseCidr(text);
+      if (!inner) {
+        issues.add(block.at('except', i), `CIDR "${text}" ${describeCidrProblem(text)}`);
+      } else if (outer && !(cidrWithin(outer, inner) && inner.prefixLength > outer.prefixLength)) {
         issues.add(block.at('except', i), `except "${text}" must be a strict subset of cidr "${cidrText}" (inside it and smaller)`);
       }
     });

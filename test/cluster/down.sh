@@ -32,15 +32,17 @@ stop_node() {
 remove_pods() {
   step "remove pod containers"
   if ! is_running containerd; then log "    containerd not running"; return 0; fi
-  local ids id i
+  local ids id i remaining
   ids=$(ctr_k8s tasks ls -q 2>>"${DOWN_LOG}" || true)
   for id in ${ids}; do ctr_k8s tasks kill --signal SIGKILL "${id}" >>"${DOWN_LOG}" 2>&1 || true; done
-  for id in ${ids}; do
-    for ((i = 0; i < 50; i++)); do
-      ctr_k8s tasks delete "${id}" >>"${DOWN_LOG}" 2>&1 && break
-      sleep 0.2
-    done
+  # containerd's CRI deletes most exited tasks itself; delete whatever is still listed, for up to 20 s
+  for ((i = 0; i < 100; i++)); do
+    remaining=$(ctr_k8s tasks ls -q 2>>"${DOWN_LOG}" || true)
+    [[ -n "${remaining}" ]] || break
+    for id in ${remaining}; do ctr_k8s tasks delete "${id}" >>"${DOWN_LOG}" 2>&1 || true; done
+    sleep 0.2
   done
+  [[ -z "${remaining}" ]] || log "    container tasks still listed after 20 s: ${remaining}"
   log "    removed $(wc -w <<<"${ids}") container task(s)"
 }
 
@@ -50,7 +52,7 @@ leftover_shim_pids() {
   for f in "${STATE_DIR}"/containerd/state/io.containerd.runtime.v2.task/*/*/shim.pid; do
     [[ -s "${f}" ]] || continue
     pid=$(<"${f}")
-    [[ "${pid}" =~ ^[0-9]+$ ]] && kill -0 "${pid}" 2>/dev/null && echo "${pid}"
+    [[ "${pid}" =~ ^[0-9]+$ ]] && proc_alive "${pid}" && echo "${pid}"
   done
   return 0
 }
@@ -60,7 +62,7 @@ stop_leftover_shims() {
   for pid in $(leftover_shim_pids); do
     log "    stopping leftover shim pid ${pid}"
     kill -TERM "${pid}" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do kill -0 "${pid}" 2>/dev/null || break; sleep 0.1; done
+    for ((i = 0; i < 50; i++)); do proc_alive "${pid}" || break; sleep 0.1; done
     kill -KILL "${pid}" 2>/dev/null || true
   done
 }
@@ -121,7 +123,7 @@ verify() {
   [[ -z "$(kube_router_rules)" ]] || left+=" kube-router-iptables-rules"
   if iptables -w -S | grep -- '-N KUBE-' >/dev/null; then left+=" KUBE-iptables-chains"; fi
   local pid
-  for pid in "${STARTED_PIDS[@]}"; do kill -0 "${pid}" 2>/dev/null && left+=" pid:${pid}"; done
+  for pid in "${STARTED_PIDS[@]}"; do proc_alive "${pid}" && left+=" pid:${pid}"; done
   if awk -v root="${STATE_DIR}/" 'index($2, root) == 1 {found = 1} END {exit !found}' /proc/self/mounts; then left+=" mounts"; fi
   [[ -z "${left}" ]] || die "left behind:${left}" "${DOWN_LOG}"
   log "    clean"

@@ -78,7 +78,7 @@ pid_of() {
   [[ -s "${f}" ]] || return 1
   pid=$(<"${f}")
   [[ "${pid}" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "${pid}" 2>/dev/null || return 1
+  proc_alive "${pid}" || return 1
   # guard against pid reuse: the recorded start time must match
   if [[ -s "${f}.start" ]] && [[ "$(proc_start_time "${pid}")" != "$(<"${f}.start")" ]]; then
     return 1
@@ -87,6 +87,13 @@ pid_of() {
 }
 
 proc_start_time() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
+
+# proc_alive PID: the process exists and is not a zombie waiting for PID 1 to reap it
+proc_alive() {
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n "${state}" && "${state}" != Z ]]
+}
 
 is_running() { pid_of "$1" >/dev/null; }
 
@@ -106,7 +113,7 @@ start_daemon() {
   # /proc/<pid>/stat is there as soon as fork returns
   proc_start_time "${pid}" >"$(pidfile "${name}").start"
   sleep 0.5
-  if ! kill -0 "${pid}" 2>/dev/null; then
+  if ! proc_alive "${pid}"; then
     die "${name} exited right after start" "${logfile}"
   fi
   log "    ${name} started (pid ${pid}, log ${logfile})"
@@ -121,10 +128,10 @@ stop_daemon() {
   fi
   kill -TERM "${pid}" 2>/dev/null || true
   for ((i = 0; i < timeout * 10; i++)); do
-    kill -0 "${pid}" 2>/dev/null || break
+    proc_alive "${pid}" || break
     sleep 0.1
   done
-  if kill -0 "${pid}" 2>/dev/null; then
+  if proc_alive "${pid}"; then
     log "    ${name} (pid ${pid}) did not stop after ${timeout}s: SIGKILL"
     kill -KILL "${pid}" 2>/dev/null || true
     sleep 0.5

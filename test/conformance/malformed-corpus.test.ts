@@ -151,7 +151,7 @@ describe('loadCorpus on malformed corpora', () => {
       line: lineOf(text, 'port: eighty'),
       column: columnOf(text, 'eighty'),
       field: 'steps[0].probes[0].port',
-      message: 'expected an integer from 1 to 65535, found the string "eighty"',
+      message: 'expected an integer from 1 to 65535, found a string ("eighty")',
     });
   });
 
@@ -202,7 +202,7 @@ describe('loadCorpus on malformed corpora', () => {
   it('reports a label override for a pod the case does not have', async () => {
     const text = replaced(TINY, '        x/b: {pod: b', '        x/c: {pod: b');
     const { dir, error } = await loadFailure({ tiny: text });
-    expectIssue(error.issues, { file: join(dir, 'cases', 'tiny.yaml'), line: lineOf(text, 'x/c: {pod'), field: 'steps[0].labels.pods.x/c', message: 'unknown pod x/c: expected one of x/a, x/b' });
+    expectIssue(error.issues, { file: join(dir, 'cases', 'tiny.yaml'), line: lineOf(text, 'x/c: {pod'), field: 'steps[0].labels.pods["x/c"]', message: 'unknown pod x/c: expected one of x/a, x/b' });
   });
 
   it('reports an invalid CIDR and an unknown policy field inside a policy', async () => {
@@ -214,10 +214,10 @@ describe('loadCorpus on malformed corpora', () => {
       line: lineOf(text, 'cidr: 10.0.0.0/88'),
       column: columnOf(text, '10.0.0.0/88'),
       field: 'steps[0].policies[0].spec.ingress[0].from[0].ipBlock.cidr',
-      message: 'expected a CIDR',
+      message: 'CIDR "10.0.0.0/88" has an invalid prefix length "/88"; expected 0 to 32 for IPv4',
     });
-    expectIssue(error.issues, { file, line: lineOf(text, 'podselector'), field: 'steps[0].policies[0].spec.podselector', message: 'unknown field "podselector"' });
-    expectIssue(error.issues, { file, line: lineOf(text, '        spec:'), message: 'missing required field "podSelector"' });
+    expectIssue(error.issues, { file, line: lineOf(text, 'podselector'), field: 'steps[0].policies[0].spec.podselector', message: 'unknown field "podselector" in the policy spec; did you mean "podSelector"?' });
+    expectIssue(error.issues, { file, line: lineOf(text, '        spec:'), field: 'steps[0].policies[0].spec', message: 'missing required field "podSelector"' });
   });
 
   it('reports a bad protocol, operator and policyType', async () => {
@@ -229,9 +229,31 @@ describe('loadCorpus on malformed corpora', () => {
     const { dir, error } = await loadFailure({ tiny: replaced(text, '        protocol: TCP', '        protocol: ICMP') });
     const file = join(dir, 'cases', 'tiny.yaml');
     const final = replaced(text, '        protocol: TCP', '        protocol: ICMP');
-    expectIssue(error.issues, { file, line: lineOf(final, 'policyTypes: [ingress]'), message: 'expected one of Ingress, Egress, found the string "ingress"' });
-    expectIssue(error.issues, { file, line: lineOf(final, 'operator: Has'), message: 'expected one of In, NotIn, Exists, DoesNotExist' });
-    expectIssue(error.issues, { file, line: lineOf(final, 'protocol: ICMP'), field: 'steps[0].probes[0].protocol', message: 'expected one of TCP, UDP, SCTP' });
+    expectIssue(error.issues, { file, line: lineOf(final, 'policyTypes: [ingress]'), field: 'steps[0].policies[0].spec.policyTypes[0]', message: 'expected a policy type, one of Ingress, Egress; found a string ("ingress") (values are case-sensitive: write "Ingress")' });
+    expectIssue(error.issues, { file, line: lineOf(final, 'operator: Has'), message: 'expected a selector operator, one of In, NotIn, Exists, DoesNotExist; found a string ("Has")' });
+    expectIssue(error.issues, { file, line: lineOf(final, 'protocol: ICMP'), field: 'steps[0].probes[0].protocol', message: 'expected one of TCP, UDP, SCTP; found a string ("ICMP")' });
+  });
+
+  it('checks corpus policies by the same API server rules as suite policies (excepts, label syntax)', async () => {
+    const edits: [from: string, to: string][] = [
+      ['cidr: 10.0.0.0/8\n', 'cidr: 10.0.0.0/8\n                except: [192.168.0.0/16]\n'],
+      ['podSelector: {}', 'podSelector: {matchLabels: {"bad key": a}}'],
+    ];
+    const text = edits.reduce((t, [from, to]) => replaced(t, from, to), TINY);
+    const { dir, error } = await loadFailure({ tiny: text });
+    const at = (marker: string) => ({ file: join(dir, 'cases', 'tiny.yaml'), line: lineOf(text, marker), column: columnOf(text, marker) });
+    const ipBlock = 'steps[0].policies[0].spec.ingress[0].from[0].ipBlock';
+    expectIssue(error.issues, { ...at('192.168.0.0/16'), field: `${ipBlock}.except[0]`, message: 'except "192.168.0.0/16" must be a strict subset of cidr "10.0.0.0/8" (inside it and smaller)' });
+    expectIssue(error.issues, { ...at('"bad key"'), field: 'steps[0].policies[0].spec.podSelector.matchLabels["bad key"]', message: 'label key "bad key" must consist of letters, digits' });
+    expect(error.issues).to.have.length(2);
+  });
+
+  it('reports a second YAML document in a case file at its start', async () => {
+    const text = `${TINY}---\nname: stray\n`;
+    const { dir, error } = await loadFailure({ tiny: text });
+    const file = join(dir, 'cases', 'tiny.yaml');
+    expectIssue(error.issues, { file, line: lineOf(text, 'name: stray'), column: 1, message: `corpus case ${file} holds one YAML document, but document 2 follows` });
+    expect(error.issues).to.have.length(1);
   });
 
   it('reports a case whose name differs from its file name', async () => {
@@ -291,6 +313,6 @@ checks:
   it('reports a malformed model.yaml', async () => {
     const bad = replaced(model, 'x/b: {namespace: x, name: b, labels: {pod: b}, ip: 10.244.1.11}', 'x/b: {namespace: x, name: b, labels: {pod: b}, ip: 10.244.1}');
     const { dir, error } = await loadFailure({ tiny: TINY }, bad);
-    expectIssue(error.issues, { file: join(dir, 'model.yaml'), line: lineOf(bad, 'ip: 10.244.1}'), field: 'pods.x/b.ip', message: 'expected an IPv4 or IPv6 address' });
+    expectIssue(error.issues, { file: join(dir, 'model.yaml'), line: lineOf(bad, 'ip: 10.244.1}'), field: 'pods["x/b"].ip', message: 'expected an IPv4 or IPv6 address' });
   });
 });

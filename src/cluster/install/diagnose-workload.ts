@@ -70,8 +70,6 @@ export async function diagnoseWorkload(client: KubeClient, ref: WorkloadRef, opt
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
   const pods = await client.list<Pod>('v1', 'Pod', { namespace: ref.namespace, ...(selector ? { labelSelector: selector } : {}) });
-  const unready = pods.filter((p) => !isPodReady(p));
-
   if (pods.length === 0) {
     const events = await lastEvents(client, ref.namespace, ref.name);
     return {
@@ -79,15 +77,36 @@ export async function diagnoseWorkload(client: KubeClient, ref: WorkloadRef, opt
       hint: 'the controller could not create its pods; its events above say why (quota, admission, service account)',
     };
   }
-  if (unready.length === 0) {
-    return { summary: `all ${pods.length} pods of ${ref.kind} ${ref.namespace}/${ref.name} are ready now`, hint: 'it became ready just after the deadline; raise the timeout' };
-  }
+  return describeUnreadyPods(client, pods, `${ref.kind} ${ref.namespace}/${ref.name}`, options);
+}
 
+/**
+ * Why the pods matching a label selector are not ready (e.g. a run's probe pods): the same sentences and hint as
+ * for a workload. `what` names them in the sentence when all are ready, e.g. "probe pods in namespace x".
+ */
+export async function diagnosePods(
+  client: KubeClient,
+  selection: { namespace: string; labelSelector?: string },
+  options: { clusterName?: string } = {},
+): Promise<Diagnosis> {
+  const pods = await client.list<Pod>('v1', 'Pod', { namespace: selection.namespace, ...(selection.labelSelector ? { labelSelector: selection.labelSelector } : {}) });
+  const what = `pods in namespace ${selection.namespace}${selection.labelSelector ? ` with labels ${selection.labelSelector}` : ''}`;
+  if (pods.length === 0) return { summary: `there are no ${what}`, hint: 'check that they were created (and the label selector)' };
+  const diagnosis = await describeUnreadyPods(client, pods, what, options);
+  const ready = pods.filter(isPodReady).length;
+  return ready === pods.length ? diagnosis : { ...diagnosis, summary: `${ready} of ${pods.length} ${what} ready; ${diagnosis.summary}` };
+}
+
+async function describeUnreadyPods(client: KubeClient, pods: Pod[], what: string, options: { clusterName?: string }): Promise<Diagnosis> {
+  const unready = pods.filter((p) => !isPodReady(p));
+  if (unready.length === 0) {
+    return { summary: `all ${pods.length} pods of ${what} are ready now`, hint: 'they became ready just after the deadline; raise the timeout' };
+  }
   const sentences: string[] = [];
   const findings: { finding: Finding; image?: string }[] = [];
   for (const pod of unready.slice(0, MAX_PODS)) {
     const { sentence, finding, image } = describePod(pod);
-    const events = await lastEvents(client, ref.namespace, pod.metadata.name);
+    const events = await lastEvents(client, pod.metadata.namespace ?? '', pod.metadata.name);
     let logs = '';
     if (finding === 'crash') logs = await lastLogLines(client, pod);
     sentences.push(`${sentence}${logs ? `; last log lines: ${logs}` : ''}${events ? `; last events: ${events}` : ''}`);

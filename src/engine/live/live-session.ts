@@ -214,10 +214,14 @@ export class LiveSession {
     this.time(`teardown ${deployed.namespaces.join(', ')}`, this.options.clock.now() - started);
   }
 
-  /** Writes diagnostics for the given namespaces (and the canary's, the CNI's) when an artifacts dir is set. */
-  async diagnose(namespaces: readonly string[]): Promise<RunError | undefined> {
+  /**
+   * Writes diagnostics for the given namespaces (and the canary's, the CNI's) when an artifacts dir is set.
+   * Where they went, and anything that could not be collected, is noted in the run's environment facts: a
+   * diagnostics problem never changes the verdict of a run.
+   */
+  async diagnose(namespaces: readonly string[]): Promise<void> {
     const dir = this.options.artifactsDir;
-    if (!dir) return undefined;
+    if (!dir) return;
     try {
       const { dir: written, problems } = await collectDiagnostics({
         kube: this.options.kube,
@@ -230,10 +234,9 @@ export class LiveSession {
         externalContainers: this.externals.flatMap((e) => e.containers),
       });
       this.options.environment.diagnostics = written;
-      if (problems.length === 0) return undefined;
-      return { code: 'DIAGNOSTICS', message: `some diagnostics could not be collected (see ${written}/problems.txt): ${problems[0]}` };
+      if (problems.length > 0) this.options.environment['diagnostics problems'] = `${problems.length} items not collected, see ${written}/problems.txt`;
     } catch (error) {
-      return { code: 'DIAGNOSTICS', message: `diagnostics could not be written to ${dir}: ${describeError(error)}`, hint: 'pass a writable --artifacts directory' };
+      this.options.environment['diagnostics problems'] = `could not write diagnostics to ${dir}: ${describeError(error)}`;
     }
   }
 

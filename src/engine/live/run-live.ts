@@ -130,8 +130,7 @@ export async function runOneSuite(session: LiveSession, suite: Suite): Promise<{
   }
   const failed = result.errors.length > 0 || result.cells.some((c) => c.status !== 'passed' && c.status !== 'skipped');
   if (failed) {
-    const problem = await session.diagnose(suite.fixture.namespaces.map((n) => n.name));
-    if (problem) result.errors.push({ ...problem, suite: suite.name });
+    await session.diagnose(suite.fixture.namespaces.map((n) => n.name));
   }
   if (deployed) {
     try {

@@ -3,6 +3,7 @@ import { readiness, waitForNodesReady, waitForWorkload } from '../../../src/clus
 import { ClusterError, TimeoutError } from '../../../src/util/errors.js';
 import type { KubeObject } from '../../../src/kube/types.js';
 import { fakeClock, FakeKubeClient } from './fakes.js';
+import { diagnosePods } from '../../../src/cluster/install/diagnose-workload.js';
 
 const controllers = { kind: 'Deployment' as const, namespace: 'kube-system', name: 'calico-kube-controllers' };
 
@@ -134,5 +135,28 @@ describe('waitForNodesReady', () => {
     expect(error).to.be.instanceOf(ClusterError);
     expect(error.message).to.equal('nodes not Ready after 3 s: 1 of 2 nodes Ready; w1: KubeletNotReady (container runtime network not ready: NetworkReady=false)');
     expect(error.hint).to.contain('calico-node');
+  });
+});
+
+describe('diagnosePods', () => {
+  it('counts the ready pods of a selection and explains the others', async () => {
+    const client = new FakeKubeClient();
+    const probe = (name: string, status: object): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'np-1', labels: { 'netpol-e2e.io/run-id': 'r1' } },
+      spec: { nodeName: 'w1', containers: [{ name: 'probe', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53' }] },
+      status,
+    });
+    client.pods = [
+      probe('a', { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] }),
+      probe('b', { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'probe', state: { waiting: { reason: 'ImagePullBackOff' } } }] }),
+    ];
+    const diagnosis = await diagnosePods(client, { namespace: 'np-1', labelSelector: 'netpol-e2e.io/run-id=r1' });
+    expect(diagnosis.summary).to.equal(
+      '1 of 2 pods in namespace np-1 with labels netpol-e2e.io/run-id=r1 ready; pod b on node w1 is Pending: container probe waiting (ImagePullBackOff), image registry.k8s.io/e2e-test-images/agnhost:2.53',
+    );
+    expect(diagnosis.hint).to.contain('the node cannot pull image registry.k8s.io/e2e-test-images/agnhost:2.53');
+    expect((await diagnosePods(client, { namespace: 'empty' })).summary).to.equal('there are no pods in namespace empty');
   });
 });

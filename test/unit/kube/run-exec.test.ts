@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Writable } from 'node:stream';
-import { runExec, type ExecSocket, type ExecTransport } from '../../../src/kube/run-exec.js';
+import { explainUpgradeFailure, runExec, type ExecSocket, type ExecTransport } from '../../../src/kube/run-exec.js';
 import type { ExecStatus } from '../../../src/kube/exec-status.js';
 import { ExecError } from '../../../src/util/errors.js';
 
@@ -123,5 +123,14 @@ describe('runExec', () => {
     const error = await rejection(runExec(transport, target, ['nslookup', 'x'], { timeoutMs: 1000 }));
     expect(error).to.be.instanceOf(ExecError);
     expect((error as ExecError).message).to.contain('executable file not found');
+  });
+});
+
+describe('explainUpgradeFailure', () => {
+  it('says what a refused upgrade status usually means', () => {
+    expect(explainUpgradeFailure('Unexpected server response: 403')).to.contain('grant create and get on pods/exec');
+    expect(explainUpgradeFailure('Unexpected server response: 400')).to.contain('container name');
+    expect(explainUpgradeFailure('Unexpected server response: 404')).to.equal('');
+    expect(explainUpgradeFailure('socket hang up')).to.equal('');
   });
 });

@@ -34,6 +34,8 @@ export interface FakeClusterOptions {
   foreignNamespaces?: string[];
   /** Answers every UDP/SCTP probe of this protocol as a kernel without it would. */
   brokenProtocol?: Protocol;
+  /** IPs that answer outside the cluster (external targets that are running). */
+  externalIps?: () => string[];
 }
 
 interface Snapshot {
@@ -222,6 +224,7 @@ export class FakeCluster implements KubeClient {
       }
       return allowed(pod, port, protocol) ? ok : blocked;
     }
+    if ((this.options.externalIps?.() ?? []).includes(host as string)) return allowed({ ip: host as string }, port, protocol) ? ok : blocked;
     return blocked;
   }
 }

@@ -8,6 +8,7 @@ import type { ConnectAssertion, Suite } from '../../../src/suite/types.js';
 import { ClusterError, InterruptedError, NotEnforcingError } from '../../../src/util/errors.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeCluster, type FakeClusterOptions } from './fake-cluster.js';
+import { FakeDocker } from './fake-docker.js';
 
 describe('runLive (against an in-memory cluster)', () => {
   let rollout: Suite;
@@ -135,5 +136,34 @@ describe('runLive (against an in-memory cluster)', () => {
     expect(execs).to.be.below(20);
     expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
     expect(partialResultOf(error)?.errors[0]?.code).to.equal('INTERRUPTED');
+  });
+});
+
+describe('runLive with external targets (in-memory cluster and Docker)', () => {
+  it('starts the externals, proves allow and deny against them, and removes them', async () => {
+    const [guardrails, defaultDeny] = await loadSuites(['suites/egress-guardrails.yaml', 'suites/default-deny.yaml']);
+    const clock = new FakeClock();
+    const docker = new FakeDocker();
+    const cluster = new FakeCluster({ clock, enforcementDelayMs: 200, externalIps: () => [...docker.containers.values()].map((c) => c.ip) });
+    const result = await runLive([guardrails as Suite, defaultDeny as Suite], { kube: cluster, clock, runId: 'ext1', externals: { enabled: true, docker } });
+    const counts = countRun(result);
+    expect(counts.failed + counts.errors + counts.flaky, JSON.stringify(result.suites.flatMap((s) => s.cells.filter((c) => c.status !== 'passed')))).to.equal(0);
+    const internet = result.suites[0]?.cells.find((c) => c.assertionId === 'internet-http');
+    expect(internet?.observed?.outcome).to.equal('connected');
+    const metadata = result.suites[0]?.cells.find((c) => c.assertionId === 'metadata-denied');
+    expect(metadata?.observed?.outcome).to.equal('timeout');
+    expect(metadata?.model?.verdict).to.equal('deny');
+    expect(docker.containers.size + docker.networks.size).to.equal(0);
+  });
+
+  it('with externals disabled, their cells are skipped with the reason and the rest still runs', async () => {
+    const [guardrails] = await loadSuites(['suites/egress-guardrails.yaml']);
+    const clock = new FakeClock();
+    const cluster = new FakeCluster({ clock });
+    const result = await runLive([guardrails as Suite], { kube: cluster, clock, runId: 'ext2', externals: { enabled: false } });
+    const skipped = result.suites[0]?.cells.filter((c) => c.status === 'skipped') ?? [];
+    expect(skipped.map((c) => c.assertionId).sort()).to.deep.equal(['internet-http', 'internet-https', 'metadata-denied', 'private-range-denied', 'unrestricted-namespace-reaches-metadata']);
+    expect(skipped[0]?.message).to.match(/--no-externals/);
+    expect(result.suites[0]?.cells.filter((c) => c.status === 'passed')).to.have.length(3);
   });
 });

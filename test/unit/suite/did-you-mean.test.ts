@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { didYouMean, editDistance, suggestClosest } from '../../../src/suite/did-you-mean.js';
+import { didYouMean, editDistance, suggestClosest } from '../../../src/util/yaml/index.js';
 
-describe('suite/did-you-mean', () => {
+describe('util/yaml/did-you-mean', () => {
   const fields = ['podSelector', 'policyTypes', 'ingress', 'egress'];
 
   it('suggests a field that differs only in case', () => {

@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { LineCounter, parseDocument } from 'yaml';
 import { createYamlLocator, validatePolicyObject } from '../../../src/suite/index.js';
 import { readPolicyObject } from '../../../src/suite/validate-policy.js';
-import { IssueList } from '../../../src/suite/issue-list.js';
-import { fixedLocator } from '../../../src/suite/source-locator.js';
+import { fixedLocator, IssueList } from '../../../src/util/yaml/index.js';
 import type { InputIssue } from '../../../src/util/errors.js';
 
 const HERE = { file: 'inline', line: 1, column: 1 };

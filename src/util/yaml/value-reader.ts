@@ -2,10 +2,16 @@
  * Typed reading of parsed YAML/JSON values, reporting every wrong type, missing required field and unknown field
  * to an IssueList (with the field path, so the locator can point at the node). A reader never throws: it
  * returns undefined for what it could not read, and the caller carries on to find further problems.
+ *
+ * Two ways in, one set of checks and messages: MapReader opens a map of known fields and reads them by key (suite
+ * files, policies); PathReader reads values its caller walks to by path (the conformance corpus). `what` names the
+ * value in messages (`expected the port (an integer from 1 to 65535)`); without it the field path alone says it.
  */
+import type { SourcePosition } from '../errors.js';
 import { didYouMean, suggestClosest } from './did-you-mean.js';
 import type { FieldPath } from './field-path.js';
 import type { IssueList } from './issue-list.js';
+import type { LocatePart } from './source-locator.js';
 
 export type PlainMap = Record<string, unknown>;
 
@@ -22,6 +28,15 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? `a number (${value})` : `a decimal number (${value})`;
   if (typeof value === 'boolean') return `a boolean (${value})`;
   return `a ${typeof value}`;
+}
+
+/** `the port (an integer)` when the value is named, else `an integer`. */
+function expected(what: string | undefined, kind: string): string {
+  return what === undefined ? kind : `${what} (${kind})`;
+}
+
+function quoteHint(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'boolean' ? `; quote it: "${String(value)}"` : '';
 }
 
 export interface FieldOptions {
@@ -49,11 +64,9 @@ export class MapReader {
     known: readonly string[],
     suggest: readonly string[] = known,
   ): MapReader | undefined {
-    if (!isPlainMap(value)) {
-      issues.add(path, `expected ${what} (a map), found ${describeValue(value)}`);
-      return undefined;
-    }
-    for (const key of Object.keys(value)) {
+    const map = readMap(issues, path, value, what);
+    if (map === undefined) return undefined;
+    for (const key of Object.keys(map)) {
       if (known.includes(key)) continue;
       const suggestion = suggestClosest(key, suggest);
       const advice = suggestion !== undefined && known.includes(suggestion)
@@ -63,7 +76,7 @@ export class MapReader {
           : didYouMean(key, known);
       issues.add([...path, key], `unknown field "${key}" in ${what}${advice}`, 'key');
     }
-    return new MapReader(issues, path, value);
+    return new MapReader(issues, path, map);
   }
 
   /** The raw value of a field; null counts as absent, as in Kubernetes manifests. */
@@ -95,12 +108,7 @@ export class MapReader {
       if (options.required) this.missing(key, what);
       return undefined;
     }
-    if (typeof value !== 'string') {
-      const hint = typeof value === 'number' || typeof value === 'boolean' ? `; quote it: "${String(value)}"` : '';
-      this.report(key, `expected ${what} (a string), found ${describeValue(value)}${hint}`);
-      return undefined;
-    }
-    return value;
+    return readString(this.issues, this.at(key), value, what);
   }
 
   integer(key: string, what: string, min: number, max: number, options: FieldOptions = {}): number | undefined {
@@ -127,12 +135,9 @@ export class MapReader {
       if (options.required) this.missing(key, what);
       return undefined;
     }
-    if (!Array.isArray(value)) {
-      this.report(key, `expected ${what} (a list), found ${describeValue(value)}`);
-      return undefined;
-    }
-    if (options.nonEmpty && value.length === 0) this.report(key, `expected ${what}, found an empty list`);
-    return value;
+    const list = readList(this.issues, this.at(key), value, what);
+    if (list && options.nonEmpty && list.length === 0) this.report(key, `expected ${what}, found an empty list`);
+    return list;
   }
 
   map(key: string, what: string, known: readonly string[], options: FieldOptions = {}): MapReader | undefined {
@@ -155,20 +160,39 @@ export class MapReader {
   }
 }
 
-export function readInteger(issues: IssueList, path: FieldPath, value: unknown, what: string, min: number, max: number): number | undefined {
+export function readMap(issues: IssueList, path: FieldPath, value: unknown, what?: string): PlainMap | undefined {
+  if (isPlainMap(value)) return value;
+  issues.add(path, `expected ${expected(what, 'a map')}, found ${describeValue(value)}`);
+  return undefined;
+}
+
+export function readList(issues: IssueList, path: FieldPath, value: unknown, what?: string): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  issues.add(path, `expected ${expected(what, 'a list')}, found ${describeValue(value)}`);
+  return undefined;
+}
+
+export function readString(issues: IssueList, path: FieldPath, value: unknown, what?: string): string | undefined {
+  if (typeof value === 'string') return value;
+  issues.add(path, `expected ${expected(what, 'a string')}, found ${describeValue(value)}${quoteHint(value)}`);
+  return undefined;
+}
+
+export function readInteger(issues: IssueList, path: FieldPath, value: unknown, what: string | undefined, min: number, max: number): number | undefined {
+  const range = `an integer from ${min} to ${max}`;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     const hint = typeof value === 'string' && /^[0-9]+$/.test(value) ? '; write the number without quotes' : '';
-    issues.add(path, `expected ${what} (an integer from ${min} to ${max}), found ${describeValue(value)}${hint}`);
+    issues.add(path, `expected ${expected(what, range)}, found ${describeValue(value)}${hint}`);
     return undefined;
   }
   if (value < min || value > max) {
-    issues.add(path, `${what} must be from ${min} to ${max}, found ${value}`);
+    issues.add(path, what === undefined ? `expected ${range}, found ${value}` : `${what} must be from ${min} to ${max}, found ${value}`);
     return undefined;
   }
   return value;
 }
 
-export function readChoice<T extends string>(issues: IssueList, path: FieldPath, value: unknown, what: string, choices: readonly T[]): T | undefined {
+export function readChoice<T extends string>(issues: IssueList, path: FieldPath, value: unknown, what: string | undefined, choices: readonly T[]): T | undefined {
   if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
   let hint = '';
   if (typeof value === 'string') {
@@ -176,13 +200,14 @@ export function readChoice<T extends string>(issues: IssueList, path: FieldPath,
     const close = suggestClosest(value, choices);
     hint = sameLetters ? ` (values are case-sensitive: write "${sameLetters}")` : close ? `; did you mean "${close}"?` : '';
   }
-  issues.add(path, `expected ${what}, one of ${choices.join(', ')}; found ${describeValue(value)}${hint}`);
+  const oneOf = `one of ${choices.join(', ')}`;
+  issues.add(path, `expected ${what === undefined ? oneOf : `${what}, ${oneOf}`}; found ${describeValue(value)}${hint}`);
   return undefined;
 }
 
-export function readStringMap(issues: IssueList, path: FieldPath, value: unknown, what: string): Record<string, string> | undefined {
+export function readStringMap(issues: IssueList, path: FieldPath, value: unknown, what?: string): Record<string, string> | undefined {
   if (!isPlainMap(value)) {
-    issues.add(path, `expected ${what} (a map of strings), found ${describeValue(value)}`);
+    issues.add(path, `expected ${expected(what, 'a map of strings')}, found ${describeValue(value)}`);
     return undefined;
   }
   const result: Record<string, string> = {};
@@ -192,16 +217,77 @@ export function readStringMap(issues: IssueList, path: FieldPath, value: unknown
       result[key] = item;
     } else {
       ok = false;
-      const hint = typeof item === 'number' || typeof item === 'boolean' ? `; quote it: "${String(item)}"` : '';
-      issues.add([...path, key], `expected the value of "${key}" in ${what} to be a string, found ${describeValue(item)}${hint}`);
+      const where = what === undefined ? '' : ` in ${what}`;
+      issues.add([...path, key], `expected the value of "${key}"${where} to be a string, found ${describeValue(item)}${quoteHint(item)}`);
     }
   }
   return ok ? result : undefined;
 }
 
-export function readString(issues: IssueList, path: FieldPath, value: unknown, what: string): string | undefined {
-  if (typeof value === 'string') return value;
-  const hint = typeof value === 'number' || typeof value === 'boolean' ? `; quote it: "${String(value)}"` : '';
-  issues.add(path, `expected ${what} (a string), found ${describeValue(value)}${hint}`);
-  return undefined;
+/**
+ * Reads values by path, for a reader that walks plain data itself; every method reports at `path` and returns
+ * undefined when the value is not what was asked for.
+ */
+export class PathReader {
+  constructor(readonly issues: IssueList) {}
+
+  /** Records a problem at the value of `path` (or at its key, for problems with the key itself). */
+  problem(path: FieldPath, message: string, part: LocatePart = 'value'): void {
+    this.issues.add(path, message, part);
+  }
+
+  /** Records a problem at an exact position (e.g. one cell of a table inside a block scalar). */
+  problemAt(position: SourcePosition, path: FieldPath, message: string): void {
+    this.issues.addAt(position, path, message);
+  }
+
+  /** The value of a required field; a missing field is reported at the map that lacks it (at its key). */
+  required(map: PlainMap, key: string, path: FieldPath): unknown {
+    if (Object.prototype.hasOwnProperty.call(map, key)) return map[key];
+    this.problem(path, `missing required field "${key}"`, 'key');
+    return undefined;
+  }
+
+  map(value: unknown, path: FieldPath): PlainMap | undefined {
+    return readMap(this.issues, path, value);
+  }
+
+  list(value: unknown, path: FieldPath): unknown[] | undefined {
+    return readList(this.issues, path, value);
+  }
+
+  string(value: unknown, path: FieldPath): string | undefined {
+    return readString(this.issues, path, value);
+  }
+
+  choice<T extends string>(value: unknown, choices: readonly T[], path: FieldPath): T | undefined {
+    return readChoice(this.issues, path, value, undefined, choices);
+  }
+
+  integer(value: unknown, path: FieldPath, min: number, max: number): number | undefined {
+    return readInteger(this.issues, path, value, undefined, min, max);
+  }
+
+  /** A list whose items all pass `item`; undefined (after reporting) when it is not a list or any item fails. */
+  listOf<T>(value: unknown, path: FieldPath, item: (v: unknown, p: FieldPath) => T | undefined): T[] | undefined {
+    const items = this.list(value, path);
+    if (items === undefined) return undefined;
+    const out: T[] = [];
+    let ok = true;
+    items.forEach((v, i) => {
+      const read = item(v, [...path, i]);
+      if (read === undefined) ok = false;
+      else out.push(read);
+    });
+    return ok ? out : undefined;
+  }
+
+  stringList(value: unknown, path: FieldPath): string[] | undefined {
+    return this.listOf(value, path, (v, p) => this.string(v, p));
+  }
+
+  /** A map of string keys to string values (labels). */
+  stringMap(value: unknown, path: FieldPath): Record<string, string> | undefined {
+    return readStringMap(this.issues, path, value);
+  }
 }

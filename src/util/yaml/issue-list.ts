@@ -1,9 +1,9 @@
 /**
- * Collects every problem found in one input (a suite and the policy files it names) so they are all reported
- * together. An IssueList points into one document through its locator; `within` narrows it to a sub-tree and
- * `forDocument` switches to another document, all sharing one list.
+ * Collects every problem found in one input (a suite and the policy files it names, or a conformance corpus) so
+ * they are all reported together. An IssueList points into one document through its locator; `within` narrows it
+ * to a sub-tree and `forDocument` switches to another document, all sharing one list.
  */
-import type { InputIssue, SourcePosition } from '../util/errors.js';
+import type { InputIssue, SourcePosition } from '../errors.js';
 import { formatFieldPath, type FieldPath } from './field-path.js';
 import type { LocatePart, SourceLocator } from './source-locator.js';
 
@@ -37,6 +37,12 @@ export class IssueList {
 
   position(path: FieldPath, part: LocatePart = 'value'): SourcePosition {
     return this.locator.locate([...this.base, ...path], part);
+  }
+
+  /** A position inside the block scalar at `path` (see SourceLocator.locateInBlock); the scalar's own without one. */
+  positionInBlock(path: FieldPath, lineIndex: number, valueLine: string, column: number): SourcePosition {
+    const full = [...this.base, ...path];
+    return this.locator.locateInBlock?.(full, lineIndex, valueLine, column) ?? this.locator.locate(full);
   }
 
   within(path: FieldPath): IssueList {

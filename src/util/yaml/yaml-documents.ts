@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { describeError } from '../util/errors.js';
+import { describeError } from '../errors.js';
 import type { IssueList } from './issue-list.js';
 import { createYamlLocator, type SourceLocator } from './source-locator.js';
 
@@ -17,7 +17,8 @@ export interface YamlDocument {
   locator: SourceLocator;
 }
 
-export type FileRead = { ok: true; text: string } | { ok: false; problem: string };
+/** A file's text, or why it could not be read (`problem` follows the file name in a message). */
+export type FileRead = { ok: true; text: string } | { ok: false; problem: string; cause: unknown };
 
 /** Reads a text file, describing a failure the way a user can act on it. */
 export async function readTextFile(absolutePath: string): Promise<FileRead> {
@@ -25,10 +26,14 @@ export async function readTextFile(absolutePath: string): Promise<FileRead> {
     return { ok: true, text: await readFile(absolutePath, 'utf8') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { ok: false, problem: 'does not exist' };
-    if (code === 'EISDIR') return { ok: false, problem: 'is a directory, not a file' };
-    if (code === 'EACCES') return { ok: false, problem: 'cannot be read (permission denied)' };
-    return { ok: false, problem: `cannot be read: ${describeError(error)}` };
+    const problem = code === 'ENOENT'
+      ? 'does not exist'
+      : code === 'EISDIR'
+        ? 'is a directory, not a file'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : `cannot be read: ${describeError(error)}`;
+    return { ok: false, problem, cause: error };
   }
 }
 

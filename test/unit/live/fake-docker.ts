@@ -1,0 +1,47 @@
+import type { DockerContainerSpec, DockerGateway, DockerNetworkSpec, DockerObject } from '../../../src/external/docker-gateway.js';
+
+/** Docker in memory: networks, containers (with their spec), attachments. */
+export class FakeDocker implements DockerGateway {
+  readonly networks = new Map<string, DockerNetworkSpec & { id: string; attached: string[]; createdAt: number }>();
+  readonly containers = new Map<string, DockerContainerSpec & { id: string; createdAt: number }>();
+  private next = 1;
+  failStartOf?: string;
+  now = 0;
+
+  async createNetwork(spec: DockerNetworkSpec): Promise<DockerObject> {
+    for (const n of this.networks.values()) if (n.subnet === spec.subnet) throw new Error(`Pool overlaps with other one on this address space (${spec.subnet})`);
+    const id = `net${this.next++}`;
+    this.networks.set(id, { ...spec, id, attached: [], createdAt: this.now });
+    return { id, name: spec.name, labels: spec.labels, createdAt: this.now };
+  }
+  async connect(network: string, container: string): Promise<void> {
+    const found = [...this.networks.values()].find((n) => n.name === network);
+    if (!found) throw new Error(`network ${network} not found`);
+    found.attached.push(container);
+  }
+  async startContainer(spec: DockerContainerSpec): Promise<DockerObject> {
+    if (spec.name.endsWith(this.failStartOf ?? '\0')) throw new Error(`No such image: ${spec.image}`);
+    const id = `c${this.next++}`;
+    this.containers.set(id, { ...spec, id, createdAt: this.now });
+    return { id, name: spec.name, labels: spec.labels, createdAt: this.now };
+  }
+  async listContainers(labels: Record<string, string | undefined>): Promise<DockerObject[]> {
+    return [...this.containers.values()].filter((c) => matches(c.labels, labels)).map((c) => ({ id: c.id, name: c.name, labels: c.labels, createdAt: c.createdAt }));
+  }
+  async listNetworks(labels: Record<string, string | undefined>): Promise<DockerObject[]> {
+    return [...this.networks.values()].filter((n) => matches(n.labels, labels)).map((n) => ({ id: n.id, name: n.name, labels: n.labels, createdAt: n.createdAt }));
+  }
+  async removeContainer(id: string): Promise<void> {
+    this.containers.delete(id);
+  }
+  async removeNetwork(id: string): Promise<void> {
+    this.networks.delete(id);
+  }
+  async containerLogs(): Promise<string> {
+    return 'log line\n';
+  }
+}
+
+function matches(actual: Record<string, string>, wanted: Record<string, string | undefined>): boolean {
+  return Object.entries(wanted).every(([k, v]) => (v === undefined ? k in actual : actual[k] === v));
+}
