@@ -8,7 +8,7 @@ import { createClusterProvider } from '../cluster/index.js';
 import type { ClusterProgress, ProvisionedCluster } from '../cluster/index.js';
 import type { Corpus } from '../conformance/index.js';
 import { partialResultOf, runConformanceLive, runLive } from '../engine/live/index.js';
-import type { LiveRunOptions } from '../engine/live/index.js';
+import type { ExternalsOptions, LiveRunOptions } from '../engine/live/index.js';
 import { runPassed } from '../engine/results.js';
 import type { RunCommand, RunResult } from '../engine/results.js';
 import type { Suite } from '../suite/types.js';
@@ -62,6 +62,7 @@ export async function runWithCluster(
     if (io.signal.aborted) throw new InterruptedError(String(io.signal.reason ?? 'SIGINT'));
     const options: LiveRunOptions = {
       ...live,
+      externals: await externalsFor(cluster, live),
       kube: cluster.client,
       reporter: targets.reporter,
       environment: { ...cluster.environment },
@@ -92,6 +93,19 @@ export async function runWithCluster(
   if (runPassed(run)) return EXIT.OK;
   const infrastructure = run.errors.length > 0 || run.suites.some((s) => s.errors.length > 0);
   return infrastructure ? EXIT.INFRASTRUCTURE : EXIT.ASSERTIONS_FAILED;
+}
+
+/**
+ * External targets live on their own docker networks; on kind, the node containers join those networks so pods
+ * route to the targets through their node. kind names each node container after its Kubernetes node.
+ */
+async function externalsFor(cluster: ProvisionedCluster, live: Omit<LiveRunOptions, 'kube'>): Promise<ExternalsOptions> {
+  const externals: ExternalsOptions = { ...(live.externals ?? { enabled: true }) };
+  if (cluster.provider === 'kind' && externals.enabled) {
+    const nodes = await cluster.client.list('v1', 'Node');
+    externals.attachContainers = nodes.map((node) => node.metadata.name);
+  }
+  return externals;
 }
 
 /** A report for a run that failed before the engine produced anything (e.g. the cluster could not be created). */

@@ -55,6 +55,7 @@ host_prep() {
     sysctl -qw net.bridge.bridge-nf-call-iptables=1
   fi
   mkdir -p "${STATE_DIR}" "${RUN_DIR}" "${LOG_DIR}" "${PKI_DIR}" "$(dirname "${KUBECONFIG_ADMIN}")"
+  echo "${CACHE_ROOT}" >"${STATE_DIR}/cache-root"
 }
 
 # dockerd builds the images (docker import) and runs the live runner's external targets. Started only if

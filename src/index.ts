@@ -1,0 +1,57 @@
+/**
+ * netpol-e2e as a library: the public API is exactly what this file re-exports. The CLI (src/cli) is built on
+ * it and nothing here prints.
+ */
+export { TOOL } from './version.js';
+
+// Suites: load and validate (InputError with file:line:col on bad input).
+export { loadSuite, loadSuites, loadPolicyFiles, validatePolicyObject, SUITE_API_VERSION } from './suite/index.js';
+export type * from './suite/types.js';
+
+// The model (oracle): networking.k8s.io/v1 semantics with explanations.
+export {
+  compileModel,
+  explainVerdict,
+  selectorMatches,
+  evaluateNaively,
+  parseCidr,
+  cidrContains,
+  isValidCidr,
+} from './model/index.js';
+export type {
+  ClusterState,
+  NamespaceInfo,
+  PodInfo,
+  NetworkPolicy,
+  Traffic,
+  Endpoint,
+  Verdict,
+  DirectionVerdict,
+  PolicyModel,
+} from './model/index.js';
+
+// Engines: plan, judge, static verify, conformance, live.
+export { planSuite, modelStateFor } from './engine/plan.js';
+export type { PlannedCell, StepPlan } from './engine/plan.js';
+export { judgeCell, modelResultFor } from './engine/judge.js';
+export { verifySuites } from './engine/verify.js';
+export { loadCorpus, runConformance } from './conformance/index.js';
+export type { Corpus } from './conformance/index.js';
+export { runLive, runConformanceLive, cleanupRuns, generateRunId } from './engine/live/index.js';
+export type { LiveRunOptions } from './engine/live/index.js';
+export { lintSuite, LINT_RULES } from './lint/lint-suite.js';
+export type { LintFinding, LintRule } from './lint/lint-suite.js';
+export * from './engine/results.js';
+
+// Clusters and the Kubernetes API facade.
+export { createClusterProvider, KindProvider, ExistingClusterProvider } from './cluster/index.js';
+export type { ClusterProvider, ProvisionedCluster, ClusterSelection } from './cluster/index.js';
+export { createKubeClient } from './kube/index.js';
+export type { KubeClient } from './kube/index.js';
+
+// Reports.
+export { createReporter, MultiplexReporter, formatGithubAnnotations } from './report/index.js';
+export type { Reporter } from './report/index.js';
+
+// Errors.
+export * from './util/errors.js';
