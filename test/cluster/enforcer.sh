@@ -10,7 +10,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 KR_HEALTH_PORT=20244
 
 kr_healthy() { curl -fsS "http://127.0.0.1:${KR_HEALTH_PORT}/healthz" >/dev/null; }
-kr_hooked() { iptables -w -t filter -S FORWARD | grep -- '-j KUBE-ROUTER-FORWARD' >/dev/null; }
+# kube-router's jump must be the FIRST rule of FORWARD: dockerd, when (re)started, inserts its own ACCEPT
+# rules for docker0 at the top, which would let pod <-> docker-bridge traffic bypass the policies until
+# kube-router's next sync moves its jump back to position 1
+kr_hooked() { iptables -w -t filter -S FORWARD 1 | grep -- '-j KUBE-ROUTER-FORWARD' >/dev/null; }
 
 start() {
   CURRENT_STEP="enforcer start (kube-router ${KUBE_ROUTER_VERSION})"
@@ -22,9 +25,9 @@ start() {
     --run-firewall=true --run-router=false --run-service-proxy=false --run-loadbalancer=false \
     --enable-cni=false --enable-ipv4=true --enable-ipv6=false \
     --service-cluster-ip-range "${SERVICE_CIDR}" \
-    --health-port "${KR_HEALTH_PORT}" --metrics-port 0 --v=1
+    --iptables-sync-period 1m --health-port "${KR_HEALTH_PORT}" --metrics-port 0 --v=1
   wait_until 60 "kube-router /healthz on :${KR_HEALTH_PORT}" "${LOG_DIR}/kube-router.log" kr_healthy
-  wait_until 60 "kube-router chain KUBE-ROUTER-FORWARD hooked into FORWARD" "${LOG_DIR}/kube-router.log" kr_hooked
+  wait_until 60 "kube-router chain KUBE-ROUTER-FORWARD hooked in as rule 1 of FORWARD" "${LOG_DIR}/kube-router.log" kr_hooked
   log "    enforcer running (pid $(pid_of kube-router)) and hooked into FORWARD/INPUT/OUTPUT"
 }
 
@@ -42,7 +45,8 @@ status() {
   if is_running kube-router; then echo "kube-router: running (pid $(pid_of kube-router))"
   else echo "kube-router: NOT running"; ok=1; fi
   if kr_healthy; then echo "kube-router /healthz: ok"; else echo "kube-router /healthz: not answering"; ok=1; fi
-  if kr_hooked; then echo "kube-router chains: hooked into FORWARD"; else echo "kube-router chains: NOT hooked"; ok=1; fi
+  if kr_hooked; then echo "kube-router chains: hooked in as rule 1 of FORWARD"
+  else echo "kube-router chains: NOT rule 1 of FORWARD (missing, or dockerd restarted after it: run up.sh)"; ok=1; fi
   return "${ok}"
 }
 

@@ -338,7 +338,11 @@ EOF
 }
 
 start_enforcer() {
-  step "NetworkPolicy enforcer: kube-router ${KUBE_ROUTER_VERSION} (firewall only)"
+  step "NetworkPolicy enforcer: kube-router ${KUBE_ROUTER_VERSION} (firewall only, denied traffic: ${KUBE_ROUTER_DENY_ACTION})"
+  if is_running kube-router && ! "${CLUSTER_DIR}/enforcer.sh" status >/dev/null 2>&1; then
+    log "    kube-router runs but is not healthy or not rule 1 of FORWARD (dockerd restarted?): restarting it"
+    "${CLUSTER_DIR}/enforcer.sh" stop
+  fi
   "${CLUSTER_DIR}/enforcer.sh" start
 }
 
