@@ -115,7 +115,9 @@ function formatSuite(run: RunResult, suite: SuiteResult, verbose: boolean, palet
   for (const matrix of suite.matrices) {
     if (shownMatrices.has(matrix)) continue;
     const grid = buildMatrixGrid(matrix);
-    if (grid.mismatches > 0 || verbose) lines.push(...formatMatrix(run, suite, matrix, palette, CELL_INDENT));
+    // A suite's truth tables are always shown; a corpus has hundreds, so there only those with mismatches.
+    const always = run.command !== 'conformance';
+    if (grid.mismatches > 0 || verbose || always) lines.push(...formatMatrix(run, suite, matrix, palette, CELL_INDENT));
   }
   if (verbose) {
     for (const cell of suite.cells) {

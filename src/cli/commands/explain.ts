@@ -107,11 +107,16 @@ function parsePort(raw: string | undefined): PortQuery | undefined {
   return { port, protocol: protocol as Protocol };
 }
 
+/** `8080`, or `http(8080)` for a named port. */
+function portText(label: number | string, target: PlannedTarget): string {
+  return typeof label === 'string' && 'port' in target ? `${label}(${target.port})` : String(label);
+}
+
 function cellsFor(suite: Suite, source: SuiteWorkload, to: string, query: PortQuery | undefined, plan: StepPlan): PlannedCell[] {
   const make = (target: PlannedTarget, targetLabel: string, portLabel: number | string, protocol: Protocol): PlannedCell => ({
     assertionId: 'explain',
     cellId: 'explain',
-    name: `${refKey(source)} -> ${targetLabel}:${portLabel}/${protocol}`,
+    name: `${refKey(source)} -> ${targetLabel}:${portText(portLabel, target)}/${protocol}`,
     kind: 'connect',
     step: { index: plan.step.index, name: plan.step.name },
     position: source.position,
