@@ -1,28 +1,32 @@
 /**
- * Settles with `promise`, or rejects with the signal's reason as soon as the signal is aborted (the operation
- * itself is left to finish in the background, bounded by its own timeout).
+ * One listener on an AbortSignal, shared by every operation of a round: `race(promise)` settles with the
+ * promise, or rejects with the signal's reason as soon as the signal is aborted (the operation itself is left
+ * to finish in the background, bounded by its own timeout). `dispose()` removes the listener.
  */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => undefined); // its outcome no longer matters; keep it from becoming an unhandled rejection
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      promise.catch(() => undefined); // abandoned: see above
+export interface AbortRace {
+  race<T>(promise: Promise<T>): Promise<T>;
+  dispose(): void;
+}
+
+export function abortRace(signal: AbortSignal | undefined): AbortRace {
+  if (!signal) return { race: (promise) => promise, dispose: () => undefined };
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    if (signal.aborted) {
       reject(signal.reason);
-    };
+      return;
+    }
+    onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
   });
+  aborted.catch(() => undefined); // observed through race(); an abort nobody raced against is not an error
+  return {
+    race: <T>(promise: Promise<T>): Promise<T> => {
+      promise.catch(() => undefined); // if the abort wins, the abandoned operation's failure no longer matters
+      return Promise.race([promise, aborted]);
+    },
+    dispose: () => {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    },
+  };
 }

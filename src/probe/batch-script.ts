@@ -1,38 +1,57 @@
 /**
  * One exec per source pod per round: a constant POSIX sh script (it runs under dash, bash and busybox ash)
  * that starts every probe it is given in the background, so denied probes wait out their timeouts together,
- * and prints one parseable line per probe. Targets travel as arguments ("$@"), never inside the script text.
+ * and, once all have ended, prints what each one did. Targets travel as arguments ("$@"), never inside the
+ * script text. Each probe costs one fork and its tool; the report uses shell builtins only.
  *
  * Arguments: five per probe: id, kind (tcp|udp|sctp|dns), target, connect timeout in seconds (decimal), and a
  * whole-probe limit in whole seconds (curl --max-time; nslookup -timeout).
  *
- * Output: `NPE2E-RESULT<TAB>id<TAB>exit code<TAB>stdout<TAB>stderr` per probe (stdout and stderr flattened to
- * one line, at most 500 characters each), then `NPE2E-DONE`.
+ * Output, per probe, in argument order:
+ *   NPE2E-RESULT<TAB>id<TAB>exit code
+ *   NPE2E-STDOUT
+ *   ...the tool's stdout...
+ *   NPE2E-STDERR
+ *   ...its stderr...
+ *   NPE2E-END
+ * then `NPE2E-DONE`. A probe whose exit code could not be recorded reports `-` instead of a number.
  */
 import type { ProbeRaw, ProbeRequest } from './probe-request.js';
 
 export const RESULT_PREFIX = 'NPE2E-RESULT';
+export const STDOUT_MARKER = 'NPE2E-STDOUT';
+export const STDERR_MARKER = 'NPE2E-STDERR';
+export const END_MARKER = 'NPE2E-END';
 export const DONE_MARKER = 'NPE2E-DONE';
 export const ARGS_PER_PROBE = 5;
 
 export const BATCH_SCRIPT = `d=$(mktemp -d 2>/dev/null) || { d=/tmp/npe2e.$$; mkdir -p "$d"; }
-oneline() { tr '\\r\\n\\t' '   ' <"$1" | cut -c1-500; }
 probe() {
-  id=$1 kind=$2 target=$3 t=$4 limit=$5
-  case "$kind" in
-    tcp) curl -sS -o /dev/null -w '%{http_code}' --connect-timeout "$t" --max-time "$limit" "http://$target/" >"$d/$id.out" 2>"$d/$id.err" ;;
-    udp|sctp) /agnhost connect "$target" --protocol="$kind" --timeout="$t"s >"$d/$id.out" 2>"$d/$id.err" ;;
-    dns) nslookup -timeout="$limit" -retry=1 "$target" >"$d/$id.out" 2>"$d/$id.err" ;;
-    *) echo "unknown probe kind: $kind" >"$d/$id.err"; false ;;
-  esac
-  rc=$?
-  printf '${RESULT_PREFIX}\\t%s\\t%s\\t%s\\t%s\\n' "$id" "$rc" "$(oneline "$d/$id.out")" "$(oneline "$d/$id.err")"
+  case "$2" in
+    tcp) curl -sS -o /dev/null -w '%{http_code}' --connect-timeout "$4" --max-time "$5" "http://$3/" ;;
+    udp|sctp) /agnhost connect "$3" --protocol="$2" --timeout="$4"s ;;
+    dns) nslookup -timeout="$5" -retry=1 "$3" ;;
+    *) echo "unknown probe kind: $2" >&2; false ;;
+  esac >"$d/$1.out" 2>"$d/$1.err"
+  echo "$?" >"$d/$1.rc"
 }
+dump() { while IFS= read -r line || [ -n "$line" ]; do printf '%s\n' "$line"; done <"$1"; }
+ids=
 while [ "$#" -ge ${ARGS_PER_PROBE} ]; do
   probe "$1" "$2" "$3" "$4" "$5" &
+  ids="$ids $1"
   shift ${ARGS_PER_PROBE}
 done
 wait
+for id in $ids; do
+  rc=-
+  [ -f "$d/$id.rc" ] && read -r rc <"$d/$id.rc"
+  printf '${RESULT_PREFIX}\t%s\t%s\n${STDOUT_MARKER}\n' "$id" "$rc"
+  [ -f "$d/$id.out" ] && dump "$d/$id.out"
+  printf '${STDERR_MARKER}\n'
+  [ -f "$d/$id.err" ] && dump "$d/$id.err"
+  printf '${END_MARKER}\n'
+done
 rm -rf "$d"
 echo ${DONE_MARKER}`;
 
@@ -79,35 +98,50 @@ export interface ParsedBatch {
   results: Map<string, ProbeRaw & { stdout: string; stderr: string }>;
   /** Whether the script reached its end (every probe it started has reported). */
   complete: boolean;
-  /** Lines that were neither results nor the end marker (should be none). */
+  /** Lines outside any probe's report (should be none). */
   stray: string[];
 }
+
+/** Longest stdout or stderr kept per probe (for evidence; classification needs far less). */
+const MAX_TEXT = 2000;
 
 export function parseBatchOutput(stdout: string): ParsedBatch {
   const results = new Map<string, ProbeRaw & { stdout: string; stderr: string }>();
   const stray: string[] = [];
   let complete = false;
+  let current: { id: string; code: string; out: string[]; err: string[]; section: 'head' | 'out' | 'err' } | undefined;
+  const finish = (): void => {
+    if (!current) return;
+    const { id, code, out, err } = current;
+    current = undefined;
+    if (!/^\d+$/.test(code)) return; // no exit code recorded: the probe did not finish
+    const stdoutText = out.join('\n').trim().slice(0, MAX_TEXT);
+    const stderrText = err.join('\n').trim().slice(0, MAX_TEXT);
+    const evidence = [stdoutText, stderrText].filter(Boolean).join(' | ').replace(/\s+/g, ' ');
+    results.set(id, { id, exitCode: Number(code), evidence, stdout: stdoutText, stderr: stderrText });
+  };
   for (const line of stdout.split('\n')) {
+    if (current) {
+      if (line === END_MARKER) finish();
+      else if (line === STDOUT_MARKER && current.section === 'head') current.section = 'out';
+      else if (line === STDERR_MARKER && current.section !== 'err') current.section = 'err';
+      else if (current.section === 'out') current.out.push(line);
+      else if (current.section === 'err') current.err.push(line);
+      else stray.push(line);
+      continue;
+    }
     if (line === '') continue;
     if (line === DONE_MARKER) {
       complete = true;
       continue;
     }
     const fields = line.split('\t');
-    const [prefix, id, code, out = '', err = ''] = fields;
-    if (prefix !== RESULT_PREFIX || id === undefined || code === undefined || !/^\d+$/.test(code) || fields.length > 5) {
-      stray.push(line);
+    if (fields.length === 3 && fields[0] === RESULT_PREFIX && fields[1]) {
+      current = { id: fields[1], code: fields[2] as string, out: [], err: [], section: 'head' };
       continue;
     }
-    const stdoutText = out.trim();
-    const stderrText = err.trim();
-    results.set(id, {
-      id,
-      exitCode: Number(code),
-      evidence: [stdoutText, stderrText].filter(Boolean).join(' | '),
-      stdout: stdoutText,
-      stderr: stderrText,
-    });
+    stray.push(line);
   }
+  if (current) stray.push(`${RESULT_PREFIX} ${current.id}: report cut off`);
   return { results, complete, stray };
 }

@@ -8,7 +8,7 @@ import type { Clock } from '../util/poll.js';
 import { systemClock } from '../util/poll.js';
 import { describeError } from '../util/errors.js';
 import type { KubeClient } from '../kube/types.js';
-import { abortable } from './abortable.js';
+import { abortRace, type AbortRace } from './abortable.js';
 import { buildBatchArgv, parseBatchOutput, probeLimitMs } from './batch-script.js';
 import { classifyProbe } from './classify-probe.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
@@ -59,18 +59,28 @@ export async function runProbeBatches(
     seen.add(request.id);
   }
   const results = new Map<string, ProbeResult>();
-  await mapWithConcurrency(
-    execs,
-    options.concurrency,
-    async (batch) => {
-      for (const [id, result] of await runOneExec(kube, batch, options)) results.set(id, result);
-    },
-    options.signal,
-  );
+  const abort = abortRace(options.signal);
+  try {
+    await mapWithConcurrency(
+      execs,
+      options.concurrency,
+      async (batch) => {
+        for (const [id, result] of await runOneExec(kube, batch, options, abort)) results.set(id, result);
+      },
+      options.signal,
+    );
+  } finally {
+    abort.dispose();
+  }
   return results;
 }
 
-async function runOneExec(kube: KubeClient, batch: ProbeBatch, options: RunProbeBatchesOptions): Promise<Map<string, ProbeResult>> {
+async function runOneExec(
+  kube: KubeClient,
+  batch: ProbeBatch,
+  options: RunProbeBatchesOptions,
+  abort: AbortRace,
+): Promise<Map<string, ProbeResult>> {
   const clock = options.clock ?? systemClock();
   const started = clock.now();
   const timeoutMs = Math.max(...batch.requests.map(probeLimitMs)) + (options.execSlackMs ?? DEFAULT_EXEC_SLACK_MS);
@@ -78,10 +88,7 @@ async function runOneExec(kube: KubeClient, batch: ProbeBatch, options: RunProbe
   const where = `pod ${batch.namespace}/${batch.pod} (container ${batch.container})`;
   let exec;
   try {
-    exec = await abortable(
-      kube.exec(batch.namespace, batch.pod, buildBatchArgv(batch.requests), { container: batch.container, timeoutMs }),
-      options.signal,
-    );
+    exec = await abort.race(kube.exec(batch.namespace, batch.pod, buildBatchArgv(batch.requests), { container: batch.container, timeoutMs }));
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     const durationMs = clock.now() - started;

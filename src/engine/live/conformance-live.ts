@@ -155,12 +155,12 @@ function foldStatus(cells: readonly CellResult[]): CellStatus {
 
 function tableMessage(cells: readonly CellResult[], scored: number, toCorpus: (live: string) => string): string | undefined {
   const skipped = cells.filter((c) => c.status === 'skipped');
-  if (skipped.length === cells.length && skipped[0]?.message) return `skipped: ${skipped[0].message}`;
+  if (skipped.length === cells.length && skipped[0]?.message) return `skipped: ${toCorpus(skipped[0].message)}`;
   const bad = cells.filter((c) => c.status !== 'passed' && c.status !== 'skipped');
   const disagreements = cells.filter((c) => c.message && c.status === 'passed');
   if (bad.length === 0 && disagreements.length === 0) return undefined;
   const line = (c: CellResult): string =>
-    `${toCorpus(c.source)} -> ${toCorpus(c.target)}: ${c.status}: ${c.message ?? ''}${c.observed ? ` [${c.observed.detail}]` : ''}`;
+    toCorpus(`${c.source} -> ${c.target}: ${c.status}: ${c.message ?? ''}${c.observed ? ` [${c.observed.detail}]` : ''}`);
   const lines: string[] = [];
   if (bad.length > 0) lines.push(`${bad.length} of ${scored} cells did not hold (self-connections and ? cells not probed):`, ...bad.map(line));
   if (disagreements.length > 0) lines.push(`${disagreements.length} cells held but the spec disagrees with the CNI:`, ...disagreements.map(line));

@@ -17,8 +17,11 @@ export const LIVE_DEFAULTS = {
   settleFloorMs: 5_000,
   /** Rounds probed again after a step settled; a cell whose outcome changes is flaky. */
   confirmRounds: 1,
-  /** Execs in flight at once (one per source pod per round). */
-  concurrency: 8,
+  /**
+   * Execs in flight at once. A round makes one exec per source pod, so this is how many pods probe at the
+   * same time; below the number of source pods, a round takes two or more connect timeouts instead of one.
+   */
+  concurrency: 16,
   /** Pods Ready (and images pulled). */
   readyTimeoutMs: 180_000,
   /** The positive control retries paths that do not answer yet (Service rules, endpoints) until this long. */

@@ -87,6 +87,8 @@ describe('live conformance', () => {
     const sctp = result.suites.find((s) => s.name === 'e2e-sctp-ports');
     expect(sctp?.cells.every((c) => c.status === 'skipped')).to.equal(true);
     expect(sctp?.cells[0]?.message).to.match(/SCTP does not work on this cluster/);
+    expect(sctp?.cells[0]?.message).to.match(/x\/a -> /);
+    expect(sctp?.cells[0]?.message).not.to.contain('conf1');
     const udp = result.suites.find((s) => s.name === 'e2e-udp-default-deny-ingress');
     expect(udp?.cells.every((c) => c.status === 'passed')).to.equal(true);
     const traffic = result.suites.find((s) => s.name.startsWith('cyclonus-'));

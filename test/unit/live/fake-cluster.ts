@@ -5,7 +5,7 @@
  */
 import { compileModel } from '../../../src/model/index.js';
 import type { ClusterState, NetworkPolicy, PodPort, Protocol } from '../../../src/model/types.js';
-import { ARGS_PER_PROBE, DONE_MARKER, RESULT_PREFIX } from '../../../src/probe/batch-script.js';
+import { ARGS_PER_PROBE, DONE_MARKER, END_MARKER, RESULT_PREFIX, STDERR_MARKER, STDOUT_MARKER } from '../../../src/probe/batch-script.js';
 import { CLUSTER_DNS } from '../../../src/engine/cluster-dns.js';
 import type {
   AccessCheck,
@@ -110,7 +110,7 @@ export class FakeCluster implements KubeClient {
     for (let i = 0; i + ARGS_PER_PROBE <= args.length; i += ARGS_PER_PROBE) {
       const [id, kind, target] = args.slice(i, i + 3) as [string, string, string];
       const answer = this.answer(`${namespace}/${pod}`, kind, target);
-      lines.push([RESULT_PREFIX, id, String(answer.exitCode), answer.stdout, answer.stderr].join('\t'));
+      lines.push(`${RESULT_PREFIX}\t${id}\t${answer.exitCode}`, STDOUT_MARKER, answer.stdout, STDERR_MARKER, answer.stderr, END_MARKER);
     }
     lines.push(DONE_MARKER);
     return { exitCode: 0, stdout: `${lines.join('\n')}\n`, stderr: '' };

@@ -41,18 +41,23 @@ describe('probe batch script', () => {
   });
 
   describe('parseBatchOutput', () => {
-    it('reads one result per line, with stdout and stderr apart', () => {
-      const parsed = parseBatchOutput('NPE2E-RESULT\tp2\t1\t** server can\'t find x: NXDOMAIN\t\nNPE2E-RESULT\tp1\t28\t000\tcurl: (28) timed out\nNPE2E-DONE\n');
+    const report = (id: string, code: string, out: string, err: string): string =>
+      `NPE2E-RESULT\t${id}\t${code}\nNPE2E-STDOUT\n${out}${out ? '\n' : ''}NPE2E-STDERR\n${err}${err ? '\n' : ''}NPE2E-END\n`;
+    it('reads each probe\'s exit code, stdout and stderr (several lines each)', () => {
+      const parsed = parseBatchOutput(
+        report('p2', '1', "Server:\t10.96.0.10\n\n** server can't find x: NXDOMAIN", '') + report('p1', '28', '000', 'curl: (28) timed out') + 'NPE2E-DONE\n',
+      );
       expect(parsed.complete).to.equal(true);
       expect(parsed.stray).to.deep.equal([]);
       expect(parsed.results.get('p1')).to.include({ exitCode: 28, stdout: '000', stderr: 'curl: (28) timed out' });
-      expect(parsed.results.get('p2')).to.include({ exitCode: 1 });
+      expect(parsed.results.get('p2')?.stdout).to.equal("Server:\t10.96.0.10\n\n** server can't find x: NXDOMAIN");
+      expect(parsed.results.get('p2')?.evidence).to.equal("Server: 10.96.0.10 ** server can't find x: NXDOMAIN");
     });
-    it('notices a batch that ended early and lines that are not results', () => {
-      const parsed = parseBatchOutput('garbage\nNPE2E-RESULT\tp1\tx\t\t\n');
+    it('a probe without a recorded exit code has no result; a cut-off report and stray lines are noticed', () => {
+      const parsed = parseBatchOutput(`garbage\n${report('p1', '-', '', '')}NPE2E-RESULT\tp2\t0\nNPE2E-STDOUT\n200\n`);
       expect(parsed.complete).to.equal(false);
       expect(parsed.results.size).to.equal(0);
-      expect(parsed.stray).to.have.length(2);
+      expect(parsed.stray).to.deep.equal(['garbage', 'NPE2E-RESULT p2: report cut off']);
     });
   });
 

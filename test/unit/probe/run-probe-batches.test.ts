@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ExecOptions, ExecResult, KubeClient } from '../../../src/kube/types.js';
-import { DONE_MARKER, RESULT_PREFIX } from '../../../src/probe/batch-script.js';
+import { DONE_MARKER, END_MARKER, RESULT_PREFIX, STDERR_MARKER, STDOUT_MARKER } from '../../../src/probe/batch-script.js';
 import { runProbeBatches, type ProbeBatch } from '../../../src/probe/run-probe-batches.js';
 import { ExecError } from '../../../src/util/errors.js';
 
@@ -28,7 +28,7 @@ function kubeWith(exec: (pod: string, argv: string[], options: ExecOptions) => P
   };
 }
 
-const line = (id: string, code: number, out: string, err = ''): string => [RESULT_PREFIX, id, String(code), out, err].join('\t');
+const line = (id: string, code: number, out: string, err = ''): string => [`${RESULT_PREFIX}\t${id}\t${code}`, STDOUT_MARKER, out, STDERR_MARKER, err, END_MARKER].join('\n');
 
 const batches: ProbeBatch[] = [
   {
