@@ -60,7 +60,7 @@ export const LIVE_HELP = `Run:
   --connect-timeout <s>     per-probe connect timeout in seconds (default 2)
   --settle-timeout <s>      cap on waiting for results to settle after a change (default 60)
   --ready-timeout <s>       bound on probe pods becoming Ready (default 180)
-  --concurrency <n>         execs in flight at once (default 8)
+  --concurrency <n>         execs in flight at once (default 16)
   --artifacts <dir>         where diagnostics of a failed run go (default netpol-e2e-artifacts)
   --no-externals            do not start external targets; their cells are skipped
   --keep-namespaces         leave the run's namespaces for debugging ('netpol-e2e cleanup' removes them)`;

@@ -8,7 +8,7 @@ import type { Clock } from '../util/poll.js';
 import { systemClock } from '../util/poll.js';
 import { describeError } from '../util/errors.js';
 import type { KubeClient } from '../kube/types.js';
-import { abortRace, type AbortRace } from './abortable.js';
+import { abortRace, type AbortRace } from './abort-race.js';
 import { buildBatchArgv, parseBatchOutput, probeLimitMs } from './batch-script.js';
 import { classifyProbe } from './classify-probe.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
