@@ -3,7 +3,7 @@
  * first one winning, else ~/.kube/config, else the in-cluster service account), selects the context, and fails
  * with a ClusterError that says which file was read and what to pass instead. Nothing here talks to a server.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';

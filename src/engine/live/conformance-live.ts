@@ -10,9 +10,9 @@
  * are skipped with the evidence when the positive control shows the cluster does not carry the protocol.
  * Traffic-check cases (ad-hoc peers with fixed IPs) are judged by the model only and are skipped here.
  */
-import type { Corpus, CorpusCase, MatrixCase, TrafficCheckCase } from '../../conformance/corpus-types.js';
+import type { Corpus, MatrixCase, TrafficCheckCase } from '../../conformance/corpus-types.js';
 import type { KubeObject } from '../../kube/types.js';
-import { InputError } from '../../util/errors.js';
+import { selectCases } from '../../conformance/run-conformance.js';
 import type { CellResult, CellStatus, MatrixResult, RunResult, SuiteResult } from '../results.js';
 import { corpusCaseSuite, corpusFixture, livePodKey, probeAssertionId, serviceNameOf, UnreproducibleCaseError, type CaseNaming } from './corpus-suite.js';
 import type { DeployedFixture } from './deploy-fixture.js';
@@ -232,14 +232,3 @@ async function deleteAllPolicies(session: LiveSession, deployed: DeployedFixture
   }
 }
 
-function selectCases(corpus: Corpus, names: readonly string[] | undefined): CorpusCase[] {
-  if (names === undefined) return corpus.cases;
-  const unknown = names.filter((n) => !corpus.cases.some((c) => c.name === n));
-  if (unknown.length > 0) {
-    throw new InputError(
-      unknown.map((n) => ({ message: `case ${n} is not in the corpus ${corpus.dir} (it has ${corpus.cases.length} cases)` })),
-      { hint: `choose among: ${corpus.cases.map((c) => c.name).join(', ')}` },
-    );
-  }
-  return corpus.cases.filter((c) => names.includes(c.name));
-}

@@ -53,7 +53,7 @@ export async function runSuiteSteps(
   deployed: DeployedFixture & { externalsSkipped?: string },
   options: SuiteStepsOptions = {},
 ): Promise<SuiteStepsResult> {
-  const { kube, clock, signal } = session.options;
+  const { clock, signal } = session.options;
   const plans = planSuite(suite);
   const timings: Timing[] = [];
   const addresses: FixtureAddresses = { ...deployed.addresses };
