@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
+import { requireLiveCluster } from './live-env.js';
 
 const PROBE_IMAGE = process.env['NETPOL_E2E_PROBE_IMAGE'] ?? 'localhost/netpol-e2e/probe:k8s-v1.32.13';
 const ENFORCER_SCRIPT = fileURLToPath(new URL('../cluster/enforcer.sh', import.meta.url));
@@ -173,8 +174,7 @@ describe('live: local test cluster smoke (real API server, real pods, enforced N
   }
 
   before(async function () {
-    const kubeconfig = process.env['KUBECONFIG'];
-    if (!kubeconfig) this.skip();
+    const kubeconfig = requireLiveCluster(this);
     kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
     core = kc.makeApiClient(k8s.CoreV1Api);
