@@ -13,6 +13,7 @@ import { explainVerdict } from '../model/verdict-text.js';
 import type { CellResult, MatrixResult, MatrixSymbol, RunResult, SuiteResult } from '../engine/results.js';
 import { InputError } from '../util/errors.js';
 import type { Corpus, CorpusCase, MatrixCase, TrafficCheckCase } from './corpus-types.js';
+import { probeAssertionId, tableTestcase, type TableOutcome } from './table-testcase.js';
 import { checkConnection } from './traffic-check-state.js';
 
 export interface ConformanceOptions {
@@ -45,7 +46,7 @@ function runMatrixCase(testCase: MatrixCase, createModel: (state: ClusterState) 
     const model = createModel(step.state);
     const stepRef = { index: step.step, name: `step ${step.step}` };
     for (const probe of step.probes) {
-      const assertionId = `probe${probe.index + 1}-${probe.port}-${probe.protocol.toLowerCase()}`;
+      const assertionId = probeAssertionId(probe);
       const result = model.evaluateMatrix({ sources: probe.rows, destinations: probe.columns, port: probe.port, protocol: probe.protocol });
       const expectedSymbols: MatrixSymbol[][] = [];
       const modelSymbols: MatrixSymbol[][] = [];
@@ -69,24 +70,11 @@ function runMatrixCase(testCase: MatrixCase, createModel: (state: ClusterState) 
           }
         });
       });
-      const cell: CellResult = {
-        assertionId,
-        cellId: `${assertionId}@step${step.step}`,
-        name: `${testCase.name} step ${step.step}: ${probe.port}/${probe.protocol} truth table (${scored} cells)`,
-        kind: 'matrix',
-        step: stepRef,
-        position: probe.position,
-        source: `${probe.rows.length} pods`,
-        sourceNamespace: 'matrix',
-        target: `${probe.columns.length} pods`,
-        port: probe.port,
-        protocol: probe.protocol,
-        expected: 'table',
-        status: failedCells === 0 ? 'passed' : 'failed',
-      };
+      const outcome: TableOutcome = { status: failedCells === 0 ? 'passed' : 'failed', scoredCells: scored };
       if (failedCells > 0) {
-        cell.message = [`${failedCells} of ${scored} cells disagree with the expected table (self-connections and ? cells not scored):`, ...mismatches].join('\n');
+        outcome.message = [`${failedCells} of ${scored} cells disagree with the expected table (self-connections and ? cells not scored):`, ...mismatches].join('\n');
       }
+      const cell = tableTestcase(testCase, step.step, probe, outcome);
       cells.push(cell);
       matrices.push({
         assertionId,

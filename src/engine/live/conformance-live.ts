@@ -14,7 +14,8 @@ import type { Corpus, MatrixCase, TrafficCheckCase } from '../../conformance/cor
 import type { KubeObject } from '../../kube/types.js';
 import { selectCases } from '../../conformance/run-conformance.js';
 import type { CellResult, CellStatus, MatrixResult, RunResult, SuiteResult } from '../results.js';
-import { corpusCaseSuite, corpusFixture, livePodKey, probeAssertionId, serviceNameOf, UnreproducibleCaseError, type CaseNaming } from './corpus-suite.js';
+import { probeAssertionId, tableTestcase } from '../../conformance/table-testcase.js';
+import { corpusCaseSuite, corpusFixture, livePodKey, serviceNameOf, UnreproducibleCaseError, type CaseNaming } from './corpus-suite.js';
 import type { DeployedFixture } from './deploy-fixture.js';
 import { resolveLiveOptions, type LiveRunOptions } from './live-run-options.js';
 import { LiveSession, runErrorOf } from './live-session.js';
@@ -126,23 +127,8 @@ function tableCells(testCase: MatrixCase, outcome: StepOutcome, toCorpus: (live:
     const matrix: MatrixResult = { ...liveMatrix, rows: liveMatrix.rows.map(toCorpus), columns: liveMatrix.columns.map(toCorpus) };
     const scored = cells.filter((c) => c.status !== 'skipped');
     const status = foldStatus(cells);
-    const cell: CellResult = {
-      assertionId,
-      cellId: `${assertionId}@step${step.step}`,
-      name: `${testCase.name} step ${step.step}: ${probe.port}/${probe.protocol} truth table (${scored.length} cells)`,
-      kind: 'matrix',
-      step: { index: step.step, name: `step ${step.step}` },
-      position: probe.position,
-      source: `${probe.rows.length} pods`,
-      sourceNamespace: 'matrix',
-      target: `${probe.columns.length} pods`,
-      port: probe.port,
-      protocol: probe.protocol,
-      expected: 'table',
-      status,
-    };
     const message = tableMessage(cells, scored.length, toCorpus);
-    if (message) cell.message = message;
+    const cell = tableTestcase(testCase, step.step, probe, { status, scoredCells: scored.length, ...(message ? { message } : {}) });
     return { cell, matrix };
   });
 }
@@ -174,23 +160,7 @@ function corpusNames(testCase: MatrixCase, naming: CaseNaming): (text: string) =
 }
 
 function skippedTable(testCase: MatrixCase, step: number, probe: MatrixCase['steps'][number]['probes'][number], reason: string): CellResult {
-  const assertionId = probeAssertionId(probe);
-  return {
-    assertionId,
-    cellId: `${assertionId}@step${step}`,
-    name: `${testCase.name} step ${step}: ${probe.port}/${probe.protocol} truth table`,
-    kind: 'matrix',
-    step: { index: step, name: `step ${step}` },
-    position: probe.position,
-    source: `${probe.rows.length} pods`,
-    sourceNamespace: 'matrix',
-    target: `${probe.columns.length} pods`,
-    port: probe.port,
-    protocol: probe.protocol,
-    expected: 'table',
-    status: 'skipped',
-    message: reason,
-  };
+  return tableTestcase(testCase, step, probe, { status: 'skipped', message: reason });
 }
 
 function skippedTrafficCheckCase(testCase: TrafficCheckCase): SuiteResult {

@@ -8,6 +8,7 @@
  */
 import type { CaseStep, CorpusModel, IpBlockReference, MatrixCase } from '../../conformance/corpus-types.js';
 import { servedContainerPorts } from '../../conformance/read-case.js';
+import { probeAssertionId } from '../../conformance/table-testcase.js';
 import { networkOf, parseIp, cidrContains, parseCidr } from '../../model/index.js';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../../model/types.js';
 import type { Assertion, MatrixAssertion, Suite, SuiteFixture, SuiteStep, WorkloadRef } from '../../suite/types.js';
@@ -102,11 +103,6 @@ export function corpusCaseSuite(testCase: MatrixCase, model: CorpusModel, naming
     fixture,
     steps,
   };
-}
-
-/** The id of the table testcase of a probe, as the static conformance run names it. */
-export function probeAssertionId(probe: { index: number; port: number; protocol: string }): string {
-  return `probe${probe.index + 1}-${probe.port}-${probe.protocol.toLowerCase()}`;
 }
 
 function matrixAssertion(probe: CaseStep['probes'][number], step: CaseStep, naming: CaseNaming): MatrixAssertion {
