@@ -25,6 +25,7 @@ import {
   type Protocol,
   selectorMatches,
 } from '../src/model/index.js';
+import { createRandom } from '../test/support/seeded-random.js';
 
 const PORTS: { port: number; protocol: Protocol }[] = [
   { port: 80, protocol: 'TCP' },
@@ -33,18 +34,6 @@ const PORTS: { port: number; protocol: Protocol }[] = [
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic state generation
-
-/** mulberry32 */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMESPACE_NAMES = [
   'payments', 'checkout', 'catalog', 'search', 'accounts', 'auth', 'notifications', 'analytics', 'reporting', 'inventory',

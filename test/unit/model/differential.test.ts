@@ -1,7 +1,8 @@
 /** The compiled model against the naive reference, on seeded random states: every verdict must be identical. */
 import { expect } from 'chai';
 import { compileModel, createNaiveModel, podKey, type Endpoint, type Traffic } from '../../../src/model/index.js';
-import { createRandom, EXTERNAL_IPS, QUERIES, RandomStates } from './random-state.js';
+import { createRandom } from '../../support/seeded-random.js';
+import { EXTERNAL_IPS, QUERIES, RandomStates } from './random-state.js';
 
 const STATES = 200;
 
