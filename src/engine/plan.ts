@@ -11,6 +11,7 @@ import type {
   Suite,
   SuiteExternal,
   SuiteService,
+  SuiteServicePort,
   SuiteStep,
   SuiteWorkload,
   TargetRef,
@@ -125,7 +126,7 @@ function applyStep(previous: StepState, step: SuiteStep): StepState {
 }
 
 /** Workloads with the labels in force at this step. */
-function relabelWorkloads(workloads: Map<string, SuiteWorkload>, state: StepState): Map<string, SuiteWorkload> {
+export function relabelWorkloads(workloads: Map<string, SuiteWorkload>, state: StepState): Map<string, SuiteWorkload> {
   const result = new Map<string, SuiteWorkload>();
   for (const [key, workload] of workloads) {
     result.set(key, { ...workload, labels: state.workloadLabels.get(key) ?? workload.labels });
@@ -299,17 +300,7 @@ function resolveTarget(
         typeof port === 'number' ? p.port === port && p.protocol === protocol : p.name === port,
       );
       if (!servicePort) throw planningBug(assertionId, `service ${to.namespace}/${to.name} has no port ${port}/${protocol}`);
-      const backends = [...workloads.values()]
-        .filter((w) => w.namespace === service.namespace && selectorSubset(service.selector, w.labels))
-        .flatMap((workload) => {
-          const match = workload.ports.find((p) =>
-            typeof servicePort.targetPort === 'number'
-              ? p.port === servicePort.targetPort && p.protocol === servicePort.protocol
-              : p.name === servicePort.targetPort && p.protocol === servicePort.protocol,
-          );
-          return match ? [{ workload, port: match.port }] : [];
-        });
-      return { kind: 'service', service, port: servicePort.port, backends };
+      return { kind: 'service', service, port: servicePort.port, backends: serviceBackends(service, servicePort, workloads.values()) };
     }
     case 'external': {
       const external = suite.fixture.externals.find((e) => e.name === to.name);
@@ -325,6 +316,24 @@ function resolveWorkloadPort(workload: SuiteWorkload, port: number | string, pro
   const named = workload.ports.find((p) => p.name === port && p.protocol === protocol);
   if (!named) throw planningBug(assertionId, `${refKey(workload)} has no port named ${port} for ${protocol}`);
   return named.port;
+}
+
+/** The workloads a Service port forwards to, each with the container port its targetPort names. */
+export function serviceBackends(
+  service: SuiteService,
+  servicePort: SuiteServicePort,
+  workloads: Iterable<SuiteWorkload>,
+): { workload: SuiteWorkload; port: number }[] {
+  return [...workloads]
+    .filter((w) => w.namespace === service.namespace && selectorSubset(service.selector, w.labels))
+    .flatMap((workload) => {
+      const match = workload.ports.find(
+        (p) =>
+          p.protocol === servicePort.protocol &&
+          (typeof servicePort.targetPort === 'number' ? p.port === servicePort.targetPort : p.name === servicePort.targetPort),
+      );
+      return match ? [{ workload, port: match.port }] : [];
+    });
 }
 
 /** A Service selector selects a pod when every selector label is on the pod. */

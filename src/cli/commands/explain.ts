@@ -4,7 +4,7 @@ import { compileModel } from '../../model/index.js';
 import type { Protocol } from '../../model/types.js';
 import { PROTOCOLS } from '../../model/types.js';
 import { modelResultFor } from '../../engine/judge.js';
-import { modelStateFor, planSuite, refKey } from '../../engine/plan.js';
+import { modelStateFor, planSuite, refKey, relabelWorkloads, serviceBackends } from '../../engine/plan.js';
 import type { PlannedCell, PlannedTarget, StepPlan } from '../../engine/plan.js';
 import { loadSuite } from '../../suite/index.js';
 import type { Suite, SuiteWorkload } from '../../suite/types.js';
@@ -133,17 +133,11 @@ function cellsFor(suite: Suite, source: SuiteWorkload, to: string, query: PortQu
     if (!service) throw usage(`--to ${to}: no such Service; services: ${suite.fixture.services.map(refKey).join(', ') || 'none'}`);
     const ports = service.ports.filter((p) => !query || (p.protocol === query.protocol && (p.port === query.port || p.name === query.port)));
     if (ports.length === 0) throw usage(`--to ${to}: the Service has no port ${query?.port}/${query?.protocol}`);
-    return ports.map((sp) => {
-      const backends = suite.fixture.workloads
-        .filter((w) => w.namespace === service.namespace && Object.entries(service.selector).every(([k, v]) => w.labels[k] === v))
-        .flatMap((workload) => {
-          const p = workload.ports.find(
-            (wp) => wp.protocol === sp.protocol && (typeof sp.targetPort === 'number' ? wp.port === sp.targetPort : wp.name === sp.targetPort),
-          );
-          return p ? [{ workload, port: p.port }] : [];
-        });
-      return make({ kind: 'service', service, port: sp.port, backends }, `service ${ref}`, sp.port, sp.protocol);
-    });
+    // A Service selects by the labels in force at the step.
+    const workloads = relabelWorkloads(new Map(suite.fixture.workloads.map((w) => [refKey(w), w])), plan.state).values();
+    return ports.map((sp) =>
+      make({ kind: 'service', service, port: sp.port, backends: serviceBackends(service, sp, workloads) }, `service ${ref}`, sp.port, sp.protocol),
+    );
   }
   if (to.startsWith('external:') || isIP(to) !== 0) {
     const external = to.startsWith('external:')
