@@ -13,7 +13,7 @@
  */
 import { compileModel } from '../model/index.js';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../model/types.js';
-import { selectorMatches } from '../model/index.js';
+import { selectorMatches, selectsEverything } from '../model/index.js';
 import { trafficsFor } from '../engine/judge.js';
 import { modelStateFor, planSuite, refKey } from '../engine/plan.js';
 import type { LoadedPolicy, Suite } from '../suite/types.js';
@@ -41,12 +41,9 @@ export interface LintFinding {
   position: SourcePosition;
 }
 
+/** A selector that is present and empty (`{}`): it selects everything. */
 function isEmptySelector(selector: LabelSelector | undefined): boolean {
-  return (
-    selector !== undefined &&
-    Object.keys(selector.matchLabels ?? {}).length === 0 &&
-    (selector.matchExpressions ?? []).length === 0
-  );
+  return selector !== undefined && selectsEverything(selector);
 }
 
 function policyKey(policy: NetworkPolicy): string {
