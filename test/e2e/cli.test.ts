@@ -132,6 +132,14 @@ describe('CLI (as a process)', function () {
       expect(r.stdout).to.match(/rule 1/);
     });
 
+    it('judges a Service per backend', async () => {
+      const r = await runCli(['explain', `${FIXTURES}/judge.yaml`, '--from', 'judge-demo/client', '--to', 'svc:judge-demo/web']);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.contain('MIXED');
+      expect(r.stdout).to.contain('backend judge-demo/web-a (port 8080): allow');
+      expect(r.stdout).to.contain('backend judge-demo/web-b (port 8080): deny');
+    });
+
     it('rejects an unknown workload with exit 2 and the list of workloads', async () => {
       const r = await runCli(['explain', `${FIXTURES}/wrong-expectation.yaml`, '--from', 'cli-demo/nobody', '--to', 'cli-demo/server']);
       expect(r.code).to.equal(2);
