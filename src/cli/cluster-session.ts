@@ -3,6 +3,8 @@
  * cluster -> live engine -> reports -> release. Reports are written even when setup fails (from the partial
  * result the engine attaches to its error), and the cluster is released on every path, also after Ctrl-C.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClusterProvider } from '../cluster/index.js';
 import type { ClusterProgress, ProvisionedCluster } from '../cluster/index.js';
@@ -52,7 +54,9 @@ export async function runWithCluster(
   const selection = clusterSelectionOf(parsed, command);
   const live = liveOptionsOf(parsed, command, io);
   const provider = createClusterProvider({ ...selection, ...(live.probeImage ? { preloadImages: [live.probeImage] } : {}) });
-  const runDir = join(io.cwd, '.netpol-e2e', live.runId ?? `run-${process.pid}`);
+  // Kind config, kubeconfig and the downloaded manifest of this run: a private temporary directory, removed at
+  // the end unless the cluster is kept (its kubeconfig is then still useful).
+  const runDir = await mkdtemp(join(tmpdir(), 'netpol-e2e-run-'));
   let cluster: ProvisionedCluster | undefined;
   let run: RunResult | undefined;
   let failure: unknown;
@@ -85,6 +89,8 @@ export async function runWithCluster(
         io.stderr.write(`error: the cluster could not be released: ${describeError(error)}\n`);
       }
     }
+    if (selection.keep === true) io.stderr.write(`  · kept the run directory ${runDir} (kubeconfig, kind config)\n`);
+    else await rm(runDir, { recursive: true, force: true });
   }
   await targets.reporter.onEnd(run);
   const written = targets.finish(run);
