@@ -212,7 +212,9 @@ export function judgeCell(
   } else if (observation.history && new Set(observation.history).size > 1) {
     status = 'flaky';
     messages.push(
-      `flaky: outcomes differed across ${observation.history.length} attempts after the state settled (${observation.history.join(', ')})`,
+      observation.afterDeadline
+        ? `flaky: still changing after the settle deadline: outcomes differed across ${observation.history.length} attempts (${observation.history.join(', ')})`
+        : `flaky: outcomes differed across ${observation.history.length} attempts after the state settled (${observation.history.join(', ')})`,
     );
   } else if (observation.verdict !== cell.expected) {
     status = 'failed';

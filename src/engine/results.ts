@@ -57,10 +57,15 @@ export interface Observation {
   verdict: Expectation | undefined;
   /** The raw evidence: exit code, stderr excerpt, HTTP code, answering host. */
   detail: string;
-  /** How many times this cell was probed after the state settled. */
+  /** How many times this cell was probed after the state settled (or after the settle deadline passed). */
   attempts: number;
   /** Outcomes of every attempt, when they differed (flaky). */
   history?: Outcome[];
+  /**
+   * The step's results had not all met their expectations when the settle deadline passed: the attempts are
+   * from after the deadline, not from a settled state (a difference means the CNI was still changing).
+   */
+  afterDeadline?: true;
   durationMs: number;
 }
 

@@ -95,8 +95,9 @@ export function expectationMet(cell: PlannedCell, outcome: Outcome, refusedMeans
 /**
  * The observation of a settled cell. `history` (which makes the cell flaky) is set only when the attempts'
  * verdicts differ: attempts that differ only in how a deny looked (refused, then timeout) are one deny.
+ * `stepSettled` false: the attempts were made after the settle deadline passed, not after the state settled.
  */
-export function observationOf(cell: PlannedCell, settled: SettledProbe, refusedMeansDeny: boolean): Observation {
+export function observationOf(cell: PlannedCell, settled: SettledProbe, refusedMeansDeny: boolean, stepSettled = true): Observation {
   const outcome = settled.result.outcome;
   let detail =
     outcome === 'refused' && !refusedMeansDeny
@@ -114,6 +115,7 @@ export function observationOf(cell: PlannedCell, settled: SettledProbe, refusedM
     durationMs: Math.round(settled.result.durationMs),
   };
   if (verdicts.size > 1) observation.history = [...settled.history];
+  if (!stepSettled) observation.afterDeadline = true;
   return observation;
 }
 

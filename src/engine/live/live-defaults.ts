@@ -12,9 +12,13 @@ export const LIVE_DEFAULTS = {
   connectTimeoutMs: 2_000,
   /** Cap on waiting for a step's results to settle; the real deadline comes from the canary. */
   settleTimeoutMs: 60_000,
-  /** The settle deadline is max(settleFactor x measured enforcement time, settleFloorMs), capped as above. */
+  /**
+   * The settle deadline is max(settleFactor x the slowest enforcement measured so far, settleFloorMs), capped
+   * as above. It is only waited out when results do not meet their expectations; the floor allows for an
+   * enforcer's resync on a busy node (kube-router was seen taking over 5 s once in a full corpus run).
+   */
   settleFactor: 3,
-  settleFloorMs: 5_000,
+  settleFloorMs: 10_000,
   /** Rounds probed again after a step settled; a cell whose outcome changes is flaky. */
   confirmRounds: 1,
   /**

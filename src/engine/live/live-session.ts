@@ -42,6 +42,8 @@ export class LiveSession {
   private docker: DockerGateway | undefined;
   private canary: CanaryMeasurement | undefined;
   private canaryApplied = false;
+  /** The slowest settle time a step of this run has shown: enforcement slows as pods and policies grow. */
+  private slowestSettleMs = 0;
 
   constructor(options: ResolvedLiveOptions) {
     this.options = options;
@@ -115,12 +117,20 @@ export class LiveSession {
 
   /**
    * How long to wait after a change: results count only from rounds starting after the measured enforcement
-   * time; the deadline is max(factor x that time, floor), capped by settleTimeoutMs.
+   * time; the deadline is max(factor x the slowest enforcement seen, floor), capped by settleTimeoutMs. The
+   * slowest enforcement is the canary's or, once steps have run, the slowest settle of a step: the canary
+   * measures one policy on an idle cluster, later steps change more on a busier one.
    */
   settleWindow(): { minSettleMs: number; deadlineMs: number } {
-    const measured = this.canary ? Math.max(this.canary.enforceMs, this.canary.restoreMs) : LIVE_DEFAULTS.settleFloorMs;
-    const deadlineMs = Math.min(this.options.settleTimeoutMs, Math.max(LIVE_DEFAULTS.settleFactor * measured, LIVE_DEFAULTS.settleFloorMs));
-    return { minSettleMs: Math.min(measured, deadlineMs), deadlineMs };
+    const canaryMs = this.canary ? Math.max(this.canary.enforceMs, this.canary.restoreMs) : LIVE_DEFAULTS.settleFloorMs;
+    const slowestMs = Math.max(canaryMs, this.slowestSettleMs);
+    const deadlineMs = Math.min(this.options.settleTimeoutMs, Math.max(LIVE_DEFAULTS.settleFactor * slowestMs, LIVE_DEFAULTS.settleFloorMs));
+    return { minSettleMs: Math.min(canaryMs, deadlineMs), deadlineMs };
+  }
+
+  /** A step's results settled `ms` after its change: later deadlines allow for it. */
+  recordSettle(ms: number): void {
+    this.slowestSettleMs = Math.max(this.slowestSettleMs, ms);
   }
 
   /** Deploys a fixture and waits for it; external targets are started unless disabled (then `externalsSkipped`). */

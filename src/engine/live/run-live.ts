@@ -110,8 +110,6 @@ export async function runOneSuite(session: LiveSession, suite: Suite): Promise<{
     deployed = await session.deployFixture(suite.fixture, suite.name);
     const canary = await session.measureEnforcement();
     session.options.environment['enforcement (canary)'] = `blocked ${canary.enforceMs} ms after apply, restored ${canary.restoreMs} ms after delete`;
-    const window = session.settleWindow();
-    result.timings.push({ name: 'settle deadline per step', ms: window.deadlineMs });
     const steps = await runSuiteSteps(session, suite, deployed, {
       onStepBegin: (plan) => reporter?.onStepBegin?.(suite.name, { index: plan.step.index, name: plan.step.name }),
       onStep: (outcome) => {

@@ -115,6 +115,8 @@ export async function runSuiteSteps(
       { clock, signal, minSettleMs: window.minSettleMs, deadlineMs: window.deadlineMs, intervalMs: 250, confirmRounds: session.options.confirmRounds },
     );
     const label = plan.step.index === 0 ? 'step 0' : `step ${plan.step.index} (${plan.step.name})`;
+    if (settled.settled) session.recordSettle(settled.settleMs);
+    timings.push({ name: `${label}: settle deadline`, ms: window.deadlineMs });
     timings.push({ name: `${label}: settled after`, ms: Math.round(settled.settleMs) });
     timings.push({ name: `${label}: probing (${settled.rounds} rounds)`, ms: Math.round(clock.now() - changedAt) });
     const notSettled = settled.settled
@@ -133,7 +135,7 @@ export async function runSuiteSteps(
       const probe = settled.probes.get(key);
       if (!probe) throw new Error(`internal error: no probe result for cell ${cell.cellId}`);
       const refusedMeansDeny = control.answered.has(key);
-      const observation = observationOf(cell, probe, refusedMeansDeny);
+      const observation = observationOf(cell, probe, refusedMeansDeny, settled.settled);
       const met = expectationMet(cell, probe.result.outcome, refusedMeansDeny);
       return { cell, result: judgeCell(cell, modelResult, observation, met ? undefined : notSettled) };
     });

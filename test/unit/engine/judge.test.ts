@@ -123,6 +123,16 @@ describe('judge', () => {
       expect(result.message).to.contain('timeout, connected');
     });
 
+    it('says a flaky cell was still changing when its step never settled, not that it changed after settling', () => {
+      const late = { ...observation('connected', 'allow', ['timeout', 'connected']), afterDeadline: true as const };
+      const result = judgeCell(cell('to-web-a'), model('to-web-a'), late);
+      expect(result.status).to.equal('flaky');
+      expect(result.message).to.contain('still changing after the settle deadline');
+      expect(result.message).not.to.contain('after the state settled');
+      const settled = judgeCell(cell('to-web-a'), model('to-web-a'), observation('connected', 'allow', ['timeout', 'connected']));
+      expect(settled.message).to.contain('after the state settled');
+    });
+
     it('calls out a CNI that disagrees with the spec even when the expectation held', () => {
       const result = judgeCell(cell('dns-isolated'), model('dns-isolated'), observation('resolved', 'resolves'));
       expect(result.status).to.equal('failed');

@@ -51,6 +51,29 @@ describe('runLive (against an in-memory cluster)', () => {
     expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
   });
 
+  it('the settle deadline grows with the slowest settle a step showed (the canary measures an idle cluster)', async () => {
+    const clock = new FakeClock();
+    const options: FakeClusterOptions = { clock, enforcementDelayMs: 500 };
+    const cluster = new FakeCluster(options);
+    const result = await runLive([rollout], {
+      kube: cluster,
+      clock,
+      runId: 'unit-slow',
+      externals: { enabled: false },
+      // after the canary, the CNI slows down (more pods and policies to program)
+      reporter: { onStepBegin: () => void (options.enforcementDelayMs = 7_000), onEnd: () => undefined },
+    });
+    const counts = countRun(result);
+    const bad = result.suites.flatMap((s) => s.cells.filter((c) => c.status !== 'passed'));
+    expect(counts.failed + counts.flaky + counts.errors, JSON.stringify(bad, null, 1)).to.equal(0);
+    const timings = result.suites[0]?.timings ?? [];
+    const deadlines = timings.filter((t) => t.name.endsWith(': settle deadline')).map((t) => t.ms);
+    const settles = timings.filter((t) => t.name.endsWith(': settled after')).map((t) => t.ms);
+    expect(deadlines[0], 'canary 0.5 s: the floor').to.equal(10_000);
+    expect(Math.max(...settles)).to.be.within(7_000, 10_000);
+    expect(deadlines.at(-1), '3 x the slowest settle').to.equal(3 * Math.max(...settles.slice(0, -1)));
+  });
+
   it('probes with one exec per source pod per round', async () => {
     const { clock, cluster } = setup({ enforcementDelayMs: 0 });
     await runLive([threeTier], { kube: cluster, clock, runId: 'unit2', externals: { enabled: false } });
