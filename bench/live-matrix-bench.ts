@@ -154,7 +154,7 @@ try {
     `  canary: blocked ${canary.enforceMs} ms after apply, restored ${canary.restoreMs} ms after delete; settled ${Math.round(settled.settleMs)} ms after the policies (${settled.settled ? 'all as expected' : 'NOT all as expected'})`,
     `  batched (one exec per source pod, ${fixture.workloads.length} execs): ${batchedRuns.map((r) => `${(r.ms / 1000).toFixed(2)} s`).join(', ')}; median ${(b / 1000).toFixed(2)} s`,
     `  per probe (${probes.length} execs):                 ${perProbeRuns.map((r) => `${(r.ms / 1000).toFixed(2)} s`).join(', ')}; median ${(p / 1000).toFixed(2)} s`,
-    `  speed-up: ${(p / b).toFixed(1)}x`,
+    `  speed-up: ${(p / b).toFixed(2)}x`,
     `  outcomes (batched, last round): ${JSON.stringify(batchedRuns[batchedRuns.length - 1]?.outcomes)}`,
     `  outcomes (per probe, last round): ${JSON.stringify(perProbeRuns[perProbeRuns.length - 1]?.outcomes)}`,
     wrong.length === 0 ? '  every probe of every round agreed with the model' : `  ${wrong.length} probes disagreed with the model:\n    ${wrong.slice(0, 20).join('\n    ')}`,

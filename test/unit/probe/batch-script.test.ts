@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,17 +68,33 @@ describe('probe batch script', () => {
     let dir: string;
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'npe2e-batch-'));
+      // a stand-in for `curl --parallel`: one process, transfers separated by --next, one -w line each,
+      // printed in completion order (here: reversed), so the script must map lines to probes by id
       await writeFile(
         join(dir, 'curl'),
-        `#!/bin/sh
-for last; do :; done
-echo "$*" >> "${'$'}{NPE2E_ARGS_LOG}"
-sleep 1
-case "$last" in
-  http://10.0.0.1:8080/) printf 200; exit 0 ;;
-  http://10.0.0.2:8080/) printf 000; echo 'curl: (28) Connection timed out after 1000 milliseconds' >&2; exit 28 ;;
-  *) printf 000; echo 'curl: (7) Failed to connect: Connection refused' >&2; exit 7 ;;
-esac
+        `#!${process.execPath}
+const fs = require('node:fs');
+const args = process.argv.slice(2);
+fs.appendFileSync(process.env.NPE2E_ARGS_LOG, args.join(' ') + '\\n');
+const groups = [[]];
+for (const a of args) a === '--next' ? groups.push([]) : groups[groups.length - 1].push(a);
+const answers = {
+  'http://10.0.0.1:8080/': [0, '200', ''],
+  'http://10.0.0.2:8080/': [28, '000', 'Connection timed out after 1000 milliseconds'],
+  'http://10.0.0.9:8080/': undefined,
+};
+let rc = 0;
+const lines = groups.map((g) => {
+  const url = g[g.length - 1];
+  const answer = url in answers ? answers[url] : [7, '000', 'Failed to connect: Connection refused'];
+  if (!answer) { rc = 2; return ''; }
+  if (answer[0] !== 0) rc = answer[0];
+  return g[g.indexOf('-w') + 1]
+    .replace('%{exitcode}', answer[0]).replace('%{http_code}', answer[1]).replace('%{errormsg}', answer[2])
+    .replace(/\\\\t/g, '\\t').replace(/\\\\n/g, '\\n');
+});
+if (rc === 2) process.stderr.write('curl: (2) stand-in refuses 10.0.0.9\\n');
+setTimeout(() => { process.stdout.write(lines.reverse().join('')); process.exit(rc); }, 1000);
 `,
       );
       await writeFile(
@@ -124,8 +142,63 @@ printf "Server:\\t10.96.0.10\\n\\n** server can't find %s: NXDOMAIN\\n" "$last";
       // there is no /agnhost on this machine: the probe is broken, and says so
       expect(outcome('f')).to.equal('exec-error');
       const { stdout: args } = await run('cat', [log]);
-      expect(args).to.contain('-sS -o /dev/null -w %{http_code} --connect-timeout 1 --max-time 3 http://10.0.0.2:8080/');
+      const curlCalls = args.split('\n').filter((line) => line.includes('--parallel'));
+      expect(curlCalls, 'one curl for every TCP probe').to.have.length(1);
+      expect(curlCalls[0]).to.contain('-g -o /dev/null -w b\\t%{exitcode}\\t%{http_code}\\t%{errormsg}\\n --connect-timeout 1 --max-time 3 http://10.0.0.2:8080/');
+      expect(curlCalls[0]?.split(' --next ')).to.have.length(3);
       expect(args).to.contain('-timeout=1 -retry=1 nx.example');
+    });
+
+    it('a TCP probe curl reports nothing for is no result, with curl\'s own error as evidence', async () => {
+      const argv = buildBatchArgv([
+        { id: 'ok', kind: 'tcp', target: '10.0.0.1:8080', timeoutMs: 1000 },
+        { id: 'lost', kind: 'tcp', target: '10.0.0.9:8080', timeoutMs: 1000 },
+      ]);
+      const { stdout, stderr } = await run(argv[0] as string, argv.slice(1), {
+        env: { PATH: `${dir}:/usr/bin:/bin`, NPE2E_ARGS_LOG: join(dir, 'args2.log') },
+      });
+      const parsed = parseBatchOutput(stdout);
+      expect(parsed.complete).to.equal(true);
+      expect(parsed.results.get('ok')).to.include({ exitCode: 0, stdout: '200' });
+      expect(parsed.results.has('lost')).to.equal(false);
+      expect(stderr).to.contain('curl exited 2 without reporting every probe');
+      expect(stderr).to.contain('stand-in refuses 10.0.0.9');
+    });
+  });
+
+  describe('the script with the real curl of this machine', function () {
+    this.timeout(15000);
+    it('connected and refused, each probe its own transfer, as the probe pods run it', async function () {
+      const curl = await run('curl', ['--version']).catch(() => undefined);
+      if (!curl) this.skip(); // the probe image has curl; this machine may not
+      const server = createServer((_req, res) => res.end('ok'));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const closedPort = (closed.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const batch: ProbeRequest[] = [
+          { id: 'open1', kind: 'tcp', target: `127.0.0.1:${port}`, timeoutMs: 1000 },
+          { id: 'closed', kind: 'tcp', target: `127.0.0.1:${closedPort}`, timeoutMs: 1000 },
+          { id: 'open2', kind: 'tcp', target: `localhost:${port}`, timeoutMs: 1000 },
+        ];
+        const argv = buildBatchArgv(batch);
+        const { stdout } = await run(argv[0] as string, argv.slice(1));
+        const parsed = parseBatchOutput(stdout);
+        expect(parsed.complete).to.equal(true);
+        expect(parsed.stray).to.deep.equal([]);
+        const outcome = (id: string): string => {
+          const raw = parsed.results.get(id);
+          return raw ? classifyProbe('tcp', raw.exitCode, raw.stdout, raw.stderr).outcome : 'missing';
+        };
+        expect(batch.map((r) => outcome(r.id))).to.deep.equal(['connected', 'refused', 'connected']);
+        expect(parsed.results.get('closed')?.stderr).to.match(/^curl: \(7\) Failed to connect to 127\.0\.0\.1 port \d+/);
+        expect(parsed.results.get('open1')).to.include({ stdout: '200', stderr: '' });
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     });
   });
 });
