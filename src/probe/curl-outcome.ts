@@ -1,6 +1,7 @@
 /**
- * curl's exit codes as outcomes. curl runs with `-sS -o /dev/null -w '%{http_code}'`: stdout is the HTTP status
- * (000 when there was none), stderr curl's one-line error. Only the codes below mean something about the
+ * curl's exit codes as outcomes. Each TCP probe is one transfer of the batch's `curl --parallel`; the batch script
+ * hands on its `-w` line as the probe's exit code (%{exitcode}), stdout (the HTTP status, 000 when there was
+ * none) and stderr (`curl: (<code>) <%{errormsg}>`, empty on success). Only the codes below mean something about the
  * network; any other code is a broken probe (exec-error, with the code), never a pass or a block.
  */
 import type { ProbeObservation } from './probe-request.js';
