@@ -3,7 +3,7 @@
  * the observation (live runs) and the model. Static verify and the live run judge through this one module.
  */
 import type { PolicyModel } from '../model/index.js';
-import { explainVerdict } from '../model/index.js';
+import { dependsOnPodIps, explainVerdict } from '../model/index.js';
 import type { Endpoint, Traffic, Verdict } from '../model/types.js';
 import type { Suite } from '../suite/types.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
@@ -51,8 +51,20 @@ export function trafficsFor(cell: PlannedCell): { traffic: Traffic; backend?: st
   }
 }
 
-/** What the spec says of one cell, with the reasons. */
+/** What the spec says of one cell, with the reasons (and, when pod IPs would decide it, why it is undecided). */
 export function modelResultFor(cell: PlannedCell, model: PolicyModel, suite: Suite): ModelResult {
+  const result = verdictOf(cell, model, suite);
+  const ipDependent = trafficsFor(cell).some(({ traffic }) => dependsOnPodIps(model.evaluate(traffic)));
+  if (ipDependent) {
+    result.undecided =
+      cell.target.kind === 'dns'
+        ? `undecided: a DNS egress rule has an ipBlock peer, and the model does not know the IP of the cluster DNS pod (${CLUSTER_DNS.namespace}/${CLUSTER_DNS.pod.name}) it would have to match`
+        : 'undecided without pod IPs: a rule whose ports match has an ipBlock peer that could admit the pod by its IP; static verify knows no pod IPs, so only a live run can judge this cell';
+  }
+  return result;
+}
+
+function verdictOf(cell: PlannedCell, model: PolicyModel, suite: Suite): ModelResult {
   const target = cell.target;
   const evaluated = trafficsFor(cell).map((t) => ({ ...t, verdict: model.evaluate(t.traffic) }));
   switch (target.kind) {
@@ -147,6 +159,7 @@ const EXPECT_WORDS: Record<Expectation, string> = {
 
 /** Does the model's verdict agree with an expectation? `undefined`: the model cannot say. */
 function modelAgrees(expected: Expectation, model: ModelResult): boolean | undefined {
+  if (model.undecided !== undefined) return undefined;
   switch (expected) {
     case 'allow':
       return model.verdict === 'allow';
@@ -200,7 +213,10 @@ export function judgeCell(
     if (!model) throw new Error(`internal error: cell ${cell.cellId} has neither a model verdict nor an observation`);
     // Expected and model verdict are fields of the result; reporters show them, so no message restates them.
     const agrees = modelAgrees(cell.expected, model);
-    if (agrees === false) {
+    if (model.undecided !== undefined) {
+      status = 'skipped';
+      messages.push(model.undecided);
+    } else if (agrees === false) {
       status = 'failed';
     } else {
       status = 'passed';

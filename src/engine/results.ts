@@ -49,6 +49,11 @@ export interface ModelResult {
   dnsAnswer?: 'resolves' | 'nxdomain';
   /** Human sentences: which policies selected each side, which rule and peer admitted it, or that none did. */
   explanation: string[];
+  /**
+   * Set when the verdict depends on an IP the model was not given: a denial that an ipBlock peer could lift
+   * with the pod's real IP (static verify knows no pod IPs). Says why; the cell cannot be judged statically.
+   */
+  undecided?: string;
 }
 
 export interface Observation {

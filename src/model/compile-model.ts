@@ -230,9 +230,9 @@ class CompiledPolicyModel implements PolicyModel {
       const rules = policy.rules[direction];
       for (let r = 0; r < rules.length; r += 1) {
         const rule = rules[r] as CompiledRule;
-        sawIpBlock ||= rule.hasIpBlock;
         const portIndex = firstPortMatch(rule.ports, query, destinationPorts);
         if (portIndex === NO_MATCH) continue;
+        sawIpBlock ||= rule.hasIpBlock;
         const peerIndex = this.firstPeerMatch(rule.peers, peer);
         if (peerIndex === NO_MATCH) continue;
         const ref: RuleRef = { policy: policy.key, direction, ruleIndex: r, peerIndex, portIndex };

@@ -3,7 +3,7 @@ export * from './types.js';
 export { compileModel } from './compile-model.js';
 export { createNaiveModel, evaluateNaively } from './naive-model.js';
 export { podKey, type MatrixQuery, type MatrixVerdicts, type PolicyModel } from './policy-model.js';
-export { explainVerdict, formatRuleRef } from './verdict-text.js';
+export { dependsOnPodIps, explainVerdict, formatRuleRef } from './verdict-text.js';
 export { formatSelector, selectorMatches, selectsEverything } from './label-selector.js';
 export { effectivePolicyTypes, isolatesFor } from './policy-types.js';
 export { portMatches, type PortQuery } from './port-match.js';

@@ -73,12 +73,12 @@ function judge(state: ClusterState, direction: PolicyType, subject: NaiveEndpoin
       const rule = rules[r] as { peers?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] };
       const peers = rule.peers ?? [];
       const ports = rule.ports ?? [];
-      if (peers.some((p) => p.ipBlock !== undefined)) sawIpBlock = true;
       let portIndex: number | undefined;
       if (ports.length > 0) {
         portIndex = ports.findIndex((p) => portMatches(p, query, destinationPorts));
         if (portIndex < 0) continue;
       }
+      if (peers.some((p) => p.ipBlock !== undefined)) sawIpBlock = true;
       let peerIndex: number | undefined;
       if (peers.length > 0) {
         const subjectText = `policy ${key} ${direction === 'Ingress' ? 'ingress' : 'egress'} rule ${r + 1}`;

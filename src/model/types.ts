@@ -146,6 +146,11 @@ export interface DirectionVerdict {
   allowedBy?: RuleRef;
   /** One human sentence: why this direction allows or denies. */
   reason: string;
+  /**
+   * Denied only because the other end is a pod without an IP (static verify knows no pod IPs) while a rule
+   * whose ports match has an ipBlock peer: with the pod's real IP, that rule could admit it.
+   */
+  dependsOnPeerIp?: true;
 }
 
 export interface Verdict {

@@ -59,7 +59,7 @@ export interface DenialContext {
   peerText: string;
   /** e.g. `8080/TCP` or `81/TCP (serve-81-tcp)`. */
   portText: string;
-  /** Set when the peer is a pod without an IP and a considered rule has an ipBlock peer. */
+  /** Set when the peer is a pod without an IP and a rule whose ports match has an ipBlock peer. */
   peerLacksIp: boolean;
 }
 
@@ -69,8 +69,19 @@ export function deniedVerdict(direction: PolicyType, selectedBy: string[], isola
     direction === 'Ingress'
       ? `no ingress rule admits ${context.peerText} on ${context.portText}`
       : `no egress rule admits traffic to ${context.peerText} on ${context.portText}`;
-  const ipNote = context.peerLacksIp ? ` (${context.peerText} has no IP, so no ipBlock peer can match it)` : '';
-  return { direction, isolated: true, selectedBy, allowed: false, reason: `denied: ${isolation} and ${what}${ipNote}` };
+  if (!context.peerLacksIp) return { direction, isolated: true, selectedBy, allowed: false, reason: `denied: ${isolation} and ${what}` };
+  const ipNote = ` (${context.peerText} has no IP, so no ipBlock peer can match it)`;
+  return { direction, isolated: true, selectedBy, allowed: false, reason: `denied: ${isolation} and ${what}${ipNote}`, dependsOnPeerIp: true };
+}
+
+/**
+ * A denial that pod IPs could lift: every side that denies does so only because a pod without an IP could not
+ * be matched against an ipBlock peer (see DirectionVerdict.dependsOnPeerIp). Allowed verdicts never depend on
+ * IPs this way: ipBlock peers only add to what rules admit.
+ */
+export function dependsOnPodIps(verdict: Verdict): boolean {
+  if (verdict.allowed) return false;
+  return [verdict.egress, verdict.ingress].every((side) => side.allowed || side.dependsOnPeerIp === true);
 }
 
 /** The text an external endpoint is named by in reasons. */

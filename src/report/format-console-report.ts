@@ -20,7 +20,7 @@ import { describeCell, describeLocation, isProblem } from './describe-cell.js';
 import { explainCell, type CellDetailKind } from './explain-cell.js';
 import { describeCounts, describeRunCounts } from './describe-counts.js';
 import { formatDuration } from './format-duration.js';
-import { buildMatrixGrid, describeMatrix, describeMatrixLegend, findCellMatrix, formatMatrixLines } from './matrix-grid.js';
+import { buildMatrixGrid, describeMatrix, describeMatrixLegend, describeMatrixVerdict, findCellMatrix, formatMatrixLines } from './matrix-grid.js';
 import { wrapText } from './wrap-text.js';
 
 export interface ConsoleFormatOptions {
@@ -165,7 +165,7 @@ function formatCompactCell(suite: SuiteResult, cell: CellResult, palette: Palett
 
 function formatMatrix(run: RunResult, suite: SuiteResult, matrix: MatrixResult, palette: Palette, indent: string): string[] {
   const grid = buildMatrixGrid(matrix);
-  const verdict = grid.mismatches === 0 ? 'as expected' : `${grid.mismatches} ${grid.mismatches === 1 ? 'mismatch' : 'mismatches'}`;
+  const verdict = describeMatrixVerdict(grid);
   const title = `${indent}${describeMatrix(matrix)}: ${verdict}`;
   const location = `${suite.file}:${matrix.position.line}`;
   const heading =

@@ -18,7 +18,7 @@ import { escapeMarkdown, escapeMarkdownCell } from './escape-markdown.js';
 import { explainCell } from './explain-cell.js';
 import { describeCounts, describeRunCounts } from './describe-counts.js';
 import { formatDuration } from './format-duration.js';
-import { buildMatrixGrid, describeMatrix, describeMatrixLegend } from './matrix-grid.js';
+import { buildMatrixGrid, describeMatrix, describeMatrixLegend, describeMatrixVerdict } from './matrix-grid.js';
 
 /** GitHub rejects a job summary over 1 MiB; stay under it with room for other steps' output. */
 export const MARKDOWN_MAX_BYTES = 1_000_000;
@@ -147,7 +147,7 @@ function formatProblemTable(suite: SuiteResult, cells: readonly CellResult[], ob
 
 function formatMatrix(run: RunResult, suite: SuiteResult, matrix: MatrixResult): string {
   const grid = buildMatrixGrid(matrix);
-  const verdict = grid.mismatches === 0 ? 'as expected' : `${grid.mismatches} ${grid.mismatches === 1 ? 'mismatch' : 'mismatches'}`;
+  const verdict = describeMatrixVerdict(grid);
   const title = `**${escapeMarkdown(describeMatrix(matrix))}**: ${verdict} (${escapeMarkdown(`${suite.file}:${matrix.position.line}`)})`;
   const header = [escapeMarkdownCell('from \\ to'), ...grid.columns.map(escapeMarkdownCell)];
   const rows = grid.rows.map((row, r) => [

@@ -1,6 +1,7 @@
 /**
  * A MatrixResult as a grid of symbols in the corpus notation (rows = sources, columns = destinations): `.` allowed,
- * `X` denied, `-` not asserted (self-connections, `?`) or not probed, `E` error, `~` flaky. A cell whose
+ * `X` denied, `-` not asserted (self-connections, `?`) or not judged (not probed, or undecided without pod IPs),
+ * `E` error, `~` flaky. A cell whose
  * observed (or model) symbol differs from the expected one shows both: `.≠X` (expected allowed, got denied).
  * The console, JUnit and Markdown reporters render this same grid.
  */
@@ -25,21 +26,32 @@ export interface MatrixGrid {
   /** cells[row][column] */
   cells: MatrixGridCell[][];
   mismatches: number;
+  /** Asserted cells with nothing to judge them by (skipped: not probed, or undecided without pod IPs). */
+  unjudged: number;
 }
 
 export function buildMatrixGrid(matrix: MatrixResult): MatrixGrid {
   let mismatches = 0;
+  let unjudged = 0;
   const cells = matrix.rows.map((_, r) =>
     matrix.columns.map((__, c): MatrixGridCell => {
       const expected = matrix.expected[r]?.[c] ?? 'skip';
       const observed = matrix.observed[r]?.[c] ?? 'skip';
+      if (expected !== 'skip' && observed === 'skip') unjudged += 1;
       if (expected === 'skip' || observed === 'skip') return { text: MATRIX_SYMBOLS.skip, mismatch: false };
       if (observed === expected) return { text: MATRIX_SYMBOLS[observed], mismatch: false };
       mismatches += 1;
       return { text: `${MATRIX_SYMBOLS[expected]}≠${MATRIX_SYMBOLS[observed]}`, mismatch: true };
     }),
   );
-  return { rows: [...matrix.rows], columns: [...matrix.columns], cells, mismatches };
+  return { rows: [...matrix.rows], columns: [...matrix.columns], cells, mismatches, unjudged };
+}
+
+/** `as expected`, `2 mismatches`, `as expected, 3 cells not judged`: the heading of a matrix in every reporter. */
+export function describeMatrixVerdict(grid: MatrixGrid): string {
+  const mismatches = grid.mismatches === 0 ? 'as expected' : `${grid.mismatches} ${grid.mismatches === 1 ? 'mismatch' : 'mismatches'}`;
+  if (grid.unjudged === 0) return mismatches;
+  return `${mismatches}, ${grid.unjudged} ${grid.unjudged === 1 ? 'cell' : 'cells'} not judged`;
 }
 
 /** What the second symbol of a mismatch is: what the CNI did (live runs), or what the spec says (static). */
@@ -49,7 +61,7 @@ export function matrixObservedWord(command: RunCommand): string {
 
 export function describeMatrixLegend(command: RunCommand): string {
   const got = matrixObservedWord(command);
-  return `. allowed  X denied  - not asserted  E error  ~ flaky  .≠X expected allowed, ${got} denied`;
+  return `. allowed  X denied  - not asserted or not judged  E error  ~ flaky  .≠X expected allowed, ${got} denied`;
 }
 
 /** `matrix isolation, port 80/TCP [step 1: deny all]` */

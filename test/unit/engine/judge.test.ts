@@ -142,4 +142,60 @@ describe('judge', () => {
       expect(held.message).to.contain('the spec says deny, but the CNI did otherwise (connected)');
     });
   });
+
+  describe('verdicts that depend on pod IPs (static verify knows none)', () => {
+    let ipSuite: Suite;
+    let plan: ReturnType<typeof planSuite>[number];
+    const cellOf = (id: string): PlannedCell => {
+      const found = plan.cells.find((c) => c.assertionId === id);
+      if (!found) throw new Error(`no cell ${id}`);
+      return found;
+    };
+    before(async () => {
+      ipSuite = await loadSuite('test/fixtures/cli/ip-dependent.yaml');
+      const [first] = planSuite(ipSuite);
+      if (!first) throw new Error('the fixture has no step 0');
+      plan = first;
+    });
+
+    it('an ipBlock peer whose rule matches the port leaves the cell undecided: skipped, never passed or failed', () => {
+      const model = compileModel(modelStateFor(ipSuite, plan));
+      const result = modelResultFor(cellOf('to-db'), model, ipSuite);
+      expect(result.verdict).to.equal('deny');
+      expect(result.undecided).to.match(/undecided without pod IPs/);
+      expect(result.explanation.join('\n')).to.contain('ipb/client has no IP, so no ipBlock peer can match it');
+      const judged = judgeCell(cellOf('to-db'), result, undefined);
+      expect(judged.status).to.equal('skipped');
+      expect(judged.message).to.match(/only a live run can judge this cell/);
+    });
+
+    it('an ipBlock rule on other ports decides nothing: the deny stands, without an IP note', () => {
+      const model = compileModel(modelStateFor(ipSuite, plan));
+      const result = modelResultFor(cellOf('to-cache'), model, ipSuite);
+      expect(result.verdict).to.equal('deny');
+      expect(result.undecided).to.equal(undefined);
+      expect(result.explanation.join('\n')).not.to.contain('has no IP');
+      expect(judgeCell(cellOf('to-cache'), result, undefined).status).to.equal('passed');
+    });
+
+    it('DNS egress allowed only by ipBlock depends on the cluster DNS pod\'s IP', () => {
+      const model = compileModel(modelStateFor(ipSuite, plan));
+      const result = modelResultFor(cellOf('dns-by-cidr'), model, ipSuite);
+      expect(result.undecided).to.match(/IP of the cluster DNS pod \(kube-system\/coredns\)/);
+      expect(judgeCell(cellOf('dns-by-cidr'), result, undefined).status).to.equal('skipped');
+    });
+
+    it('with pod IPs (a live run) the same cells are decided, inside and outside the CIDR', () => {
+      const inside = compileModel(modelStateFor(ipSuite, plan, new Map([['ipb/client', ['10.244.0.7']]])));
+      const allowed = modelResultFor(cellOf('to-db'), inside, ipSuite);
+      expect([allowed.verdict, allowed.undecided]).to.deep.equal(['allow', undefined]);
+      const outside = compileModel(modelStateFor(ipSuite, plan, new Map([['ipb/client', ['192.168.3.4']]])));
+      const denied = modelResultFor(cellOf('to-db'), outside, ipSuite);
+      expect([denied.verdict, denied.undecided]).to.deep.equal(['deny', undefined]);
+      // live: an observation against an undecided model is judged on the expectation alone, with no spec complaint
+      const live = judgeCell(cellOf('dns-by-cidr'), modelResultFor(cellOf('dns-by-cidr'), inside, ipSuite), observation('resolved', 'resolves'));
+      expect(live.status).to.equal('passed');
+      expect(live.message ?? '').not.to.contain('the spec says');
+    });
+  });
 });

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { formatDuration, formatSeconds } from '../../../src/report/format-duration.js';
 import { wrapText } from '../../../src/report/wrap-text.js';
+import { buildMatrixGrid, describeMatrixVerdict } from '../../../src/report/matrix-grid.js';
+import type { MatrixResult, MatrixSymbol } from '../../../src/engine/results.js';
 
 describe('report text helpers', () => {
   it('formats durations for people and seconds for JUnit', () => {
@@ -22,5 +24,30 @@ describe('report text helpers', () => {
     expect(wrapText('aaa bbb ccc ddd', 10, '  ')).to.deep.equal(['  aaa bbb', '    ccc', '    ddd']);
     expect(wrapText('averyveryverylongword x', 10)).to.deep.equal(['averyveryverylongword', '  x']);
     expect(wrapText('one\ntwo', 80, '> ', '> ')).to.deep.equal(['> one', '> two']);
+  });
+});
+
+describe('matrix grid', () => {
+  const matrix = (observed: MatrixSymbol[][]): MatrixResult => ({
+    assertionId: 'm',
+    step: { index: 0, name: 'initial' },
+    position: { file: 'suite.yaml', line: 3, column: 5 },
+    port: 80,
+    protocol: 'TCP',
+    rows: ['a', 'b'],
+    columns: ['a', 'b'],
+    expected: [
+      ['skip', 'allow'],
+      ['deny', 'skip'],
+    ],
+    observed,
+  });
+
+  it('counts asserted cells nothing could judge apart from self-connections, and says so in the heading', () => {
+    const judged = buildMatrixGrid(matrix([['skip', 'allow'], ['allow', 'skip']]));
+    expect([judged.mismatches, judged.unjudged, describeMatrixVerdict(judged)]).to.deep.equal([1, 0, '1 mismatch']);
+    const undecided = buildMatrixGrid(matrix([['skip', 'skip'], ['deny', 'skip']]));
+    expect(undecided.cells[0]?.[1]?.text).to.equal('-');
+    expect([undecided.mismatches, undecided.unjudged, describeMatrixVerdict(undecided)]).to.deep.equal([0, 1, 'as expected, 1 cell not judged']);
   });
 });
