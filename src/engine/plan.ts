@@ -384,5 +384,7 @@ export function modelStateFor(
   if (!namespaces.some((n) => n.name === CLUSTER_DNS.namespace)) namespaces.push(CLUSTER_DNS.namespaceInfo);
   pods.push(CLUSTER_DNS.pod);
   const policies: NetworkPolicy[] = [...plan.state.policies.values()].map((p) => p.policy);
-  return { namespaces, pods, policies };
+  const state: ClusterState = { namespaces, pods, policies };
+  if (suite.fixture.podNetwork) state.podNetwork = [...suite.fixture.podNetwork];
+  return state;
 }

@@ -6,8 +6,8 @@
  * Judging a pair then costs work proportional to the rules of the policies that select its two endpoints, and a
  * truth table (evaluateMatrix) costs one bitset pass per row and column plus one bit test per cell.
  */
-import type { IpAddress } from './cidr.js';
-import { ipBlockContains, parseExternalIp, parseIpBlock, parsePodIps, type ParsedIpBlock } from './ip-block.js';
+import type { Cidr, IpAddress } from './cidr.js';
+import { ipBlockContains, ipBlockMatchesNetwork, parseExternalIp, parseIpBlock, parsePodIps, parsePodNetwork, type ParsedIpBlock } from './ip-block.js';
 import { selectorKey, selectorMatches } from './label-selector.js';
 import { addAll, addIntersection, addPod, createPodSet, hasPod, type PodSet } from './pod-set.js';
 import { podKey, type MatrixQuery, type MatrixVerdicts, type PolicyModel } from './policy-model.js';
@@ -44,6 +44,8 @@ interface CompiledPeer {
   pods: PodSet;
   /** Set for an ipBlock peer: what external addresses are judged against. */
   ipBlock: ParsedIpBlock | undefined;
+  /** ipBlock peers: pods without a known IP whose real IP decides (see ClusterState.podNetwork). */
+  undecided?: PodSet;
 }
 
 interface CompiledRule {
@@ -53,7 +55,8 @@ interface CompiledRule {
   ports: NetworkPolicyPort[] | undefined;
   /** Union of the peers' pod sets (undefined with `peers`). */
   peerPods: PodSet | undefined;
-  hasIpBlock: boolean;
+  /** Union of the ipBlock peers' undecided pods; undefined when the rule has no ipBlock peer. */
+  undecidedPods: PodSet | undefined;
   /** formatRuleRef texts of this rule, by peer and port index (cached: explanations repeat). */
   refTexts: Map<number, string>;
 }
@@ -224,7 +227,7 @@ class CompiledPolicyModel implements PolicyModel {
     const selected = this.selecting[direction][subject.index] ?? [];
     if (selected.length === 0) return notIsolatedVerdict(direction, subject.text);
     const selectedBy = this.selectedByKeys[direction][subject.index] ?? [];
-    let sawIpBlock = false;
+    let undecided = false;
     for (const p of selected) {
       const policy = this.policies[p] as CompiledPolicy;
       const rules = policy.rules[direction];
@@ -232,7 +235,7 @@ class CompiledPolicyModel implements PolicyModel {
         const rule = rules[r] as CompiledRule;
         const portIndex = firstPortMatch(rule.ports, query, destinationPorts);
         if (portIndex === NO_MATCH) continue;
-        sawIpBlock ||= rule.hasIpBlock;
+        if (!undecided && peer.kind === 'pod' && rule.undecidedPods !== undefined) undecided = hasPod(rule.undecidedPods, peer.index);
         const peerIndex = this.firstPeerMatch(rule.peers, peer);
         if (peerIndex === NO_MATCH) continue;
         const ref: RuleRef = { policy: policy.key, direction, ruleIndex: r, peerIndex, portIndex };
@@ -248,7 +251,8 @@ class CompiledPolicyModel implements PolicyModel {
     return deniedVerdict(direction, [...selectedBy], this.isolationText(direction, subject), {
       peerText: peer.text,
       portText: formatPortQuery(query, destinationPorts),
-      peerLacksIp: sawIpBlock && peer.kind === 'pod' && (this.podIps[peer.index] ?? []).length === 0,
+      peerIpUndecided: undecided,
+      podNetwork: this.state.podNetwork,
     });
   }
 
@@ -342,12 +346,14 @@ class StateCompiler {
   private readonly namespaces: string[] = [];
   private readonly podSelections = new Map<string, PodSet>();
   private readonly namespaceSelections = new Map<string, string[]>();
+  private readonly podNetwork: Cidr[] | undefined;
 
   constructor(
     private readonly pods: readonly PodInfo[],
     private readonly podIps: readonly IpAddress[][],
     private readonly state: ClusterState,
   ) {
+    this.podNetwork = state.podNetwork?.map((cidr) => parsePodNetwork(cidr));
     for (const ns of state.namespaces) {
       if (!this.namespaceLabels.has(ns.name)) this.namespaces.push(ns.name);
       this.namespaceLabels.set(ns.name, ns.labels);
@@ -398,24 +404,38 @@ class StateCompiler {
   ): CompiledRule {
     const compiledPorts = ports !== undefined && ports.length > 0 ? ports : undefined;
     if (peers === undefined || peers.length === 0) {
-      return { peers: undefined, ports: compiledPorts, peerPods: undefined, hasIpBlock: false, refTexts: new Map() };
+      return { peers: undefined, ports: compiledPorts, peerPods: undefined, undecidedPods: undefined, refTexts: new Map() };
     }
     const compiledPeers = peers.map((peer, i) =>
       this.compilePeer(peer, namespace, `policy ${policyKey} ${direction} rule ${ruleIndex + 1} peer ${i + 1}`),
     );
     const peerPods = createPodSet(this.pods.length);
     for (const peer of compiledPeers) addAll(peerPods, peer.pods);
-    return { peers: compiledPeers, ports: compiledPorts, peerPods, hasIpBlock: compiledPeers.some((p) => p.ipBlock !== undefined), refTexts: new Map() };
+    let undecidedPods: PodSet | undefined;
+    for (const peer of compiledPeers) {
+      if (peer.undecided === undefined) continue;
+      undecidedPods ??= createPodSet(this.pods.length);
+      addAll(undecidedPods, peer.undecided);
+    }
+    return { peers: compiledPeers, ports: compiledPorts, peerPods, undecidedPods, refTexts: new Map() };
   }
 
   private compilePeer(peer: NetworkPolicyPeer, namespace: string, subject: string): CompiledPeer {
     if (peer.ipBlock !== undefined) {
       const block = parseIpBlock(peer.ipBlock, subject);
       const pods = createPodSet(this.pods.length);
+      const undecided = createPodSet(this.pods.length);
+      // pods without an IP: the pod network decides, or (without one) their real IP would
+      const withoutIp = this.podNetwork === undefined ? 'some' : ipBlockMatchesNetwork(block, this.podNetwork);
       this.podIps.forEach((ips, i) => {
-        if (ips.some((ip) => ipBlockContains(block, ip))) addPod(pods, i);
+        if (ips.length === 0) {
+          if (withoutIp === 'all') addPod(pods, i);
+          else if (withoutIp === 'some') addPod(undecided, i);
+        } else if (ips.some((ip) => ipBlockContains(block, ip))) {
+          addPod(pods, i);
+        }
       });
-      return { pods, ipBlock: block };
+      return { pods, ipBlock: block, undecided };
     }
     if (peer.namespaceSelector === undefined && peer.podSelector === undefined) {
       return { pods: createPodSet(this.pods.length), ipBlock: undefined };

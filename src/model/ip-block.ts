@@ -2,7 +2,7 @@
  * ipBlock peers: an address matches when it lies inside `cidr` and inside none of `except`. A pod matches when
  * one of its IPs does.
  */
-import { cidrContains, parseCidr, parseIp, type Cidr, type IpAddress } from './cidr.js';
+import { cidrContains, cidrWithin, parseCidr, parseIp, tryParseCidr, type Cidr, type IpAddress } from './cidr.js';
 import type { IPBlock } from './types.js';
 import { InputError } from '../util/errors.js';
 
@@ -52,4 +52,33 @@ export function parseExternalIp(text: string): IpAddress {
     });
   }
   return ip;
+}
+
+/**
+ * How an ipBlock treats a pod whose IP is not known, only the pod network it comes from: `all` when every
+ * address of every network is matched, `none` when none is, `some` otherwise (the pod's real IP decides).
+ * Conservative: a network covered only by several excepts together counts as `some`, never as `none`.
+ */
+export function ipBlockMatchesNetwork(block: ParsedIpBlock, networks: readonly Cidr[]): 'all' | 'none' | 'some' {
+  const each = networks.map((network) => {
+    const overlap = cidrWithin(block.cidr, network) ? network : cidrWithin(network, block.cidr) ? block.cidr : undefined;
+    if (overlap === undefined) return 'none';
+    if (block.except.some((except) => cidrWithin(except, overlap))) return 'none';
+    if (overlap === network && !block.except.some((except) => cidrWithin(network, except) || cidrWithin(except, network))) return 'all';
+    return 'some';
+  });
+  if (each.length > 0 && each.every((e) => e === 'all')) return 'all';
+  if (each.every((e) => e === 'none')) return 'none';
+  return 'some';
+}
+
+/** Parses one CIDR of ClusterState.podNetwork; an invalid one is an InputError. */
+export function parsePodNetwork(text: string): Cidr {
+  const cidr = tryParseCidr(text);
+  if (cidr === undefined) {
+    throw new InputError([{ message: `pod network "${text}" is not an IPv4 or IPv6 CIDR` }], {
+      hint: 'give the pod network as CIDRs such as 10.244.0.0/16 or fd00:10:244::/56',
+    });
+  }
+  return cidr;
 }

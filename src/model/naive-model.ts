@@ -5,7 +5,7 @@
  * benchmark measures how much the compilation buys.
  */
 import type { IpAddress } from './cidr.js';
-import { ipBlockContains, parseExternalIp, parseIpBlock, parsePodIps } from './ip-block.js';
+import { ipBlockContains, ipBlockMatchesNetwork, parseExternalIp, parseIpBlock, parsePodIps, parsePodNetwork, type ParsedIpBlock } from './ip-block.js';
 import { selectorMatches } from './label-selector.js';
 import { podKey, type MatrixQuery, type MatrixVerdicts, type PolicyModel } from './policy-model.js';
 import { isolatesFor } from './policy-types.js';
@@ -46,6 +46,7 @@ function peerMatches(state: ClusterState, peer: NetworkPolicyPeer, policyNamespa
   if (peer.ipBlock !== undefined) {
     const block = parseIpBlock(peer.ipBlock, subject);
     const ips = endpoint.kind === 'pod' ? parsePodIps(endpoint.pod.ips, endpoint.text) : [endpoint.ip];
+    if (ips.length === 0) return networkMatch(state, block) === 'all';
     return ips.some((ip) => ipBlockContains(block, ip));
   }
   if (endpoint.kind === 'external') return false;
@@ -57,6 +58,12 @@ function peerMatches(state: ClusterState, peer: NetworkPolicyPeer, policyNamespa
   return selectorMatches(peer.namespaceSelector, namespaceLabels(state, pod.namespace)) && selectorMatches(peer.podSelector ?? {}, pod.labels);
 }
 
+/** How an ipBlock treats a pod without an IP: the pod network decides, or (without one) its real IP would. */
+function networkMatch(state: ClusterState, block: ParsedIpBlock): 'all' | 'none' | 'some' {
+  if (state.podNetwork === undefined) return 'some';
+  return ipBlockMatchesNetwork(block, state.podNetwork.map((cidr) => parsePodNetwork(cidr)));
+}
+
 function judge(state: ClusterState, direction: PolicyType, subject: NaiveEndpoint & { kind: 'pod' }, peer: NaiveEndpoint, query: PortQuery, destination: NaiveEndpoint): DirectionVerdict {
   const pod = subject.pod;
   const selecting = state.policies.filter(
@@ -65,7 +72,7 @@ function judge(state: ClusterState, direction: PolicyType, subject: NaiveEndpoin
   const selectedBy = selecting.map((policy) => `${policy.metadata.namespace}/${policy.metadata.name}`);
   if (selecting.length === 0) return notIsolatedVerdict(direction, subject.text);
   const destinationPorts = destination.kind === 'pod' ? destination.pod.ports : undefined;
-  let sawIpBlock = false;
+  let undecided = false;
   for (const policy of selecting) {
     const key = `${policy.metadata.namespace}/${policy.metadata.name}`;
     const rules = direction === 'Ingress' ? (policy.spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports })) : (policy.spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
@@ -78,7 +85,9 @@ function judge(state: ClusterState, direction: PolicyType, subject: NaiveEndpoin
         portIndex = ports.findIndex((p) => portMatches(p, query, destinationPorts));
         if (portIndex < 0) continue;
       }
-      if (peers.some((p) => p.ipBlock !== undefined)) sawIpBlock = true;
+      if (peer.kind === 'pod' && (peer.pod.ips ?? []).length === 0) {
+        undecided ||= peers.some((p, i) => p.ipBlock !== undefined && networkMatch(state, parseIpBlock(p.ipBlock, `policy ${key} rule ${r + 1} peer ${i + 1}`)) === 'some');
+      }
       let peerIndex: number | undefined;
       if (peers.length > 0) {
         const subjectText = `policy ${key} ${direction === 'Ingress' ? 'ingress' : 'egress'} rule ${r + 1}`;
@@ -91,7 +100,8 @@ function judge(state: ClusterState, direction: PolicyType, subject: NaiveEndpoin
   return deniedVerdict(direction, selectedBy, isolationText(subject.text, selectedBy), {
     peerText: peer.text,
     portText: formatPortQuery(query, destinationPorts),
-    peerLacksIp: sawIpBlock && peer.kind === 'pod' && (peer.pod.ips ?? []).length === 0,
+    peerIpUndecided: undecided,
+    podNetwork: state.podNetwork,
   });
 }
 

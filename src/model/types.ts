@@ -103,6 +103,12 @@ export interface ClusterState {
   namespaces: NamespaceInfo[];
   pods: PodInfo[];
   policies: NetworkPolicy[];
+  /**
+   * CIDRs the pod IPs come from, for pods whose IP is not known (static verify). An ipBlock that contains all of
+   * them matches such a pod, one that excludes all of them does not; otherwise the pod's real IP decides, and a
+   * denial that it could lift is marked `dependsOnPeerIp`. Without it, every ipBlock leaves such pods undecided.
+   */
+  podNetwork?: string[];
 }
 
 /** One end of a connection: a pod of the state (by namespace/name), or an address outside the cluster. */

@@ -59,8 +59,13 @@ export interface DenialContext {
   peerText: string;
   /** e.g. `8080/TCP` or `81/TCP (serve-81-tcp)`. */
   portText: string;
-  /** Set when the peer is a pod without an IP and a rule whose ports match has an ipBlock peer. */
-  peerLacksIp: boolean;
+  /**
+   * Set when the peer is a pod without an IP and a rule whose ports match has an ipBlock peer that its real IP
+   * could fall in (no pod network declared, or the pod network lies partly inside the block).
+   */
+  peerIpUndecided: boolean;
+  /** ClusterState.podNetwork, for the explanation. */
+  podNetwork?: readonly string[];
 }
 
 /** `isolation` is isolationText(pod, selectedBy). */
@@ -69,8 +74,11 @@ export function deniedVerdict(direction: PolicyType, selectedBy: string[], isola
     direction === 'Ingress'
       ? `no ingress rule admits ${context.peerText} on ${context.portText}`
       : `no egress rule admits traffic to ${context.peerText} on ${context.portText}`;
-  if (!context.peerLacksIp) return { direction, isolated: true, selectedBy, allowed: false, reason: `denied: ${isolation} and ${what}` };
-  const ipNote = ` (${context.peerText} has no IP, so no ipBlock peer can match it)`;
+  if (!context.peerIpUndecided) return { direction, isolated: true, selectedBy, allowed: false, reason: `denied: ${isolation} and ${what}` };
+  const ipNote =
+    context.podNetwork === undefined
+      ? ` (${context.peerText} has no IP, so no ipBlock peer can match it)`
+      : ` (${context.peerText} has no IP, and its pod network ${context.podNetwork.join(', ')} lies partly inside an ipBlock peer that could admit it)`;
   return { direction, isolated: true, selectedBy, allowed: false, reason: `denied: ${isolation} and ${what}${ipNote}`, dependsOnPeerIp: true };
 }
 

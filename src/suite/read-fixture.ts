@@ -2,13 +2,13 @@
  * Reads `fixture:` (namespaces, workloads, Services, externals), checking names, labels, ports, references and
  * uniqueness. What cannot be read is left out (and reported), so later checks still run on the rest.
  */
-import { parseIp } from '../model/cidr.js';
+import { describeCidrProblem, parseIp } from '../model/cidr.js';
 import { PROTOCOLS, type PodPort, type Protocol } from '../model/types.js';
 import type { SuiteExternal, SuiteFixture, SuiteNamespace, SuiteService, SuiteServicePort, SuiteWorkload } from './types.js';
 import { checkLabels } from './check-labels.js';
 import { refText } from './fixture-index.js';
 import { describePorts } from './resolve-port.js';
-import { MapReader, type FieldPath, type IssueList } from '../util/yaml/index.js';
+import { MapReader, readString, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import { dns1035LabelProblem, dns1123LabelProblem, portNameProblem } from './k8s-names.js';
 import { CLUSTER_DNS_NAMESPACE, NAMESPACE_NAME_LABEL, SUITE_FIELDS } from './suite-fields.js';
 
@@ -58,7 +58,24 @@ export function readFixture(suite: MapReader): SuiteFixture {
     else if (sameIp) reader.issues.add(reader.at('externals', i, 'ip'), `externals "${sameIp.name}" and "${external.name}" have the same ip ${external.ip}; give each its own address`);
     else fixture.externals.push(external);
   });
+  const podNetwork = readPodNetwork(reader);
+  if (podNetwork) fixture.podNetwork = podNetwork;
   return fixture;
+}
+
+function readPodNetwork(reader: MapReader): string[] | undefined {
+  const items = reader.list('podNetwork', 'the CIDRs pod IPs come from', { nonEmpty: true });
+  if (items === undefined) return undefined;
+  const cidrs: string[] = [];
+  items.forEach((item, i) => {
+    const path = reader.at('podNetwork', i);
+    const cidr = readString(reader.issues, path, item, 'a CIDR such as 10.244.0.0/16');
+    if (cidr === undefined) return;
+    const problem = describeCidrProblem(cidr);
+    if (problem !== undefined) reader.issues.add(path, `pod network "${cidr}" ${problem}`);
+    else cidrs.push(cidr);
+  });
+  return cidrs.length === items.length ? cidrs : undefined;
 }
 
 function readNamespace(issues: IssueList, path: FieldPath, value: unknown): SuiteNamespace | undefined {

@@ -4,7 +4,7 @@
  */
 export const SUITE_FIELDS = {
   suite: ['apiVersion', 'kind', 'name', 'description', 'fixture', 'policies', 'assertions', 'steps'],
-  fixture: ['namespaces', 'workloads', 'services', 'externals'],
+  fixture: ['namespaces', 'workloads', 'services', 'externals', 'podNetwork'],
   namespace: ['name', 'labels'],
   workload: ['name', 'namespace', 'labels', 'ports'],
   workloadPort: ['port', 'name', 'protocol'],

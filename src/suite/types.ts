@@ -59,6 +59,11 @@ export interface SuiteFixture {
   workloads: SuiteWorkload[];
   services: SuiteService[];
   externals: SuiteExternal[];
+  /**
+   * CIDRs the cluster's pod IPs come from (e.g. kind + Calico 192.168.0.0/16). Static verify knows no pod IPs;
+   * with this it decides ipBlock peers that contain or exclude the whole pod network.
+   */
+  podNetwork?: string[];
 }
 
 export interface WorkloadRef {

@@ -185,6 +185,24 @@ describe('judge', () => {
       expect(judgeCell(cellOf('dns-by-cidr'), result, undefined).status).to.equal('skipped');
     });
 
+    it('a declared pod network decides the ipBlock when it lies wholly inside or outside it', () => {
+      const judgeWith = (podNetwork: string[], id: string): ReturnType<typeof judgeCell> => {
+        const withNetwork = structuredClone(ipSuite);
+        withNetwork.fixture.podNetwork = podNetwork;
+        return judgeCell(cellOf(id), modelResultFor(cellOf(id), compileModel(modelStateFor(withNetwork, plan)), withNetwork), undefined);
+      };
+      const inside = judgeWith(['10.244.0.0/16'], 'to-db');
+      expect([inside.status, inside.model?.verdict]).to.deep.equal(['passed', 'allow']);
+      const outside = judgeWith(['192.168.0.0/16'], 'to-db');
+      expect([outside.status, outside.model?.verdict], 'the expectation is wrong for this pod network').to.deep.equal(['failed', 'deny']);
+      expect(outside.model?.explanation.join('\n')).not.to.contain('has no IP');
+      const across = judgeWith(['10.244.0.0/16', '192.168.0.0/16'], 'to-db');
+      expect(across.status).to.equal('skipped');
+      expect(across.model?.explanation.join('\n')).to.contain('its pod network 10.244.0.0/16, 192.168.0.0/16 lies partly inside an ipBlock peer');
+      // the cluster DNS pod has no IP either: 0.0.0.0/0 holds any IPv4 pod network
+      expect(judgeWith(['10.244.0.0/16'], 'dns-by-cidr').status).to.equal('passed');
+    });
+
     it('with pod IPs (a live run) the same cells are decided, inside and outside the CIDR', () => {
       const inside = compileModel(modelStateFor(ipSuite, plan, new Map([['ipb/client', ['10.244.0.7']]])));
       const allowed = modelResultFor(cellOf('to-db'), inside, ipSuite);

@@ -10,6 +10,8 @@ describe('compiled model vs naive reference (differential)', () => {
   it(`agrees on every verdict and explanation of ${STATES} random states`, () => {
     let judged = 0;
     let allowed = 0;
+    let undecided = 0;
+    let decidedByNetwork = 0;
     for (let seed = 1; seed <= STATES; seed += 1) {
       const state = new RandomStates(createRandom(seed)).state();
       const compiled = compileModel(state);
@@ -26,6 +28,10 @@ describe('compiled model vs naive reference (differential)', () => {
             expect(compiled.evaluate(traffic), `seed ${seed}: ${JSON.stringify(traffic)}`).to.deep.equal(expected);
             judged += 1;
             if (expected.allowed) allowed += 1;
+            const ipSides = [expected.egress, expected.ingress].filter((side) => side.dependsOnPeerIp);
+            if (ipSides.length > 0) undecided += 1;
+            const withoutIp = [source, destination].some((e) => e.kind === 'pod' && !state.pods.find((p) => p.name === e.name)?.ips);
+            if (state.podNetwork && withoutIp && expected.allowed && [expected.egress, expected.ingress].some((s) => s.allowedBy && s.allowedBy.peerIndex !== undefined)) decidedByNetwork += 1;
           }
         }
         const bulk = compiled.evaluateMatrix(query);
@@ -37,6 +43,9 @@ describe('compiled model vs naive reference (differential)', () => {
     // The generator must produce both outcomes in bulk, or the comparison proves little.
     expect(allowed).to.be.greaterThan(judged * 0.1);
     expect(judged - allowed).to.be.greaterThan(judged * 0.1);
+    // ...and pods without an IP, undecided (no pod network or one partly inside a block) and decided by a network
+    expect(undecided, 'verdicts that depend on pod IPs').to.be.greaterThan(100);
+    expect(decidedByNetwork, 'allowed verdicts of IP-less pods under a pod network').to.be.greaterThan(0);
   });
 
   it('agrees on traffic asked by port name', () => {

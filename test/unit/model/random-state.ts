@@ -129,14 +129,19 @@ export class RandomStates {
       const ips = ipKind === 0 ? undefined : ipKind === 1 ? [`fd00::${i + 1}`] : ipKind === 2 ? [`10.0.${this.int(3)}.${i + 1}`, `fd00::${i + 1}`] : [`10.0.${this.int(3)}.${i + 1}`];
       return { namespace: this.pick(namespaces), name: `pod${i}`, labels: this.labels(POD_VOCABULARY), ips, ports: this.podPorts() };
     });
-    return {
+    const state: ClusterState = {
       namespaces: namespaces.map((name) => ({ name, labels: { 'kubernetes.io/metadata.name': name, ...this.labels(NAMESPACE_VOCABULARY) } })),
       pods,
       policies: Array.from({ length: this.int(7) }, (_, i) => this.policy(i, namespaces)),
     };
+    // drawn last, so the states above are those of earlier versions of this generator
+    if (this.chance(0.5)) state.podNetwork = Array.from({ length: 1 + this.int(2) }, () => this.pick(POD_NETWORKS));
+    return state;
   }
 }
 
+/** Pod networks for pods without an IP: inside, around, beside and across the generator's CIDRs. */
+export const POD_NETWORKS = ['10.0.0.0/16', '10.0.1.0/24', '10.0.0.0/8', 'fd00::/64', '192.168.0.0/16', '10.0.1.0/25'];
 export const POD_VOCABULARY: Record<string, string[]> = { app: ['a', 'b', 'c'], tier: ['1', '2'] };
 export const NAMESPACE_VOCABULARY: Record<string, string[]> = { env: ['x', 'y'], 'kubernetes.io/metadata.name': ['a', 'b', 'c'] };
 export const QUERIES: { port: number; protocol: Protocol }[] = [

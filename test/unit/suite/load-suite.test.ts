@@ -269,6 +269,39 @@ assertions: [{from: prod/a, to: prod/a, port: 80, expect: allow}]
       expect(issueWith(issues, '"203.0.113.300" is not a literal IPv4 or IPv6 address').field).to.equal('fixture.externals[0].ip');
     });
 
+    it('reads the pod network as CIDRs, and points at each one that is not', async () => {
+      const good = await loadSuite(
+        await suiteFile(`apiVersion: netpol-e2e/v1
+kind: Suite
+name: net
+fixture:
+  namespaces: [{name: prod}]
+  workloads: [{name: a, namespace: prod, ports: [{port: 80}]}]
+  podNetwork: [10.244.0.0/16, "fd00:10:244::/56"]
+assertions: [{from: prod/a, to: prod/a, port: 80, expect: allow}]
+`),
+      );
+      expect(good.fixture.podNetwork).to.deep.equal(['10.244.0.0/16', 'fd00:10:244::/56']);
+      const file = await suiteFile(`apiVersion: netpol-e2e/v1
+kind: Suite
+name: net
+fixture:
+  namespaces: [{name: prod}]
+  workloads: [{name: a, namespace: prod, ports: [{port: 80}]}]
+  podNetwork: [10.244.0.0, 10.244.0.0/33, 42]
+assertions: [{from: prod/a, to: prod/a, port: 80, expect: allow}]
+`);
+      const issues = await inputIssues(loadSuite(file));
+      expect(issues.map((i) => `${at(i)} ${i.field}`)).to.deep.equal([
+        '7:16 fixture.podNetwork[0]',
+        '7:28 fixture.podNetwork[1]',
+        '7:43 fixture.podNetwork[2]',
+      ]);
+      expect(issues[0]?.message).to.equal('pod network "10.244.0.0" must be a CIDR (address/prefix-length); for a single address write 10.244.0.0/32');
+      expect(issues[1]?.message).to.contain('invalid prefix length "/33"');
+      expect(issues[2]?.message).to.contain('expected a CIDR such as 10.244.0.0/16 (a string), found');
+    });
+
     it('requires at least one assertion', async () => {
       const file = await suiteFile(MINIMAL_SUITE);
       expect(issueWith(await inputIssues(loadSuite(file)), 'has no assertions').position?.line).to.equal(1);
