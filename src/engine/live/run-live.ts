@@ -11,6 +11,7 @@
  * stop the run and are thrown as NetpolErrors carrying the partial RunResult (partialResultOf), so the CLI can
  * still write every report; an aborted signal ends in InterruptedError after cleanup.
  */
+import { describePodNetwork } from './pod-network-check.js';
 import type { Suite } from '../../suite/types.js';
 import { InterruptedError, describeError } from '../../util/errors.js';
 import { TOOL } from '../../version.js';
@@ -108,6 +109,9 @@ export async function runOneSuite(session: LiveSession, suite: Suite): Promise<{
   let fatal: { error: unknown } | undefined;
   try {
     deployed = await session.deployFixture(suite.fixture, suite.name);
+    if (suite.fixture.podNetwork) {
+      session.options.environment[`pod network (${suite.name})`] = describePodNetwork(suite.fixture.podNetwork, deployed.podIps);
+    }
     const canary = await session.measureEnforcement();
     session.options.environment['enforcement (canary)'] = `blocked ${canary.enforceMs} ms after apply, restored ${canary.restoreMs} ms after delete`;
     const steps = await runSuiteSteps(session, suite, deployed, {
