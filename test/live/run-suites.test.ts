@@ -11,7 +11,7 @@ import { countRun, runPassed } from '../../src/engine/results.js';
 import type { KubeClient } from '../../src/kube/types.js';
 import { loadSuites } from '../../src/suite/index.js';
 import { requireLiveCluster } from './live-env.js';
-import { dockerObjectsOfRun, kubeFor, liveFlags, namespacesOfRun, PROBE_IMAGE, PULL_POLICY, runCli } from './run-live-helpers.js';
+import { dockerObjectsOfRun, flakyOnlySuites, kubeFor, liveFlags, namespacesOfRun, problemsOf, PROBE_IMAGE, PULL_POLICY, reportFlakes, runCli } from './run-live-helpers.js';
 
 describe('live run: the example suites', function () {
   this.timeout(20 * 60_000);
@@ -27,10 +27,25 @@ describe('live run: the example suites', function () {
     expect(suites.length).to.be.at.least(5);
     const runId = `t${Date.now().toString(36)}`;
     const artifacts = await mkdtemp(join(tmpdir(), 'npe2e-live-'));
-    const result = await runLive(suites, { kube, runId, probeImage: PROBE_IMAGE, imagePullPolicy: PULL_POLICY, artifactsDir: artifacts });
-    const bad = result.suites.flatMap((s) => s.cells.filter((c) => c.status !== 'passed' && c.status !== 'skipped').map((c) => `${s.name}: ${c.name}: ${c.status}: ${c.message} [${c.observed?.detail}]`));
-    expect(bad, `see ${artifacts}`).to.deep.equal([]);
-    expect(result.errors).to.deep.equal([]);
+    const first = await runLive(suites, { kube, runId, probeImage: PROBE_IMAGE, imagePullPolicy: PULL_POLICY, artifactsDir: artifacts });
+    expect(first.errors).to.deep.equal([]);
+    // a suite that is only flaky (see flakyOnlySuites) runs once more, alone, and must pass then
+    const flakyOnly = flakyOnlySuites(first);
+    expect(problemsOf({ ...first, suites: first.suites.filter((s) => !flakyOnly.includes(s)) }), `see ${artifacts}`).to.deep.equal([]);
+    let result = first;
+    if (flakyOnly.length > 0) {
+      reportFlakes(first, artifacts);
+      const againId = `${runId}r`;
+      const again = await runLive(
+        suites.filter((s) => flakyOnly.some((f) => f.name === s.name)),
+        { kube, runId: againId, probeImage: PROBE_IMAGE, imagePullPolicy: PULL_POLICY, artifactsDir: artifacts },
+      );
+      expect(problemsOf(again), `the flaky suites again, see ${artifacts}`).to.deep.equal([]);
+      expect(again.errors).to.deep.equal([]);
+      expect(await namespacesOfRun(kube, againId)).to.deep.equal([]);
+      expect(await dockerObjectsOfRun(againId)).to.deep.equal([]);
+      result = { ...first, suites: [...first.suites.filter((s) => !flakyOnly.includes(s)), ...again.suites] };
+    }
     expect(runPassed(result)).to.equal(true);
     const counts = countRun(result);
     expect(counts.skipped).to.equal(0);
