@@ -53,9 +53,9 @@ export function trafficsFor(cell: PlannedCell): { traffic: Traffic; backend?: st
 
 /** What the spec says of one cell, with the reasons (and, when pod IPs would decide it, why it is undecided). */
 export function modelResultFor(cell: PlannedCell, model: PolicyModel, suite: Suite): ModelResult {
-  const result = verdictOf(cell, model, suite);
-  const ipDependent = trafficsFor(cell).some(({ traffic }) => dependsOnPodIps(model.evaluate(traffic)));
-  if (ipDependent) {
+  const evaluated = trafficsFor(cell).map((t) => ({ ...t, verdict: model.evaluate(t.traffic) }));
+  const result = verdictOf(cell, evaluated, suite);
+  if (evaluated.some(({ verdict }) => dependsOnPodIps(verdict))) {
     result.undecided =
       cell.target.kind === 'dns'
         ? `undecided: a DNS egress rule has an ipBlock peer, and the model does not know the IP of the cluster DNS pod (${CLUSTER_DNS.namespace}/${CLUSTER_DNS.pod.name}) it would have to match`
@@ -64,9 +64,8 @@ export function modelResultFor(cell: PlannedCell, model: PolicyModel, suite: Sui
   return result;
 }
 
-function verdictOf(cell: PlannedCell, model: PolicyModel, suite: Suite): ModelResult {
+function verdictOf(cell: PlannedCell, evaluated: readonly { backend?: string; verdict: Verdict }[], suite: Suite): ModelResult {
   const target = cell.target;
-  const evaluated = trafficsFor(cell).map((t) => ({ ...t, verdict: model.evaluate(t.traffic) }));
   switch (target.kind) {
     case 'workload':
     case 'external': {

@@ -64,7 +64,8 @@ export function ipBlockMatchesNetwork(block: ParsedIpBlock, networks: readonly C
     const overlap = cidrWithin(block.cidr, network) ? network : cidrWithin(network, block.cidr) ? block.cidr : undefined;
     if (overlap === undefined) return 'none';
     if (block.except.some((except) => cidrWithin(except, overlap))) return 'none';
-    if (overlap === network && !block.except.some((except) => cidrWithin(network, except) || cidrWithin(except, network))) return 'all';
+    // no except holds the overlap (above), so an except touches the network only by lying inside it
+    if (overlap === network && !block.except.some((except) => cidrWithin(network, except))) return 'all';
     return 'some';
   });
   if (each.length > 0 && each.every((e) => e === 'all')) return 'all';
