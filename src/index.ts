@@ -37,11 +37,11 @@ export { judgeCell, modelResultFor } from './engine/judge.js';
 export { verifySuites } from './engine/verify.js';
 export { loadCorpus, runConformance } from './conformance/index.js';
 export type { Corpus } from './conformance/index.js';
-export { runLive, runConformanceLive, cleanupRuns, generateRunId } from './engine/live/index.js';
-export type { LiveRunOptions } from './engine/live/index.js';
+export { runLive, runConformanceLive, cleanupRuns, generateRunId } from './engine/index.js';
+export type { LiveRunOptions } from './engine/index.js';
 export { lintSuite, LINT_RULES } from './lint/lint-suite.js';
 export type { LintFinding, LintRule } from './lint/lint-suite.js';
-export * from './engine/results.js';
+export * from './results/results.js';
 
 // Clusters and the Kubernetes API facade.
 export { createClusterProvider, KindProvider, ExistingClusterProvider } from './cluster/index.js';

@@ -1,7 +1,7 @@
 /** The flags of the live commands (`run`, `conformance --live`), kept apart so help needs no heavy imports. */
 import { join } from 'node:path';
 import type { ClusterSelection } from '../cluster/index.js';
-import type { LiveRunOptions } from '../engine/live/index.js';
+import type { LiveRunOptions } from '../engine/index.js';
 import { InputError } from '../util/errors.js';
 import type { InputIssue } from '../util/errors.js';
 import { booleanOption, integerOption, secondsOption, stringOption } from './args.js';

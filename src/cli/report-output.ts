@@ -5,7 +5,7 @@
  */
 import { createReporter, describeReporterFailure, formatGithubAnnotations, MultiplexReporter } from '../report/index.js';
 import type { Reporter } from '../report/index.js';
-import type { RunResult } from '../engine/results.js';
+import type { RunResult } from '../results/results.js';
 import { booleanOption, stringOption } from './args.js';
 import type { Parsed } from './args.js';
 import type { CliIO } from './io.js';

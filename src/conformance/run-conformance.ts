@@ -10,7 +10,7 @@ import { compileModel } from '../model/compile-model.js';
 import type { PolicyModel } from '../model/policy-model.js';
 import type { ClusterState, Verdict } from '../model/types.js';
 import { explainVerdict } from '../model/verdict-text.js';
-import type { CellResult, MatrixResult, MatrixSymbol, RunResult, SuiteResult } from '../engine/results.js';
+import type { CellResult, MatrixResult, MatrixSymbol, RunResult, SuiteResult } from '../results/results.js';
 import { InputError } from '../util/errors.js';
 import type { Corpus, CorpusCase, MatrixCase, TrafficCheckCase } from './corpus-types.js';
 import { probeAssertionId, tableTestcase, type TableOutcome } from './table-testcase.js';

@@ -9,7 +9,7 @@ import type { Suite } from '../suite/types.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
 import type { PlannedCell } from './plan.js';
 import { refKey } from './plan.js';
-import type { CellResult, CellStatus, Expectation, ModelResult, Observation } from './results.js';
+import type { CellResult, CellStatus, Expectation, ModelResult, Observation } from '../results/results.js';
 
 function podEndpoint(ref: { namespace: string; name: string }): Endpoint {
   return { kind: 'pod', namespace: ref.namespace, name: ref.name };

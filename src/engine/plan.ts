@@ -18,7 +18,7 @@ import type {
   WorkloadRef,
 } from '../suite/types.js';
 import type { SourcePosition } from '../util/errors.js';
-import type { Expectation, MatrixSymbol } from './results.js';
+import type { Expectation, MatrixSymbol } from '../results/results.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
 
 /** `<namespace>/<name>` */

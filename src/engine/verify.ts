@@ -7,7 +7,7 @@ import { TOOL } from '../version.js';
 import { judgeCell, modelResultFor } from './judge.js';
 import { modelStateFor, planSuite } from './plan.js';
 import type { PlannedMatrix } from './plan.js';
-import type { CellResult, MatrixResult, MatrixSymbol, RunResult, SuiteResult } from './results.js';
+import type { CellResult, MatrixResult, MatrixSymbol, RunResult, SuiteResult } from '../results/results.js';
 
 export interface VerifyOptions {
   /** Injectable clock for deterministic reports in tests. */

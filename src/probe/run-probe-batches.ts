@@ -11,7 +11,7 @@ import type { KubeClient } from '../kube/types.js';
 import { abortRace, type AbortRace } from './abort-race.js';
 import { buildBatchArgv, parseBatchOutput, probeLimitMs } from './batch-script.js';
 import { classifyProbe } from './classify-probe.js';
-import { mapWithConcurrency } from './map-with-concurrency.js';
+import { mapWithConcurrency } from '../util/map-with-concurrency.js';
 import type { ProbeObservation, ProbeRequest } from './probe-request.js';
 
 /** The probes one source pod makes in one round. */

@@ -3,7 +3,7 @@
  * and per finished cell while a live run goes (passed cells only when verbose).
  */
 import { Writable } from 'node:stream';
-import type { CellResult, RunResult } from '../engine/results.js';
+import type { CellResult, RunResult } from '../results/results.js';
 import { describeError } from '../util/errors.js';
 import { createPalette, type Palette } from './ansi-palette.js';
 import { describeCell, describeVerdicts } from './describe-cell.js';

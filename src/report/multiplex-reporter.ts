@@ -3,7 +3,7 @@
  * a reporter that throws (or whose onEnd rejects) is recorded and the others still run, so a failed JUnit write
  * does not cost the console summary. The failures are returned as data for the CLI to report.
  */
-import type { CellResult, RunResult, SuiteResult } from '../engine/results.js';
+import type { CellResult, RunResult, SuiteResult } from '../results/results.js';
 import { describeError } from '../util/errors.js';
 import type { Reporter, ReporterHook, RunInfo, StepInfo } from './reporter.js';
 

@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { expect } from 'chai';
 import { loadCorpus, runConformance, type Corpus, type MatrixCase } from '../../src/conformance/index.js';
-import { countRun, type CellResult } from '../../src/engine/results.js';
+import { countRun, type CellResult } from '../../src/results/results.js';
 import { createNaiveModel } from '../../src/model/index.js';
 
 const CORPUS_DIR = 'test/fixtures/netpol-corpus';

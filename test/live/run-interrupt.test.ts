@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLive } from '../../src/engine/live/index.js';
+import { runLive } from '../../src/engine/index.js';
 import type { KubeClient } from '../../src/kube/types.js';
 import { loadSuites } from '../../src/suite/index.js';
 import { InterruptedError } from '../../src/util/errors.js';

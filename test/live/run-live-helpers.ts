@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { createKubeClient } from '../../src/kube/kube-client.js';
 import type { KubeClient, KubeObject } from '../../src/kube/types.js';
 import { LABEL_RUN_ID } from '../../src/kube/types.js';
-import type { RunResult, SuiteResult } from '../../src/engine/results.js';
+import type { RunResult, SuiteResult } from '../../src/results/results.js';
 
 export const PROBE_IMAGE = process.env.NETPOL_E2E_PROBE_IMAGE ?? 'localhost/netpol-e2e/probe:k8s-v1.32.13';
 export const PULL_POLICY = (process.env.NETPOL_E2E_PULL_POLICY ?? 'IfNotPresent') as 'IfNotPresent' | 'Never' | 'Always';

@@ -1,6 +1,6 @@
 /** `netpol-e2e cleanup`: deletes what earlier runs left in a cluster (namespaces, external targets), by run label. */
 import { createKubeClient } from '../../kube/kube-client.js';
-import { cleanupRuns } from '../../engine/live/index.js';
+import { cleanupRuns } from '../../engine/index.js';
 import { createTestcontainersDockerGateway } from '../../external/testcontainers-docker-gateway.js';
 import { booleanOption, parseCommandArgs, secondsOption, stringOption } from '../args.js';
 import type { DockerGateway } from '../../external/docker-gateway.js';

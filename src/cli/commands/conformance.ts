@@ -3,7 +3,7 @@
  * judged by the model, or with --live by real traffic in a cluster.
  */
 import { loadCorpus, runConformance } from '../../conformance/index.js';
-import { runPassed } from '../../engine/results.js';
+import { runPassed } from '../../results/results.js';
 import { InputError } from '../../util/errors.js';
 import { booleanOption, parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } from '../args.js';
 import { CLUSTER_HELP, CLUSTER_OPTIONS, LIVE_HELP, LIVE_OPTIONS } from '../live-options.js';

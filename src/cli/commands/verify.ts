@@ -1,6 +1,6 @@
 /** `netpol-e2e verify <suites…>`: every assertion against the model; no cluster. */
 import { verifySuites } from '../../engine/verify.js';
-import { runPassed } from '../../engine/results.js';
+import { runPassed } from '../../results/results.js';
 import { loadSuites } from '../../suite/index.js';
 import { parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } from '../args.js';
 import { EXIT } from '../exit-codes.js';

@@ -3,7 +3,7 @@
  * suites done so far, the error as a RunError, the timings. It travels on the thrown error, so the CLI can
  * write every report and still exit with the error's code.
  */
-import type { RunResult } from '../results.js';
+import type { RunResult } from '../../results/results.js';
 
 const PARTIAL_RESULT = Symbol.for('netpol-e2e.partialResult');
 

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { judgeCell, knownDnsAnswer, modelResultFor } from '../../../src/engine/judge.js';
 import { modelStateFor, planSuite } from '../../../src/engine/plan.js';
 import type { PlannedCell } from '../../../src/engine/plan.js';
-import type { ModelResult, Observation } from '../../../src/engine/results.js';
+import type { ModelResult, Observation } from '../../../src/results/results.js';
 import { compileModel } from '../../../src/model/index.js';
 import { loadSuite } from '../../../src/suite/index.js';
 import type { Suite } from '../../../src/suite/types.js';

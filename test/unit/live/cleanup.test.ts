@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { cleanupRuns } from '../../../src/engine/live/index.js';
-import { runLabels } from '../../../src/engine/live/run-labels.js';
+import { cleanupRuns } from '../../../src/engine/index.js';
+import { runLabels } from '../../../src/deploy/run-labels.js';
 import { startExternalTargets } from '../../../src/external/index.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeCluster } from './fake-cluster.js';

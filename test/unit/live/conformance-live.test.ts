@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { loadCorpus } from '../../../src/conformance/index.js';
 import type { Corpus, MatrixCase } from '../../../src/conformance/index.js';
-import { corpusCaseSuite, liveNamespace } from '../../../src/engine/live/corpus-suite.js';
-import { runConformanceLive } from '../../../src/engine/live/index.js';
-import { countRun } from '../../../src/engine/results.js';
+import { corpusCaseSuite, liveNamespace } from '../../../src/conformance/corpus-suite.js';
+import { runConformanceLive } from '../../../src/engine/index.js';
+import { countRun } from '../../../src/results/results.js';
 import { LABEL_RUN_ID } from '../../../src/kube/types.js';
 import type { ConnectAssertion, MatrixAssertion } from '../../../src/suite/types.js';
 import { FakeClock } from './fake-clock.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { canaryDenyPolicy, canaryNamespace, runEnforcementCanary } from '../../../src/engine/live/enforcement-canary.js';
-import type { PathProbe } from '../../../src/engine/live/probe-round.js';
+import { canaryDenyPolicy, canaryNamespace, runEnforcementCanary } from '../../../src/probe/enforcement-canary.js';
+import type { PathProbe } from '../../../src/probe/probe-round.js';
 import type { KubeObject, ObjectRef } from '../../../src/kube/types.js';
 import type { ProbeResult } from '../../../src/probe/run-probe-batches.js';
 import { ClusterError, NotEnforcingError } from '../../../src/util/errors.js';

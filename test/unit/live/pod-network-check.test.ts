@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describePodNetwork } from '../../../src/engine/live/pod-network-check.js';
+import { describePodNetwork } from '../../../src/deploy/pod-network-check.js';
 
 describe('describePodNetwork (live pod IPs against a suite\'s fixture.podNetwork)', () => {
   it('says so when every pod IP is inside, dual-stack pods by either address', () => {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { runLive, partialResultOf } from '../../../src/engine/live/index.js';
+import { runLive, partialResultOf } from '../../../src/engine/index.js';
 import { LABEL_RUN_ID } from '../../../src/kube/types.js';
-import type { CellResult, RunResult } from '../../../src/engine/results.js';
-import { countRun } from '../../../src/engine/results.js';
+import type { CellResult, RunResult } from '../../../src/results/results.js';
+import { countRun } from '../../../src/results/results.js';
 import { loadSuites } from '../../../src/suite/index.js';
 import type { ConnectAssertion, Suite } from '../../../src/suite/types.js';
 import { ClusterError, InterruptedError, NotEnforcingError } from '../../../src/util/errors.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { settleProbes } from '../../../src/engine/live/settle-probes.js';
-import type { Outcome } from '../../../src/engine/results.js';
+import { settleProbes } from '../../../src/probe/settle-probes.js';
+import type { Outcome } from '../../../src/results/results.js';
 import type { ProbeResult } from '../../../src/probe/run-probe-batches.js';
 import { FakeClock } from './fake-clock.js';
 

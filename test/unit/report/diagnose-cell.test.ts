@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { CellResult, Expectation, ModelVerdict, Outcome } from '../../../src/engine/results.js';
+import type { CellResult, Expectation, ModelVerdict, Outcome } from '../../../src/results/results.js';
 import { diagnoseCell } from '../../../src/report/index.js';
 
 function cell(expected: Expectation | 'table', model?: ModelVerdict, observed?: [Outcome, Expectation | undefined], status: CellResult['status'] = 'failed'): CellResult {

@@ -14,7 +14,7 @@ import type {
   Observation,
   RunResult,
   SuiteResult,
-} from '../../../src/engine/results.js';
+} from '../../../src/results/results.js';
 
 const TOOL = { name: 'netpol-e2e', version: '0.1.0' };
 const INITIAL = { index: 0, name: 'initial' };

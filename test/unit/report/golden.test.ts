@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { RunResult } from '../../../src/engine/results.js';
+import type { RunResult } from '../../../src/results/results.js';
 import { createReporter, formatGithubAnnotations, MultiplexReporter, type ReporterOptions } from '../../../src/report/index.js';
 import { CollectStream } from './collect-stream.js';
 import { FIXTURES } from './fixtures.js';

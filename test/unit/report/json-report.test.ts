@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { countCells, countRun, runPassed } from '../../../src/engine/results.js';
+import { countCells, countRun, runPassed } from '../../../src/results/results.js';
 import { formatJsonReport, JSON_REPORT_SCHEMA_VERSION } from '../../../src/report/index.js';
 import { FIXTURES, liveRun } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { RunResult } from '../../../src/engine/results.js';
-import { countCells } from '../../../src/engine/results.js';
+import type { RunResult } from '../../../src/results/results.js';
+import { countCells } from '../../../src/results/results.js';
 import { formatJunitReport } from '../../../src/report/index.js';
 import { FIXTURES, liveRun, setupFailedRun } from './fixtures.js';
 import { childElements, parseXml, textOf, type ParsedElement } from './parse-xml.js';

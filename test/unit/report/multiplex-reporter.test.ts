@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { CellResult, RunResult, SuiteResult } from '../../../src/engine/results.js';
+import type { CellResult, RunResult, SuiteResult } from '../../../src/results/results.js';
 import { describeReporterFailure, MultiplexReporter, ReportWriteError, type Reporter, type RunInfo } from '../../../src/report/index.js';
 import { liveRun } from './fixtures.js';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { formatDuration, formatSeconds } from '../../../src/report/format-duration.js';
 import { wrapText } from '../../../src/report/wrap-text.js';
 import { buildMatrixGrid, describeMatrixVerdict } from '../../../src/report/matrix-grid.js';
-import type { MatrixResult, MatrixSymbol } from '../../../src/engine/results.js';
+import type { MatrixResult, MatrixSymbol } from '../../../src/results/results.js';
 
 describe('report text helpers', () => {
   it('formats durations for people and seconds for JUnit', () => {

@@ -3,22 +3,22 @@
  * apply its changes (labels, policy deletions, policies), settle, judge every cell against the observation
  * (with the model's verdict, computed with the live pod IPs, attached).
  */
-import { compileModel } from '../../model/index.js';
-import type { Protocol } from '../../model/types.js';
-import type { Suite } from '../../suite/types.js';
-import { ClusterError } from '../../util/errors.js';
-import { formatDuration } from '../../util/poll.js';
-import { judgeCell, modelResultFor } from '../judge.js';
-import { modelStateFor, planSuite, refKey, type PlannedCell, type StepPlan } from '../plan.js';
-import type { CellResult, MatrixResult, Timing } from '../results.js';
-import { matrixResult } from '../verify.js';
+import { compileModel } from '../model/index.js';
+import type { Protocol } from '../model/types.js';
+import type { Suite } from '../suite/types.js';
+import { ClusterError } from '../util/errors.js';
+import { formatDuration } from '../util/poll.js';
+import { judgeCell, modelResultFor } from './judge.js';
+import { modelStateFor, planSuite, refKey, type PlannedCell, type StepPlan } from './plan.js';
+import type { CellResult, MatrixResult, Timing } from '../results/results.js';
+import { matrixResult } from './verify.js';
 import { expectationMet, observationOf, pathKey, probeForCell, type FixtureAddresses } from './cell-probes.js';
-import { relabelNamespace, relabelWorkload, type DeployedFixture } from './deploy-fixture.js';
-import { policyManifest } from './fixture-manifests.js';
+import { relabelNamespace, relabelWorkload, type DeployedFixture } from '../deploy/deploy-fixture.js';
+import { policyManifest } from '../deploy/fixture-manifests.js';
 import type { LiveSession } from './live-session.js';
-import { runPositiveControl, type ControlFailure } from './positive-control.js';
-import type { PathProbe } from './probe-round.js';
-import { settleProbes } from './settle-probes.js';
+import { runPositiveControl, type ControlFailure } from '../probe/positive-control.js';
+import type { PathProbe } from '../probe/probe-round.js';
+import { settleProbes } from '../probe/settle-probes.js';
 
 export interface StepOutcome {
   plan: StepPlan;

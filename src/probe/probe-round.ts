@@ -2,11 +2,11 @@
  * A round of probes over "paths" (a source pod, a probe kind and a target), keyed by the caller. Identical
  * paths asked twice in one round are probed once. Underneath: one exec per source pod (runProbeBatches).
  */
-import type { KubeClient } from '../../kube/types.js';
-import { PROBE_CONTAINER } from '../../probe/probe-pod.js';
-import type { ProbeKind, ProbeRequest } from '../../probe/probe-request.js';
-import { runProbeBatches, type ProbeBatch, type ProbeMode, type ProbeResult } from '../../probe/run-probe-batches.js';
-import type { Clock } from '../../util/poll.js';
+import type { KubeClient } from '../kube/types.js';
+import { PROBE_CONTAINER } from '../deploy/probe-pod.js';
+import type { ProbeKind, ProbeRequest } from './probe-request.js';
+import { runProbeBatches, type ProbeBatch, type ProbeMode, type ProbeResult } from './run-probe-batches.js';
+import type { Clock } from '../util/poll.js';
 
 export interface PathProbe {
   /** The caller's key for this path; results come back under it. */

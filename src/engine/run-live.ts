@@ -11,14 +11,14 @@
  * stop the run and are thrown as NetpolErrors carrying the partial RunResult (partialResultOf), so the CLI can
  * still write every report; an aborted signal ends in InterruptedError after cleanup.
  */
-import { describePodNetwork } from './pod-network-check.js';
-import type { Suite } from '../../suite/types.js';
-import { InterruptedError, describeError } from '../../util/errors.js';
-import { TOOL } from '../../version.js';
-import type { RunResult, SuiteResult } from '../results.js';
+import { describePodNetwork } from '../deploy/pod-network-check.js';
+import type { Suite } from '../suite/types.js';
+import { InterruptedError, describeError } from '../util/errors.js';
+import { TOOL } from '../version.js';
+import type { RunResult, SuiteResult } from '../results/results.js';
 import { resolveLiveOptions, type LiveRunOptions } from './live-run-options.js';
 import { LiveSession, runErrorOf } from './live-session.js';
-import { attachPartialResult } from './partial-result.js';
+import { attachPartialResult } from './live/partial-result.js';
 import { runSuiteSteps } from './run-suite-steps.js';
 
 export async function runLive(suites: readonly Suite[], options: LiveRunOptions): Promise<RunResult> {

@@ -3,13 +3,13 @@
  * pods and Services (server-side apply), starts external targets, waits for readiness and reads back the
  * addresses (pod IPs, ClusterIPs) the probes go to.
  */
-import type { StartedExternals } from '../../external/external-targets.js';
-import type { KubeClient, KubeObject } from '../../kube/types.js';
-import { mapWithConcurrency } from '../../probe/map-with-concurrency.js';
-import type { SuiteFixture, SuiteWorkload } from '../../suite/types.js';
-import { ClusterError } from '../../util/errors.js';
-import { refKey } from '../plan.js';
-import type { FixtureAddresses } from './cell-probes.js';
+import type { StartedExternals } from '../external/external-targets.js';
+import type { KubeClient, KubeObject } from '../kube/types.js';
+import { mapWithConcurrency } from '../util/map-with-concurrency.js';
+import type { SuiteFixture, SuiteWorkload } from '../suite/types.js';
+import { ClusterError } from '../util/errors.js';
+import { refKey } from '../engine/plan.js';
+import type { FixtureAddresses } from '../engine/cell-probes.js';
 import { namespaceManifest, podManifest, serviceManifest, type ManifestContext } from './fixture-manifests.js';
 import { isRunObject } from './run-labels.js';
 

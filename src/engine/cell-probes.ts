@@ -3,12 +3,12 @@
  * Service ClusterIP, the external's IP), never to names, so a DNS policy cannot masquerade as a connection
  * deny; DNS cells look their name up with nslookup.
  */
-import type { Protocol } from '../../model/types.js';
-import { hostPort, type ProbeKind } from '../../probe/probe-request.js';
-import type { PlannedCell } from '../plan.js';
-import { refKey } from '../plan.js';
-import type { Expectation, Observation, Outcome } from '../results.js';
-import type { SettledProbe } from './settle-probes.js';
+import type { Protocol } from '../model/types.js';
+import { hostPort, type ProbeKind } from '../probe/probe-request.js';
+import type { PlannedCell } from './plan.js';
+import { refKey } from './plan.js';
+import type { Expectation, Observation, Outcome } from '../results/results.js';
+import type { SettledProbe } from '../probe/settle-probes.js';
 
 /** Where things are in the cluster, once the fixture is up. */
 export interface FixtureAddresses {

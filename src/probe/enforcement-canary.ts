@@ -7,15 +7,15 @@
  * A cluster that accepts the policy but keeps connecting fails with NotEnforcingError. The measured times set
  * the settle deadlines of the suites. Nothing of a suite's fixture is touched.
  */
-import type { KubeClient, KubeObject } from '../../kube/types.js';
-import type { ImagePullPolicy } from '../../probe/probe-pod.js';
-import { buildProbePod } from '../../probe/probe-pod.js';
-import { hostPort } from '../../probe/probe-request.js';
-import type { ProbeResult } from '../../probe/run-probe-batches.js';
-import { ClusterError, NotEnforcingError } from '../../util/errors.js';
-import { formatDuration, type Clock } from '../../util/poll.js';
+import type { KubeClient, KubeObject } from '../kube/types.js';
+import type { ImagePullPolicy } from '../deploy/probe-pod.js';
+import { buildProbePod } from '../deploy/probe-pod.js';
+import { hostPort } from './probe-request.js';
+import type { ProbeResult } from './run-probe-batches.js';
+import { ClusterError, NotEnforcingError } from '../util/errors.js';
+import { formatDuration, type Clock } from '../util/poll.js';
 import type { ProbeRound } from './probe-round.js';
-import { runLabels } from './run-labels.js';
+import { runLabels } from '../deploy/run-labels.js';
 
 export const CANARY_ROLE_LABEL = 'netpol-e2e.io/canary-role';
 export const CANARY_PORT = 8080;

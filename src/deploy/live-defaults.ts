@@ -2,7 +2,7 @@
  * Every default of a live run, in one place. Images are public ones users can pull; on machines without a
  * registry, preload them (see docs/live-runs.md) or pass --probe-image.
  */
-import type { ImagePullPolicy } from '../../probe/probe-pod.js';
+import type { ImagePullPolicy } from './probe-pod.js';
 
 export const LIVE_DEFAULTS = {
   /** Has /agnhost (porter, serve-hostname, connect), /bin/sh, curl and nslookup (bind-tools). */

@@ -6,13 +6,13 @@
  * holds the pods). Every pod serves the case's `served` ports (container port name serve-<port>-<protocol>)
  * and has a Service `s-<namespace>-<pod>` (upstream probes go to the destination's Service ClusterIP).
  */
-import type { CaseStep, CorpusModel, IpBlockReference, MatrixCase } from '../../conformance/corpus-types.js';
-import { servedContainerPorts } from '../../conformance/read-case.js';
-import { probeAssertionId } from '../../conformance/table-testcase.js';
-import { networkOf, parseIp, cidrContains, parseCidr } from '../../model/index.js';
-import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../../model/types.js';
-import type { Assertion, MatrixAssertion, Suite, SuiteFixture, SuiteStep, WorkloadRef } from '../../suite/types.js';
-import { SUITE_API_VERSION } from '../../suite/types.js';
+import type { CaseStep, CorpusModel, IpBlockReference, MatrixCase } from './corpus-types.js';
+import { servedContainerPorts } from './read-case.js';
+import { probeAssertionId } from './table-testcase.js';
+import { networkOf, parseIp, cidrContains, parseCidr } from '../model/index.js';
+import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../model/types.js';
+import type { Assertion, MatrixAssertion, Suite, SuiteFixture, SuiteStep, WorkloadRef } from '../suite/types.js';
+import { SUITE_API_VERSION } from '../suite/types.js';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 

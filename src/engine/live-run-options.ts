@@ -1,12 +1,12 @@
 /** Options of a live run (`netpol-e2e run`, `netpol-e2e conformance --live`), and their resolution. */
-import type { DockerGateway } from '../../external/docker-gateway.js';
-import type { KubeClient } from '../../kube/types.js';
-import type { ImagePullPolicy } from '../../probe/probe-pod.js';
-import type { ProbeMode } from '../../probe/run-probe-batches.js';
-import type { Reporter } from '../../report/reporter.js';
-import { systemClock, type Clock } from '../../util/poll.js';
-import { LIVE_DEFAULTS } from './live-defaults.js';
-import { generateRunId, validateRunId } from './run-id.js';
+import type { DockerGateway } from '../external/docker-gateway.js';
+import type { KubeClient } from '../kube/types.js';
+import type { ImagePullPolicy } from '../deploy/probe-pod.js';
+import type { ProbeMode } from '../probe/run-probe-batches.js';
+import type { Reporter } from '../report/reporter.js';
+import { systemClock, type Clock } from '../util/poll.js';
+import { LIVE_DEFAULTS } from '../deploy/live-defaults.js';
+import { generateRunId, validateRunId } from '../deploy/run-id.js';
 
 export interface ExternalsOptions {
   /** Start containers for the suites' external targets (default true); when false their cells are skipped. */

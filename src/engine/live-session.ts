@@ -3,34 +3,34 @@
  * Docker gateway for external targets, and everything created so far, so that cleanup (also after an abort)
  * removes exactly what this run made.
  */
-import type { DockerGateway, DockerObject } from '../../external/docker-gateway.js';
+import type { DockerGateway, DockerObject } from '../external/docker-gateway.js';
 import {
   removeExternals,
   startExternalTargets,
   startedBeforeFailure,
   type StartedExternals,
-} from '../../external/external-targets.js';
-import { createTestcontainersDockerGateway } from '../../external/testcontainers-docker-gateway.js';
-import { SERVER_PROTOCOL_OPTIONAL } from './readiness.js';
-import { describeError, NetpolError } from '../../util/errors.js';
-import type { RunError, Timing } from '../results.js';
-import { refKey } from '../plan.js';
-import type { SuiteFixture } from '../../suite/types.js';
-import { collectDiagnostics } from './collect-diagnostics.js';
-import { deleteNamespacesAndWait } from './cleanup.js';
-import { applyFixture, ensureNamespacesFree, type DeployedFixture } from './deploy-fixture.js';
+} from '../external/external-targets.js';
+import { createTestcontainersDockerGateway } from '../external/testcontainers-docker-gateway.js';
+import { SERVER_PROTOCOL_OPTIONAL } from '../deploy/readiness.js';
+import { describeError, NetpolError } from '../util/errors.js';
+import type { RunError, Timing } from '../results/results.js';
+import { refKey } from './plan.js';
+import type { SuiteFixture } from '../suite/types.js';
+import { collectDiagnostics } from '../deploy/collect-diagnostics.js';
+import { deleteNamespacesAndWait } from '../deploy/cleanup.js';
+import { applyFixture, ensureNamespacesFree, type DeployedFixture } from '../deploy/deploy-fixture.js';
 import {
   canaryManifests,
   canaryNamespace,
   runEnforcementCanary,
   type CanaryMeasurement,
-} from './enforcement-canary.js';
-import type { ManifestContext } from './fixture-manifests.js';
-import { LIVE_DEFAULTS } from './live-defaults.js';
+} from '../probe/enforcement-canary.js';
+import type { ManifestContext } from '../deploy/fixture-manifests.js';
+import { LIVE_DEFAULTS } from '../deploy/live-defaults.js';
 import type { ResolvedLiveOptions } from './live-run-options.js';
-import { createProbeRound, type ProbeRound } from './probe-round.js';
-import { runLabels, runSelector } from './run-labels.js';
-import { podIpsOf, waitForPodsReady, type PodObject } from './wait-pods-ready.js';
+import { createProbeRound, type ProbeRound } from '../probe/probe-round.js';
+import { runLabels, runSelector } from '../deploy/run-labels.js';
+import { podIpsOf, waitForPodsReady, type PodObject } from '../deploy/wait-pods-ready.js';
 
 export class LiveSession {
   readonly options: ResolvedLiveOptions;

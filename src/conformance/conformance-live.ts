@@ -10,17 +10,17 @@
  * are skipped with the evidence when the positive control shows the cluster does not carry the protocol.
  * Traffic-check cases (ad-hoc peers with fixed IPs) are judged by the model only and are skipped here.
  */
-import type { Corpus, MatrixCase, TrafficCheckCase } from '../../conformance/corpus-types.js';
-import type { KubeObject } from '../../kube/types.js';
-import { selectCases } from '../../conformance/run-conformance.js';
-import type { CellResult, CellStatus, MatrixResult, RunResult, SuiteResult } from '../results.js';
-import { probeAssertionId, tableTestcase } from '../../conformance/table-testcase.js';
+import type { Corpus, MatrixCase, TrafficCheckCase } from './corpus-types.js';
+import type { KubeObject } from '../kube/types.js';
+import { selectCases } from './run-conformance.js';
+import type { CellResult, CellStatus, MatrixResult, RunResult, SuiteResult } from '../results/results.js';
+import { probeAssertionId, tableTestcase } from './table-testcase.js';
 import { corpusCaseSuite, corpusFixture, livePodKey, serviceNameOf, UnreproducibleCaseError, type CaseNaming } from './corpus-suite.js';
-import type { DeployedFixture } from './deploy-fixture.js';
-import { resolveLiveOptions, type LiveRunOptions } from './live-run-options.js';
-import { LiveSession, runErrorOf } from './live-session.js';
-import { runWithSession, SuiteFailure } from './run-live.js';
-import { runSuiteSteps, type StepOutcome } from './run-suite-steps.js';
+import type { DeployedFixture } from '../deploy/deploy-fixture.js';
+import { resolveLiveOptions, type LiveRunOptions } from '../engine/live-run-options.js';
+import { LiveSession, runErrorOf } from '../engine/live-session.js';
+import { runWithSession, SuiteFailure } from '../engine/run-live.js';
+import { runSuiteSteps, type StepOutcome } from '../engine/run-suite-steps.js';
 
 export interface LiveConformanceOptions extends LiveRunOptions {
   /** Run only the cases with these names. */
