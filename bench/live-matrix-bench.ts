@@ -13,10 +13,10 @@
 import { parseArgs } from 'node:util';
 import { compileModel } from '../src/model/index.js';
 import type { ClusterState, NetworkPolicy } from '../src/model/types.js';
-import { createKubeClient } from '../src/kube/kube-client.js';
+import { createKubeClient } from '../src/kube/index.js';
 import { LIVE_DEFAULTS } from '../src/deploy/live-defaults.js';
 import { LiveSession } from '../src/engine/live-session.js';
-import { resolveLiveOptions } from '../src/engine/live-run-options.js';
+import { resolveLiveSettings } from '../src/engine/live-run-options.js';
 import { createProbeRound, type PathProbe } from '../src/probe/probe-round.js';
 import { settleProbes } from '../src/probe/settle-probes.js';
 import { policyManifest } from '../src/deploy/fixture-manifests.js';
@@ -45,15 +45,14 @@ const controller = new AbortController();
 process.on('SIGINT', () => controller.abort('SIGINT'));
 
 const kube = await createKubeClient({});
-const options = resolveLiveOptions({
-  kube,
+const options = resolveLiveSettings({
   connectTimeoutMs,
   concurrency,
   signal: controller.signal,
   ...(values['probe-image'] ? { probeImage: values['probe-image'] } : {}),
   ...(values['pull-policy'] ? { imagePullPolicy: values['pull-policy'] as ImagePullPolicy } : {}),
 });
-const session = new LiveSession(options);
+const session = new LiveSession({ ...options, kube });
 const ns = (n: string): string => `bench-${n}-${session.runId}`;
 const fixture: SuiteFixture = {
   namespaces: ['x', 'y', 'z'].map((n) => ({ name: ns(n), labels: { bench: n }, position })),
@@ -84,8 +83,8 @@ const policies: NetworkPolicy[] = [
 
 let exitCode = 0;
 try {
-  await session.applyCanary();
-  const deployed = await session.deployFixture(fixture, 'live-matrix-bench');
+  await session.canary.apply();
+  const deployed = await session.fixtures.deploy(fixture, 'live-matrix-bench');
   const canary = await session.measureEnforcement();
   for (const policy of policies) await kube.apply(policyManifest(policy, deployed.context));
 
@@ -115,7 +114,7 @@ try {
   const batched = createProbeRound(kube, { concurrency, timeoutMs: connectTimeoutMs, mode: 'batched', signal: controller.signal });
   const perProbe = createProbeRound(kube, { concurrency, timeoutMs: connectTimeoutMs, mode: 'per-probe', signal: controller.signal });
   const byKey = new Map(probes.map((p) => [p.key, p]));
-  const window = session.settleWindow();
+  const window = session.settle.current();
   const settled = await settleProbes(probes.map((p) => p.key), (keys) => batched(keys.map((k) => byKey.get(k) as PathProbe)), matches, {
     clock: options.clock,
     signal: controller.signal,

@@ -31,17 +31,20 @@ export type {
 } from './model/index.js';
 
 // Engines: plan, judge, static verify, conformance, live.
-export { planSuite, modelStateFor } from './engine/plan.js';
-export type { PlannedCell, StepPlan } from './engine/plan.js';
-export { judgeCell, modelResultFor } from './engine/judge.js';
-export { verifySuites } from './engine/verify.js';
+export { planSuite, modelStateFor, judgeCell, modelResultFor, verifySuites } from './engine/index.js';
+export type { PlannedCell, StepPlan } from './engine/index.js';
 export { loadCorpus, runConformance } from './conformance/index.js';
 export type { Corpus } from './conformance/index.js';
-export { runLive, runConformanceLive, cleanupRuns, generateRunId } from './engine/index.js';
-export type { LiveRunOptions } from './engine/index.js';
-export { lintSuite, LINT_RULES } from './lint/lint-suite.js';
-export type { LintFinding, LintRule } from './lint/lint-suite.js';
-export * from './results/results.js';
+export { runLive, runConformanceLive } from './run/index.js';
+export type { LiveRunOptions, LiveConformanceOptions, RunProgress } from './run/index.js';
+export type { LiveSettings, ExternalsOptions } from './engine/index.js';
+export { cleanupRuns, generateRunId, LIVE_DEFAULTS } from './deploy/index.js';
+export type { CleanupResult, CleanupRunsOptions } from './deploy/index.js';
+export { lintSuite, LINT_RULES } from './lint/index.js';
+export type { LintFinding, LintRule } from './lint/index.js';
+
+// Results: the data every engine returns and every reporter reads.
+export * from './results/index.js';
 
 // Clusters and the Kubernetes API facade.
 export { createClusterProvider, KindProvider, ExistingClusterProvider } from './cluster/index.js';

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { InputError } from '../util/errors.js';
+import { InputError } from '../util/index.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

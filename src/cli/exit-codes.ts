@@ -1,7 +1,8 @@
 /**
- * The one place that maps outcomes and errors to exit codes. Scripts depend on these numbers: keep them stable.
+ * The one place that maps results and errors to exit codes. Scripts depend on these numbers: keep them stable.
  */
-import { NetpolError } from '../util/errors.js';
+import { runPassed, type RunError, type RunResult } from '../results/index.js';
+import { NetpolError, type ErrorCode } from '../util/index.js';
 
 export const EXIT = {
   /** Every assertion held. */
@@ -20,13 +21,46 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/**
+ * The exit code of a finished run: the error that stopped it (see runFailureOf) decides; then a report that
+ * could not be written (3); then the cells (0 when the run passed, 1 otherwise).
+ */
+export function exitCodeFor(run: RunResult, options: { reportsWritten?: boolean } = {}): ExitCode {
+  const failure = runFailureOf(run);
+  if (failure) return exitCodeForCode(failure.code);
+  if (options.reportsWritten === false) return EXIT.INFRASTRUCTURE;
+  return runPassed(run) ? EXIT.OK : EXIT.ASSERTIONS_FAILED;
+}
+
+/** Lint: findings are failed assertions. */
+export function exitCodeForFindings(findings: number): ExitCode {
+  return findings === 0 ? EXIT.OK : EXIT.ASSERTIONS_FAILED;
+}
+
+/**
+ * The error that stopped a run, or the first one it met: an interrupt above all; otherwise the first error of
+ * a suite (the run stops at a suite's error), then the first of the run (setup, canary, cleanup, release).
+ * NOT_RUN only accompanies another error.
+ */
+export function runFailureOf(run: RunResult): RunError | undefined {
+  const errors = [...run.suites.flatMap((s) => s.errors), ...run.errors].filter((e) => e.code !== 'NOT_RUN');
+  return errors.find((e) => e.code === 'INTERRUPTED') ?? errors[0];
+}
+
+/** An error thrown before a run began (bad input, or a bug). */
 export function exitCodeForError(error: unknown): ExitCode {
   if (!(error instanceof NetpolError)) return EXIT.INTERNAL;
-  switch (error.code) {
+  return exitCodeForCode(error.code);
+}
+
+function exitCodeForCode(code: ErrorCode | string): ExitCode {
+  switch (code as ErrorCode | 'INTERNAL') {
     case 'INPUT':
       return EXIT.BAD_INPUT;
     case 'INTERRUPTED':
       return EXIT.INTERRUPTED;
+    case 'INTERNAL':
+      return EXIT.INTERNAL;
     case 'PREFLIGHT':
     case 'CLUSTER':
     case 'KUBE_API':
@@ -34,6 +68,7 @@ export function exitCodeForError(error: unknown): ExitCode {
     case 'EXEC':
     case 'TIMEOUT':
     case 'NOT_ENFORCING':
+    default:
       return EXIT.INFRASTRUCTURE;
   }
 }

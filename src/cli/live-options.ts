@@ -1,9 +1,12 @@
 /** The flags of the live commands (`run`, `conformance --live`), kept apart so help needs no heavy imports. */
 import { join } from 'node:path';
 import type { ClusterSelection } from '../cluster/index.js';
-import type { LiveRunOptions } from '../engine/index.js';
-import { InputError } from '../util/errors.js';
-import type { InputIssue } from '../util/errors.js';
+import { LIVE_DEFAULTS } from '../deploy/index.js';
+import type { LiveSettings } from '../engine/index.js';
+import type { LiveRunOptions, RunProgress } from '../run/index.js';
+import { describeError } from '../util/index.js';
+import { InputError } from '../util/index.js';
+import type { InputIssue } from '../util/index.js';
 import { booleanOption, integerOption, secondsOption, stringOption } from './args.js';
 import type { OptionSpec, Parsed } from './args.js';
 import type { CliIO } from './io.js';
@@ -40,6 +43,9 @@ export const CLUSTER_HELP = `Cluster:
   --calico-manifest <file>  kind: install Calico from a local manifest (air-gapped)
   --calico-manifest-sha256 <hex>  the checksum that manifest must have`;
 
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
+const PULL_POLICY_HELP = PULL_POLICIES.map((p) => (p === LIVE_DEFAULTS.imagePullPolicy ? `${p} (default)` : p)).join(' | ');
+
 export const LIVE_OPTIONS: OptionSpec = {
   'run-id': { type: 'string' },
   'probe-image': { type: 'string' },
@@ -53,23 +59,24 @@ export const LIVE_OPTIONS: OptionSpec = {
   'keep-namespaces': { type: 'boolean' },
 };
 
+const seconds = (ms: number): number => ms / 1000;
+
 export const LIVE_HELP = `Run:
   --run-id <id>             label of everything the run creates (default: generated)
-  --probe-image <image>     probe pods and external targets (default registry.k8s.io/e2e-test-images/agnhost:2.53)
-  --image-pull-policy <p>   Always | IfNotPresent (default) | Never
-  --connect-timeout <s>     per-probe connect timeout in seconds (default 2)
-  --settle-timeout <s>      cap on waiting for results to settle after a change (default 60)
-  --ready-timeout <s>       bound on probe pods becoming Ready (default 180)
-  --concurrency <n>         execs in flight at once (default 16)
+  --probe-image <image>     probe pods and external targets (default ${LIVE_DEFAULTS.probeImage})
+  --image-pull-policy <p>   ${PULL_POLICY_HELP}
+  --connect-timeout <s>     per-probe connect timeout in seconds (default ${seconds(LIVE_DEFAULTS.connectTimeoutMs)})
+  --settle-timeout <s>      cap on waiting for results to settle after a change (default ${seconds(LIVE_DEFAULTS.settleTimeoutMs)})
+  --ready-timeout <s>       bound on probe pods becoming Ready (default ${seconds(LIVE_DEFAULTS.readyTimeoutMs)})
+  --concurrency <n>         execs in flight at once (default ${LIVE_DEFAULTS.concurrency})
   --artifacts <dir>         where diagnostics of a failed run go (default netpol-e2e-artifacts)
   --no-externals            do not start external targets; their cells are skipped
   --keep-namespaces         leave the run's namespaces for debugging ('netpol-e2e cleanup' removes them)`;
 
-const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
 
 
 /** The cluster selection from the flags; contradictions are an InputError (before anything is created). */
-export function clusterSelectionOf(parsed: Parsed, command: string): ClusterSelection {
+function clusterSelectionOf(parsed: Parsed, command: string): ClusterSelection {
   const explicit = stringOption(parsed, 'cluster');
   const kubeconfig = stringOption(parsed, 'kubeconfig');
   const context = stringOption(parsed, 'context');
@@ -96,15 +103,39 @@ export function clusterSelectionOf(parsed: Parsed, command: string): ClusterSele
   return selection;
 }
 
-/** Live options from the flags (everything but the client, which comes from the provisioned cluster). */
-export function liveOptionsOf(parsed: Parsed, command: string, io: CliIO): Omit<LiveRunOptions, 'kube'> {
+/**
+ * Everything a live command needs from its flags, resolved once: the cluster selection, the run's settings and
+ * the progress lines on stderr. Bad flags are an InputError, before anything is created.
+ */
+export function liveRunOptionsOf(parsed: Parsed, command: string, io: CliIO): LiveRunOptions {
+  return { ...liveSettingsOf(parsed, command, io), cluster: clusterSelectionOf(parsed, command), progress: phaseProgress(io, command) };
+}
+
+/** One ✓/✗ line per provisioning phase on stderr (kind's habit); the library never prints. */
+function phaseProgress(io: CliIO, command: string): RunProgress {
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  return {
+    provisioning: (provider) => io.stderr.write(`netpol-e2e ${command}: ${provider === 'kind' ? 'kind cluster with Calico' : 'existing cluster'}\n`),
+    phaseStarted: (phase) => {
+      if (io.stderr.isTTY) io.stderr.write(`  … ${phase}\n`);
+    },
+    phaseFinished: (phase, ms, detail) => io.stderr.write(`  ✓ ${phase}${detail ? `: ${detail}` : ''} (${seconds(ms)})\n`),
+    phaseFailed: (phase, error, ms) => io.stderr.write(`  ✗ ${phase} (${seconds(ms)}): ${describeError(error)}\n`),
+    note: (message) => io.stderr.write(`  ! ${message}\n`),
+    released: (outcome) => io.stderr.write(`  ${outcome.deleted ? '✓' : '·'} ${outcome.detail}\n`),
+    runDirKept: (dir) => io.stderr.write(`  · kept the run directory ${dir} (kubeconfig, kind config)\n`),
+  };
+}
+
+/** The run's settings from the flags. */
+function liveSettingsOf(parsed: Parsed, command: string, io: CliIO): LiveSettings {
   const issues: InputIssue[] = [];
   const policy = stringOption(parsed, 'image-pull-policy');
   if (policy !== undefined && !(PULL_POLICIES as readonly string[]).includes(policy)) {
     issues.push({ message: `netpol-e2e ${command}: --image-pull-policy must be one of ${PULL_POLICIES.join(', ')}, got '${policy}'` });
   }
   if (issues.length > 0) throw new InputError(issues);
-  const options: Omit<LiveRunOptions, 'kube'> = {
+  const options: LiveSettings = {
     signal: io.signal,
     artifactsDir: stringOption(parsed, 'artifacts') ?? join(io.cwd, 'netpol-e2e-artifacts'),
     externals: { enabled: !booleanOption(parsed, 'no-externals') },

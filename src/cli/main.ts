@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
  * netpol-e2e command line. argv -> command -> library call. This is the only place that prints errors and
- * decides exit codes (through exit-codes.ts); the library only throws NetpolErrors and returns results.
+ * decides exit codes (through exit-codes.ts); the library returns results (failures in them as data) and throws
+ * only for bad input, before anything is created.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { NetpolError, InputError, describeError } from '../util/errors.js';
+import { InputError, describeError } from '../util/index.js';
 import { TOOL } from '../version.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { printError } from './print-error.js';
 import { installSignalHandlers } from './signals.js';
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
@@ -76,24 +78,6 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     printError(error, io);
     return exitCodeForError(error);
   }
-}
-
-function printError(error: unknown, io: CliIO): void {
-  if (error instanceof NetpolError) {
-    io.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) io.stderr.write(`hint: ${error.hint.replace(/\n/g, '\n      ')}\n`);
-    if (io.env.NETPOL_E2E_DEBUG && error.cause !== undefined) io.stderr.write(`cause: ${describeCause(error.cause)}\n`);
-    return;
-  }
-  io.stderr.write(
-    `error: internal error (this is a bug in netpol-e2e ${TOOL.version}): ${describeError(error)}\n` +
-      `Please report it with the command line and this stack trace:\n${error instanceof Error ? error.stack : ''}\n`,
-  );
-}
-
-function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return cause.stack ?? cause.message;
-  return String(cause);
 }
 
 function isEntryPoint(): boolean {

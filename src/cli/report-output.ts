@@ -5,10 +5,12 @@
  */
 import { createReporter, describeReporterFailure, formatGithubAnnotations, MultiplexReporter } from '../report/index.js';
 import type { Reporter } from '../report/index.js';
-import type { RunResult } from '../results/results.js';
+import type { RunResult } from '../results/index.js';
 import { booleanOption, stringOption } from './args.js';
 import type { Parsed } from './args.js';
+import { exitCodeFor, runFailureOf, type ExitCode } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { printRunError } from './print-error.js';
 import { useColor } from './io.js';
 
 export interface ReportTargets {
@@ -47,4 +49,15 @@ export function createReportTargets(parsed: Parsed, io: CliIO, options: { progre
       return failures.length === 0;
     },
   };
+}
+
+/**
+ * The end of every command that produces a RunResult (the reporters' onEnd has been called): annotations and
+ * reporter failures, the error that stopped the run on stderr, and the exit code.
+ */
+export function finishRun(run: RunResult, targets: ReportTargets, io: CliIO): ExitCode {
+  const reportsWritten = targets.finish(run);
+  const failure = runFailureOf(run);
+  if (failure) printRunError(failure, io);
+  return exitCodeFor(run, { reportsWritten });
 }

@@ -3,7 +3,7 @@
  * says how the command ended instead of throwing, so a caller decides whether a non-zero exit is an error. The
  * production runner is execa-command-runner.ts; tests record and script commands.
  */
-import { CommandError } from '../util/errors.js';
+import { CommandError } from '../util/index.js';
 
 export interface CommandOptions {
   timeoutMs?: number;

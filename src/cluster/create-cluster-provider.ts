@@ -1,5 +1,5 @@
 /** The provider for `--cluster kind|existing`, from the run's options. */
-import { InputError, type InputIssue } from '../util/errors.js';
+import { InputError, type InputIssue } from '../util/index.js';
 import type { ProviderDependencies } from './dependencies.js';
 import { ExistingClusterProvider, type ExistingClusterOptions } from './existing/existing-provider.js';
 import { KindProvider } from './kind/kind-provider.js';

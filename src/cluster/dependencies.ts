@@ -1,7 +1,7 @@
 /** The boundaries a cluster provider talks through; production values by default, fakes in tests. */
-import { createKubeClient } from '../kube/kube-client.js';
-import type { KubeConfigSelection } from '../kube/load-kube-config.js';
-import type { KubeClient } from '../kube/types.js';
+import { createKubeClient } from '../kube/index.js';
+import type { KubeConfigSelection } from '../kube/index.js';
+import type { KubeClient } from '../kube/index.js';
 import { fetchDownloader, type Downloader } from './calico/calico-manifest.js';
 import type { CommandRunner } from './command-runner.js';
 import { createExecaRunner } from './execa-command-runner.js';

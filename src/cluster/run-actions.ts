@@ -1,6 +1,6 @@
 /** Runs provisioning phases in order, reporting each through ClusterProgress and recording its duration. */
 import type { ClusterAction, ClusterProgress } from './types.js';
-import { systemClock, type Clock } from '../util/poll.js';
+import { systemClock, type Clock } from '../util/index.js';
 
 export async function runActions<C>(
   actions: readonly ClusterAction<C>[],

@@ -4,8 +4,8 @@
  * kind's design: the provider builds a list of phases (ClusterAction) over one shared context and runs them
  * in order; each phase is reported through ClusterProgress (the library never prints).
  */
-import type { KubeClient } from '../kube/types.js';
-import type { Clock } from '../util/poll.js';
+import type { KubeClient } from '../kube/index.js';
+import type { Clock } from '../util/index.js';
 
 export type ClusterProviderName = 'kind' | 'existing';
 

@@ -11,64 +11,56 @@
  * Traffic-check cases (ad-hoc peers with fixed IPs) are judged by the model only and are skipped here.
  */
 import type { Corpus, MatrixCase, TrafficCheckCase } from './corpus-types.js';
-import type { KubeObject } from '../kube/types.js';
+import type { KubeObject } from '../kube/index.js';
 import { selectCases } from './run-conformance.js';
-import type { CellResult, CellStatus, MatrixResult, RunResult, SuiteResult } from '../results/results.js';
+import type { CellResult, CellStatus, MatrixResult, RunResult, SuiteResult } from '../results/index.js';
 import { probeAssertionId, tableTestcase } from './table-testcase.js';
 import { corpusCaseSuite, corpusFixture, livePodKey, serviceNameOf, UnreproducibleCaseError, type CaseNaming } from './corpus-suite.js';
-import type { DeployedFixture } from '../deploy/deploy-fixture.js';
-import { resolveLiveOptions, type LiveRunOptions } from '../engine/live-run-options.js';
-import { LiveSession, runErrorOf } from '../engine/live-session.js';
-import { runWithSession, SuiteFailure } from '../engine/run-live.js';
-import { runSuiteSteps, type StepOutcome } from '../engine/run-suite-steps.js';
+import type { DeployedFixture } from '../deploy/index.js';
+import { recordingErrors, runInSession, runSuiteSteps, suiteFailed, type LiveSession, type StepOutcome } from '../engine/index.js';
+import type { Suite } from '../suite/index.js';
 
-export interface LiveConformanceOptions extends LiveRunOptions {
-  /** Run only the cases with these names. */
-  cases?: readonly string[];
-}
-
-export async function runConformanceLive(corpus: Corpus, options: LiveConformanceOptions): Promise<RunResult> {
-  const selected = selectCases(corpus, options.cases);
-  const session = new LiveSession(resolveLiveOptions(options));
+/**
+ * Runs the selected cases on the session's cluster. A case that ends with an infrastructure error stops the
+ * run (its error is in its SuiteResult; the cases not run are a NOT_RUN error of the run).
+ */
+export async function runCorpusLive(session: LiveSession, corpus: Corpus, caseNames?: readonly string[]): Promise<RunResult> {
+  const selected = selectCases(corpus, caseNames);
   session.options.environment.corpus = corpus.dir;
   session.options.environment['corpus model'] = corpus.model.name;
   const naming: CaseNaming = { runId: session.runId };
-  return runWithSession(session, 'conformance', selected.map((c) => c.name), async (result) => {
-    const emit = (suite: SuiteResult): void => {
-      result.suites.push(suite);
-      session.options.reporter?.onSuiteEnd?.(suite);
-    };
+  return runInSession(session, 'conformance', selected.map((c) => c.name), async (emit) => {
     for (const testCase of selected) {
       if (testCase.kind === 'traffic-checks') emit(skippedTrafficCheckCase(testCase));
     }
     for (const group of groupBySharedFixture(selected.filter((c): c is MatrixCase => c.kind === 'matrix'))) {
-      const first = group[0] as MatrixCase;
-      const fixture = corpusFixture(corpus.model, first, naming);
-      let deployed: DeployedFixture | undefined;
-      try {
-        deployed = await session.deployFixture(fixture, `conformance ${first.served.ports.join(',')}/${first.served.protocols.join(',')}`);
-        await session.measureEnforcement();
-        for (const [index, testCase] of group.entries()) {
-          if (index > 0) await deleteAllPolicies(session, deployed);
-          const suite = await runCase(session, corpus, testCase, deployed, naming);
-          emit(suite);
-          if (suite.errors.length > 0) throw new SuiteFailure(caseFailure(suite));
-        }
-      } finally {
-        if (deployed && !session.options.signal?.aborted) await session.teardownFixture(deployed);
-      }
+      const stopped = await runCaseGroup(session, corpus, group, naming, emit);
+      if (stopped) return;
     }
   });
 }
 
-const FAILURES = new WeakMap<SuiteResult, unknown>();
-
-function caseFailure(suite: SuiteResult): unknown {
-  return FAILURES.get(suite);
+/** Cases sharing one deployed fixture, in order; returns true when one ended with an error (the run stops). */
+async function runCaseGroup(session: LiveSession, corpus: Corpus, group: readonly MatrixCase[], naming: CaseNaming, emit: (suite: SuiteResult) => void): Promise<boolean> {
+  const first = group[0] as MatrixCase;
+  let deployed: DeployedFixture | undefined;
+  try {
+    deployed = await session.fixtures.deploy(corpusFixture(corpus.model, first, naming), `conformance ${first.served.ports.join(',')}/${first.served.protocols.join(',')}`);
+    await session.measureEnforcement();
+    for (const [index, testCase] of group.entries()) {
+      if (index > 0) await deleteAllPolicies(session, deployed);
+      const suite = await runCase(session, corpus, testCase, deployed, naming);
+      emit(suite);
+      if (suite.errors.length > 0) return true;
+    }
+    return false;
+  } finally {
+    if (deployed && !session.options.signal?.aborted) await session.fixtures.teardown(deployed);
+  }
 }
 
 async function runCase(session: LiveSession, corpus: Corpus, testCase: MatrixCase, deployed: DeployedFixture, naming: CaseNaming): Promise<SuiteResult> {
-  const { clock, reporter } = session.options;
+  const { clock } = session.options;
   const started = clock.now();
   const result: SuiteResult = { name: testCase.name, file: testCase.file, cells: [], matrices: [], errors: [], durationMs: 0, timings: [] };
   let suite;
@@ -82,37 +74,34 @@ async function runCase(session: LiveSession, corpus: Corpus, testCase: MatrixCas
     result.durationMs = Math.round(clock.now() - started);
     return result;
   }
+  await recordingErrors(session, result, undefined, () => runCaseSteps(session, testCase, suite, deployed, naming, result));
+  if (suiteFailed(result)) await session.diagnose(deployed.namespaces);
+  result.durationMs = Math.round(clock.now() - started);
+  return result;
+}
+
+/** The case's steps on the deployed fixture, each probe's cells folded into one table testcase. */
+async function runCaseSteps(session: LiveSession, testCase: MatrixCase, suite: Suite, deployed: DeployedFixture, naming: CaseNaming, result: SuiteResult): Promise<void> {
+  const { reporter } = session.options;
   const workloadServices = new Map<string, string>();
   for (const key of testCase.pods) {
     const live = livePodKey(key, naming);
     workloadServices.set(live, `${live.split('/')[0]}/${serviceNameOf(key)}`);
   }
   const toCorpus = corpusNames(testCase, naming);
-  try {
-    const steps = await runSuiteSteps(session, suite, deployed, {
-      workloadServices,
-      skipUnsupportedProtocols: true,
-      onStepBegin: (plan) => reporter?.onStepBegin?.(testCase.name, { index: plan.step.index, name: plan.step.name }),
-      onStep: (outcome) => {
-        for (const { cell, matrix } of tableCells(testCase, outcome, toCorpus)) {
-          result.cells.push(cell);
-          result.matrices.push(matrix);
-          reporter?.onCell?.(testCase.name, cell);
-        }
-      },
-    });
-    result.timings.push(...steps.timings);
-  } catch (error) {
-    if (session.options.signal?.aborted) throw error;
-    result.errors.push(runErrorOf(error, undefined, testCase.name));
-    FAILURES.set(result, error);
-  }
-  const failed = result.errors.length > 0 || result.cells.some((c) => c.status !== 'passed' && c.status !== 'skipped');
-  if (failed) {
-    await session.diagnose(deployed.namespaces);
-  }
-  result.durationMs = Math.round(clock.now() - started);
-  return result;
+  const steps = await runSuiteSteps(session, suite, deployed, {
+    workloadServices,
+    skipUnsupportedProtocols: true,
+    onStepBegin: (plan) => reporter?.onStepBegin?.(testCase.name, { index: plan.step.index, name: plan.step.name }),
+    onStep: (outcome) => {
+      for (const { cell, matrix } of tableCells(testCase, outcome, toCorpus)) {
+        result.cells.push(cell);
+        result.matrices.push(matrix);
+        reporter?.onCell?.(testCase.name, cell);
+      }
+    },
+  });
+  result.timings.push(...steps.timings);
 }
 
 /** One testcase per probe of the step: the cells of its matrix folded into a table verdict. */

@@ -10,9 +10,9 @@ import type { CaseStep, CorpusModel, IpBlockReference, MatrixCase } from './corp
 import { servedContainerPorts } from './read-case.js';
 import { probeAssertionId } from './table-testcase.js';
 import { networkOf, parseIp, cidrContains, parseCidr } from '../model/index.js';
-import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../model/types.js';
-import type { Assertion, MatrixAssertion, Suite, SuiteFixture, SuiteStep, WorkloadRef } from '../suite/types.js';
-import { SUITE_API_VERSION } from '../suite/types.js';
+import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../model/index.js';
+import type { Assertion, MatrixAssertion, Suite, SuiteFixture, SuiteStep, WorkloadRef } from '../suite/index.js';
+import { SUITE_API_VERSION } from '../suite/index.js';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 

@@ -3,8 +3,8 @@
  * conformance run judges it with the model, and a live conformance run can deploy the same cases to a cluster.
  * Every step carries its complete cluster state, and every element a report may point at carries its position.
  */
-import type { ClusterState, Labels, NamespaceInfo, NetworkPolicy, Protocol } from '../model/types.js';
-import type { SourcePosition } from '../util/errors.js';
+import type { ClusterState, Labels, NamespaceInfo, NetworkPolicy, Protocol } from '../model/index.js';
+import type { SourcePosition } from '../util/index.js';
 
 /** A pod of the corpus' shared model (model.yaml). */
 export interface CorpusPod {

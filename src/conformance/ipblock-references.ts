@@ -2,8 +2,8 @@
  * Relates every ipBlock CIDR of a matrix case to the pod IPs it was built from, so a live run can rebuild the
  * CIDRs from the pods' live IPs (the corpus writes them against fixed fake IPs).
  */
-import { cidrContains, parseIp, tryParseCidr } from '../model/cidr.js';
-import type { NetworkPolicy, PodInfo } from '../model/types.js';
+import { cidrContains, parseIp, tryParseCidr } from '../model/index.js';
+import type { NetworkPolicy, PodInfo } from '../model/index.js';
 import type { IpBlockDerivation, IpBlockReference } from './corpus-types.js';
 import { formatFieldPath, type FieldPath, type SourceLocator } from '../util/yaml/index.js';
 

@@ -4,7 +4,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { describeError, InputError } from '../util/errors.js';
+import { describeError, InputError } from '../util/index.js';
 import { fixedLocator, IssueList, parseYamlDocuments, PathReader, readTextFile } from '../util/yaml/index.js';
 import type { Corpus, CorpusCase } from './corpus-types.js';
 import { readCase } from './read-case.js';

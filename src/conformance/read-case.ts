@@ -3,9 +3,9 @@
  * overrides that persist, probes with expected tables) or a traffic-check case (ad-hoc peers, single connections).
  * Every problem is recorded with its line:col and field; the result is undefined when there was any.
  */
-import { isValidIp } from '../model/cidr.js';
-import { PROTOCOLS, type Labels, type NamespaceInfo, type NetworkPolicy, type PodInfo, type PodPort, type Protocol } from '../model/types.js';
-import { readPolicyObject } from '../suite/validate-policy.js';
+import { isValidIp } from '../model/index.js';
+import { PROTOCOLS, type Labels, type NamespaceInfo, type NetworkPolicy, type PodInfo, type PodPort, type Protocol } from '../model/index.js';
+import { readPolicyObject } from '../suite/index.js';
 import { isPlainMap, type FieldPath, type PathReader, type PlainMap } from '../util/yaml/index.js';
 import type {
   CaseProbe,

@@ -1,6 +1,6 @@
 /** Reads model.yaml: the namespaces, pods (labels, fake IPs) and matrix order that matrix cases start from. */
-import { isValidIp } from '../model/cidr.js';
-import type { NamespaceInfo } from '../model/types.js';
+import { isValidIp } from '../model/index.js';
+import type { NamespaceInfo } from '../model/index.js';
 import type { PathReader } from '../util/yaml/index.js';
 import type { CorpusModel, CorpusPod } from './corpus-types.js';
 

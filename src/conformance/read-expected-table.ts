@@ -9,8 +9,8 @@
  * Comment and blank lines are skipped. The header lists the columns and each row starts with its source; both
  * must be exactly the case's pods in order. Every problem points at the exact line and column of the table.
  */
-import { MATRIX_SYMBOLS, tokenizeTable, type TableToken } from '../suite/matrix-table.js';
-import type { SourcePosition } from '../util/errors.js';
+import { MATRIX_SYMBOLS, tokenizeTable, type TableToken } from '../suite/index.js';
+import type { SourcePosition } from '../util/index.js';
 import type { FieldPath, PathReader } from '../util/yaml/index.js';
 import type { ExpectedCell } from './corpus-types.js';
 

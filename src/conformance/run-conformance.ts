@@ -6,12 +6,12 @@
  *   scored: upstream never compares them (see the corpus README, "Self-connections").
  * - Traffic-check cases: one testcase per check (kind `connect`).
  */
-import { compileModel } from '../model/compile-model.js';
-import type { PolicyModel } from '../model/policy-model.js';
-import type { ClusterState, Verdict } from '../model/types.js';
-import { explainVerdict } from '../model/verdict-text.js';
-import type { CellResult, MatrixResult, MatrixSymbol, RunResult, SuiteResult } from '../results/results.js';
-import { InputError } from '../util/errors.js';
+import { compileModel } from '../model/index.js';
+import type { PolicyModel } from '../model/index.js';
+import type { ClusterState, Verdict } from '../model/index.js';
+import { explainVerdict } from '../model/index.js';
+import type { CellResult, MatrixResult, MatrixSymbol, RunResult, SuiteResult } from '../results/index.js';
+import { InputError } from '../util/index.js';
 import type { Corpus, CorpusCase, MatrixCase, TrafficCheckCase } from './corpus-types.js';
 import { probeAssertionId, tableTestcase, type TableOutcome } from './table-testcase.js';
 import { checkConnection } from './traffic-check-state.js';

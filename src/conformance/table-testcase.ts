@@ -2,7 +2,7 @@
  * The testcase of one case step and probe of a matrix case (kind `matrix`, expected `table`), as both the static
  * and the live conformance runs report it, so their reports line up testcase by testcase.
  */
-import type { CellResult, CellStatus } from '../results/results.js';
+import type { CellResult, CellStatus } from '../results/index.js';
 import type { CaseProbe, MatrixCase } from './corpus-types.js';
 
 /** The id of the table testcase of a probe (also the MatrixResult's assertionId). */

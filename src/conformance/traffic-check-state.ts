@@ -3,7 +3,7 @@
  * Ad-hoc pods are named `source` and `destination` in their namespaces; namespaces carry exactly the labels the
  * check gives them (Cyclonus tests use `{ns: x}` or none, not kubernetes.io/metadata.name).
  */
-import type { ClusterState, Endpoint, NamespaceInfo, NetworkPolicy, PodInfo, Traffic } from '../model/types.js';
+import type { ClusterState, Endpoint, NamespaceInfo, NetworkPolicy, PodInfo, Traffic } from '../model/index.js';
 import type { CheckPeer, TrafficCheck } from './corpus-types.js';
 
 /**

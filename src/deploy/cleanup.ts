@@ -4,12 +4,12 @@
  * Across runs (`netpol-e2e cleanup`): everything carrying the managed-by and run-id labels, optionally only one
  * run's or only older ones. Nothing without those labels is ever touched.
  */
-import type { DockerGateway, DockerObject } from '../external/docker-gateway.js';
-import { sweepExternals } from '../external/external-targets.js';
-import type { KubeClient, KubeObject } from '../kube/types.js';
-import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_RUN_ID } from '../kube/types.js';
-import { describeError } from '../util/errors.js';
-import { pollDone, pollPending, pollWithStats, systemClock, type Clock } from '../util/poll.js';
+import type { DockerGateway, DockerObject } from '../external/index.js';
+import { sweepExternals } from '../external/index.js';
+import type { KubeClient, KubeObject } from '../kube/index.js';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_RUN_ID } from '../kube/index.js';
+import { describeError } from '../util/index.js';
+import { pollDone, pollPending, pollWithStats, systemClock, type Clock } from '../util/index.js';
 import { LIVE_DEFAULTS } from './live-defaults.js';
 import { isRunObject, runSelector } from './run-labels.js';
 

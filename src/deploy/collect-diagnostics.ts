@@ -8,9 +8,9 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { DockerGateway, DockerObject } from '../external/docker-gateway.js';
-import type { KubeClient, KubeObject } from '../kube/types.js';
-import { describeError } from '../util/errors.js';
+import type { DockerGateway, DockerObject } from '../external/index.js';
+import type { KubeClient, KubeObject } from '../kube/index.js';
+import { describeError } from '../util/index.js';
 
 export interface DiagnosticsInput {
   kube: KubeClient;

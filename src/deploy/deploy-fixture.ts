@@ -3,15 +3,27 @@
  * pods and Services (server-side apply), starts external targets, waits for readiness and reads back the
  * addresses (pod IPs, ClusterIPs) the probes go to.
  */
-import type { StartedExternals } from '../external/external-targets.js';
-import type { KubeClient, KubeObject } from '../kube/types.js';
-import { mapWithConcurrency } from '../util/map-with-concurrency.js';
-import type { SuiteFixture, SuiteWorkload } from '../suite/types.js';
-import { ClusterError } from '../util/errors.js';
-import { refKey } from '../engine/plan.js';
-import type { FixtureAddresses } from '../engine/cell-probes.js';
+import type { StartedExternals } from '../external/index.js';
+import type { KubeClient, KubeObject } from '../kube/index.js';
+import { mapWithConcurrency } from '../util/index.js';
+import type { SuiteFixture, SuiteWorkload } from '../suite/index.js';
+import { ClusterError } from '../util/index.js';
+import { podKey as refKey } from '../model/index.js';
 import { namespaceManifest, podManifest, serviceManifest, type ManifestContext } from './fixture-manifests.js';
 import { isRunObject } from './run-labels.js';
+
+/** Where things are in the cluster, once the fixture is up. */
+export interface FixtureAddresses {
+  /** `<namespace>/<workload>` → pod IPs, primary first. */
+  podIps: ReadonlyMap<string, string[]>;
+  /** `<namespace>/<service>` → ClusterIP. */
+  serviceIps: ReadonlyMap<string, string>;
+  /**
+   * When set, a workload target is probed through this Service of it (`<namespace>/<workload>` →
+   * `<namespace>/<service>`), as upstream's conformance tests do; otherwise at the pod IP.
+   */
+  workloadServices?: ReadonlyMap<string, string>;
+}
 
 export interface DeployedFixture {
   context: ManifestContext;

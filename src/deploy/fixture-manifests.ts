@@ -4,10 +4,10 @@
  * namespace or pod re-applies its whole manifest with the new labels (server-side apply with the one field
  * manager, so labels dropped from the set are removed and nothing else changes).
  */
-import type { KubeObject } from '../kube/types.js';
-import type { NetworkPolicy } from '../model/types.js';
+import type { KubeObject } from '../kube/index.js';
+import type { NetworkPolicy } from '../model/index.js';
 import { buildProbePod, type ImagePullPolicy } from './probe-pod.js';
-import type { SuiteService, SuiteWorkload } from '../suite/types.js';
+import type { SuiteService, SuiteWorkload } from '../suite/index.js';
 import { ANNOTATION_SUITE, runLabels } from './run-labels.js';
 
 export interface ManifestContext {

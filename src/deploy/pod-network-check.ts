@@ -2,7 +2,7 @@
  * A suite's `fixture.podNetwork` is what static verify assumes about pod IPs. A live run sees the real ones, and
  * says whether the assumption held: the live verdicts do not need it, but the static ones of ipBlock cells do.
  */
-import { cidrContains } from '../model/cidr.js';
+import { cidrContains } from '../model/index.js';
 
 /** One line for the run's environment: the declared network and whether every pod IP lies inside it. */
 export function describePodNetwork(podNetwork: readonly string[], podIps: ReadonlyMap<string, readonly string[]>): string {

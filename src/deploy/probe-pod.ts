@@ -7,8 +7,8 @@
  * One container per port keeps a failing server (e.g. SCTP on a kernel without it) from taking the others down,
  * and lets each containerPort carry its name for named-port policies.
  */
-import type { KubeObject } from '../kube/types.js';
-import type { PodPort, Protocol } from '../model/types.js';
+import type { KubeObject } from '../kube/index.js';
+import type { PodPort, Protocol } from '../model/index.js';
 
 export const PROBE_CONTAINER = 'probe';
 

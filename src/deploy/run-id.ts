@@ -3,7 +3,7 @@
  * (`netpol-e2e-canary-<run id>`, `x-<run id>`).
  */
 import { randomBytes } from 'node:crypto';
-import { InputError } from '../util/errors.js';
+import { InputError } from '../util/index.js';
 
 export const MAX_RUN_ID_LENGTH = 24;
 const RUN_ID = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;

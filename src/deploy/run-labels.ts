@@ -2,7 +2,7 @@
  * The labels every object of a live run carries (namespaces, pods, Services, policies, docker containers and
  * networks of external targets). Cleanup selects by them and never touches anything without them.
  */
-import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_RUN_ID } from '../kube/types.js';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_RUN_ID } from '../kube/index.js';
 
 export function runLabels(runId: string): Record<string, string> {
   return { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_RUN_ID]: runId };

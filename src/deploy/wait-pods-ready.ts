@@ -3,9 +3,9 @@
  * wait at once with the image's name and how to preload it; a timeout names every pod that is not Ready and
  * what its containers are doing.
  */
-import type { KubeClient, KubeObject } from '../kube/types.js';
-import { ClusterError } from '../util/errors.js';
-import { pollDone, pollPending, pollWithStats, type Clock } from '../util/poll.js';
+import type { KubeClient, KubeObject } from '../kube/index.js';
+import { ClusterError } from '../util/index.js';
+import { pollDone, pollPending, pollWithStats, type Clock } from '../util/index.js';
 
 interface ContainerStatus {
   name: string;

@@ -3,32 +3,18 @@
  * Service ClusterIP, the external's IP), never to names, so a DNS policy cannot masquerade as a connection
  * deny; DNS cells look their name up with nslookup.
  */
-import type { Protocol } from '../model/types.js';
-import { hostPort, type ProbeKind } from '../probe/probe-request.js';
+import type { Protocol } from '../model/index.js';
+import { hostPort, pathKey, type PathProbe, type ProbeKind, type ProbePath } from '../probe/index.js';
 import type { PlannedCell } from './plan.js';
 import { refKey } from './plan.js';
-import type { Expectation, Observation, Outcome } from '../results/results.js';
-import type { SettledProbe } from '../probe/settle-probes.js';
+import type { Expectation, Observation, Outcome } from '../results/index.js';
+import type { SettledProbe } from '../probe/index.js';
+import type { FixtureAddresses } from '../deploy/index.js';
 
-/** Where things are in the cluster, once the fixture is up. */
-export interface FixtureAddresses {
-  /** `<namespace>/<workload>` → pod IPs, primary first. */
-  podIps: ReadonlyMap<string, string[]>;
-  /** `<namespace>/<service>` → ClusterIP. */
-  serviceIps: ReadonlyMap<string, string>;
-  /**
-   * When set, a workload target is probed through this Service of it (`<namespace>/<workload>` →
-   * `<namespace>/<service>`), as upstream's conformance tests do; otherwise at the pod IP.
-   */
-  workloadServices?: ReadonlyMap<string, string>;
-}
+export type { FixtureAddresses };
 
-export interface CellProbe {
-  namespace: string;
-  pod: string;
-  kind: ProbeKind;
-  target: string;
-}
+/** The path a cell probes. */
+export type CellProbe = ProbePath;
 
 const KIND_OF: Record<Protocol, ProbeKind> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
 
@@ -52,9 +38,10 @@ export function probeForCell(cell: PlannedCell, addresses: FixtureAddresses): Ce
   }
 }
 
-/** A stable key of the path a cell probes (cells probing the same path share one probe per round). */
-export function pathKey(probe: CellProbe): string {
-  return `${probe.namespace}/${probe.pod}|${probe.kind}|${probe.target}`;
+/** A cell's path and its key: cells probing the same path share one probe per round. */
+export function pathProbeForCell(cell: PlannedCell, addresses: FixtureAddresses): PathProbe {
+  const probe = probeForCell(cell, addresses);
+  return { key: pathKey(probe), ...probe };
 }
 
 /**

@@ -3,7 +3,7 @@
  * mainstream distribution uses, and that "allow DNS" egress policies select), serving 53/UDP and 53/TCP. It is
  * implicit in every suite: users do not declare kube-system, and the harness never touches it.
  */
-import type { NamespaceInfo, PodInfo } from '../model/types.js';
+import type { NamespaceInfo, PodInfo } from '../model/index.js';
 
 export const CLUSTER_DNS = {
   namespace: 'kube-system',

@@ -1,9 +1,12 @@
-/** The live engine: real clusters, real probes. */
-export { runLive } from './run-live.js';
-export { runConformanceLive, type LiveConformanceOptions } from '../conformance/conformance-live.js';
-export { cleanupRuns, type CleanupResult, type CleanupRunsOptions } from '../deploy/cleanup.js';
-export { partialResultOf } from './live/partial-result.js';
-export { generateRunId, validateRunId } from '../deploy/run-id.js';
-export { LIVE_DEFAULTS } from '../deploy/live-defaults.js';
-export type { ExternalsOptions, LiveRunOptions } from './live-run-options.js';
-export { runLabels, runSelector } from '../deploy/run-labels.js';
+/**
+ * The engine: plans a suite into steps and cells, judges what was observed against the expectation and the
+ * model, and orchestrates a live run (deploy, probe, judge, tear down) on a cluster it is given.
+ */
+export { judgeCell, modelResultFor, trafficsFor, knownDnsAnswer } from './judge.js';
+export { modelStateFor, planSuite, refKey, relabelWorkloads, serviceBackends, type PlannedCell, type PlannedTarget, type StepPlan } from './plan.js';
+export { verifySuites, matrixResult } from './verify.js';
+export { resolveLiveSettings, type ExternalsOptions, type LiveSettings, type ResolvedLiveOptions, type ResolvedLiveSettings } from './live-run-options.js';
+export { LiveSession } from './live-session.js';
+export { runInSession, runOneSuite, runSuitesLive, recordingErrors, suiteFailed } from './run-live.js';
+export { runSuiteSteps, type StepOutcome, type SuiteStepsOptions, type SuiteStepsResult } from './run-suite-steps.js';
+export { expectationMet, observationOf, pathProbeForCell, probeForCell, type CellProbe } from './cell-probes.js';

@@ -4,12 +4,12 @@
  */
 import type { PolicyModel } from '../model/index.js';
 import { dependsOnPodIps, explainVerdict } from '../model/index.js';
-import type { Endpoint, Traffic, Verdict } from '../model/types.js';
-import type { Suite } from '../suite/types.js';
+import type { Endpoint, Traffic, Verdict } from '../model/index.js';
+import type { Suite } from '../suite/index.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
 import type { PlannedCell } from './plan.js';
 import { refKey } from './plan.js';
-import type { CellResult, CellStatus, Expectation, ModelResult, Observation } from '../results/results.js';
+import type { CellResult, CellStatus, Expectation, ModelResult, Observation } from '../results/index.js';
 
 function podEndpoint(ref: { namespace: string; name: string }): Endpoint {
   return { kind: 'pod', namespace: ref.namespace, name: ref.name };

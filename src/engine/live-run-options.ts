@@ -1,24 +1,19 @@
-/** Options of a live run (`netpol-e2e run`, `netpol-e2e conformance --live`), and their resolution. */
-import type { DockerGateway } from '../external/docker-gateway.js';
-import type { KubeClient } from '../kube/types.js';
-import type { ImagePullPolicy } from '../deploy/probe-pod.js';
-import type { ProbeMode } from '../probe/run-probe-batches.js';
-import type { Reporter } from '../report/reporter.js';
-import { systemClock, type Clock } from '../util/poll.js';
-import { LIVE_DEFAULTS } from '../deploy/live-defaults.js';
-import { generateRunId, validateRunId } from '../deploy/run-id.js';
+/**
+ * Settings of a live run (`netpol-e2e run`, `netpol-e2e conformance --live`) and their resolution: once, before
+ * anything is created, so bad settings are rejected before a cluster is touched. The cluster itself is not a
+ * setting: the run's owner (src/run) provisions or is given one and hands its client to the session.
+ */
+import type { ExternalsOptions } from '../external/index.js';
+import type { KubeClient } from '../kube/index.js';
+import type { ImagePullPolicy } from '../deploy/index.js';
+import type { ProbeMode } from '../probe/index.js';
+import type { Reporter } from '../report/index.js';
+export type { ExternalsOptions };
+import { systemClock, type Clock } from '../util/index.js';
+import { LIVE_DEFAULTS } from '../deploy/index.js';
+import { generateRunId, validateRunId } from '../deploy/index.js';
 
-export interface ExternalsOptions {
-  /** Start containers for the suites' external targets (default true); when false their cells are skipped. */
-  enabled: boolean;
-  /** Docker access; default: testcontainers against the local daemon (DOCKER_HOST). */
-  docker?: DockerGateway;
-  /** Containers to attach to each external network after the targets start: the nodes of a kind cluster. */
-  attachContainers?: string[];
-}
-
-export interface LiveRunOptions {
-  kube: KubeClient;
+export interface LiveSettings {
   /** Labels everything the run creates; generated (`r<date>-<random>`) when absent. */
   runId?: string;
   /** Image of probe pods and external targets: /agnhost, /bin/sh, curl, nslookup. */
@@ -36,9 +31,9 @@ export interface LiveRunOptions {
   confirmRounds?: number;
   /** Where diagnostics of a failed run go (`<dir>/<run id>/`); none are written without it. */
   artifactsDir?: string;
-  /** Aborted by the CLI on SIGINT/SIGTERM: the run stops, cleans up and throws InterruptedError. */
+  /** Aborted by the CLI on SIGINT/SIGTERM: the run stops, cleans up and ends with an INTERRUPTED run error. */
   signal?: AbortSignal;
-  /** Progress: onBegin, onStepBegin, onCell, onSuiteEnd. The caller calls onEnd with the result. */
+  /** Every hook, from onBegin to onEnd with the result, is called by the run's owner (runLive, runConformanceLive). */
   reporter?: Reporter;
   /** Facts for the report (cluster kind, CNI, ...); the run adds the Kubernetes version and images. */
   environment?: Record<string, string>;
@@ -54,8 +49,10 @@ export interface LiveRunOptions {
   now?: () => number;
 }
 
-export interface ResolvedLiveOptions {
-  kube: KubeClient;
+/** The settings of a session, with the client of the cluster it runs on. */
+export type ResolvedLiveOptions = ResolvedLiveSettings & { kube: KubeClient };
+
+export interface ResolvedLiveSettings {
   runId: string;
   probeImage: string;
   imagePullPolicy: ImagePullPolicy;
@@ -76,14 +73,14 @@ export interface ResolvedLiveOptions {
   now: () => number;
 }
 
-export function resolveLiveOptions(options: LiveRunOptions): ResolvedLiveOptions {
+/** Fills in the defaults; throws InputError (bad run id) or RangeError (a non-positive number) on bad settings. */
+export function resolveLiveSettings(options: LiveSettings): ResolvedLiveSettings {
   const positive = (name: string, value: number | undefined, fallback: number): number => {
     const v = value ?? fallback;
     if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${name} must be a positive number, got ${v}`);
     return v;
   };
   return {
-    kube: options.kube,
     runId: options.runId === undefined ? generateRunId() : validateRunId(options.runId),
     probeImage: options.probeImage ?? LIVE_DEFAULTS.probeImage,
     imagePullPolicy: options.imagePullPolicy ?? LIVE_DEFAULTS.imagePullPolicy,

@@ -4,7 +4,8 @@
  * exactly the same cells with the same names and ids. Names describe the connection; reporters add the step
  * for cells after step 0.
  */
-import type { ClusterState, NamespaceInfo, NetworkPolicy, PodInfo, Protocol } from '../model/types.js';
+import type { ClusterState, NamespaceInfo, NetworkPolicy, PodInfo, Protocol } from '../model/index.js';
+import { podKey } from '../model/index.js';
 import type {
   Assertion,
   LoadedPolicy,
@@ -16,14 +17,14 @@ import type {
   SuiteWorkload,
   TargetRef,
   WorkloadRef,
-} from '../suite/types.js';
-import type { SourcePosition } from '../util/errors.js';
-import type { Expectation, MatrixSymbol } from '../results/results.js';
+} from '../suite/index.js';
+import type { SourcePosition } from '../util/index.js';
+import type { Expectation, MatrixSymbol } from '../results/index.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
 
 /** `<namespace>/<name>` */
 export function refKey(ref: WorkloadRef): string {
-  return `${ref.namespace}/${ref.name}`;
+  return podKey(ref);
 }
 
 export type PlannedTarget =

@@ -1,5 +1,5 @@
 /**
- * `netpol-e2e run`: each suite deployed for real, probed, judged, and cleaned up.
+ * A live run on a cluster it is given (the owner, src/run, provisions and releases the cluster):
  *
  *   per run:    the enforcement canary (once: proves the CNI enforces, measures how long it takes)
  *   per suite:  fixture (namespaces, probe pods, Services, external targets) → Ready → positive control →
@@ -7,45 +7,67 @@
  *               failure → delete
  *   always:     cleanup of everything the run created, also after an error or an interrupt
  *
- * Wrong verdicts are failed cells. Infrastructure failures (cluster broken, CNI not enforcing, images missing)
- * stop the run and are thrown as NetpolErrors carrying the partial RunResult (partialResultOf), so the CLI can
- * still write every report; an aborted signal ends in InterruptedError after cleanup.
+ * Everything ends up in the returned RunResult: wrong verdicts are failed cells; an infrastructure failure is
+ * an error of the suite it stopped (or of the run), the suites it kept from running a NOT_RUN error, and an
+ * interrupt an INTERRUPTED error, after cleanup. Nothing is thrown for them.
  */
-import { describePodNetwork } from '../deploy/pod-network-check.js';
-import type { Suite } from '../suite/types.js';
-import { InterruptedError, describeError } from '../util/errors.js';
+import { describePodNetwork, type DeployedSuiteFixture } from '../deploy/index.js';
+import { runErrorOf, type RunCommand, type RunResult, type SuiteResult } from '../results/index.js';
+import type { Suite } from '../suite/index.js';
+import { InterruptedError } from '../util/index.js';
 import { TOOL } from '../version.js';
-import type { RunResult, SuiteResult } from '../results/results.js';
-import { resolveLiveOptions, type LiveRunOptions } from './live-run-options.js';
-import { LiveSession, runErrorOf } from './live-session.js';
-import { attachPartialResult } from './live/partial-result.js';
+import type { LiveSession } from './live-session.js';
 import { runSuiteSteps } from './run-suite-steps.js';
 
-export async function runLive(suites: readonly Suite[], options: LiveRunOptions): Promise<RunResult> {
-  const session = new LiveSession(resolveLiveOptions(options));
-  return runWithSession(session, 'run', suites.map((s) => s.name), async (result) => {
+/** Runs the suites in order; the first suite that ends with an error stops the run. */
+export async function runSuitesLive(session: LiveSession, suites: readonly Suite[]): Promise<RunResult> {
+  return runInSession(session, 'run', suites.map((s) => s.name), async (emit) => {
     for (const suite of suites) {
-      const { result: suiteResult, fatal } = await runOneSuite(session, suite);
-      result.suites.push(suiteResult);
-      session.options.reporter?.onSuiteEnd?.(suiteResult);
-      if (fatal !== undefined) throw new SuiteFailure(fatal.error);
+      const result = await runOneSuite(session, suite);
+      emit(result);
+      if (result.errors.length > 0) return;
     }
   });
 }
 
 /**
- * The frame every live command shares: environment facts, the canary's namespace, the top-level error and
- * interrupt handling, cleanup, and the partial result on errors. `body` fills `result.suites`.
+ * The frame every live command shares: environment facts, the canary's namespace, errors and interrupts as
+ * data, cleanup. `body` emits each finished suite (the reporter's onSuiteEnd is called for it) and returns
+ * after the last one or after one that ended with an error.
  */
-export async function runWithSession(
+export async function runInSession(
   session: LiveSession,
-  command: 'run' | 'conformance',
+  command: RunCommand,
   suiteNames: readonly string[],
-  body: (result: RunResult) => Promise<void>,
+  body: (emit: (suite: SuiteResult) => void) => Promise<void>,
 ): Promise<RunResult> {
   const { options } = session;
   const start = options.clock.now();
-  const result: RunResult = {
+  const result = emptyRunResult(session, command);
+  const emit = (suite: SuiteResult): void => {
+    result.suites.push(suite);
+    options.reporter?.onSuiteEnd?.(suite);
+  };
+  let failure: unknown;
+  try {
+    await describeEnvironment(session);
+    await session.canary.apply();
+    await body(emit);
+  } catch (error) {
+    failure = options.signal?.aborted ? new InterruptedError(String(options.signal.reason ?? 'an abort')) : error;
+  }
+  const cleanupErrors = await session.cleanupAll();
+  if (failure !== undefined) result.errors.push(runErrorOf(failure));
+  result.errors.push(...cleanupErrors);
+  const notRun = notRunError(result, suiteNames, failure);
+  if (notRun) result.errors.push(notRun);
+  result.durationMs = Math.round(options.clock.now() - start);
+  return result;
+}
+
+function emptyRunResult(session: LiveSession, command: RunCommand): RunResult {
+  const { options } = session;
+  return {
     tool: { ...TOOL },
     command,
     runId: session.runId,
@@ -56,26 +78,15 @@ export async function runWithSession(
     timings: session.timings,
     environment: options.environment,
   };
-  options.reporter?.onBegin?.({ command, runId: session.runId, suites: [...suiteNames] });
-  let failure: unknown;
-  try {
-    await describeEnvironment(session);
-    await session.applyCanary();
-    await body(result);
-  } catch (error) {
-    failure = options.signal?.aborted ? new InterruptedError(String(options.signal.reason ?? 'an abort')) : error;
-  }
-  result.errors.push(...(await session.cleanupAll()));
-  result.durationMs = Math.round(options.clock.now() - start);
-  if (failure === undefined) return result;
-  if (!(failure instanceof SuiteFailure)) result.errors.unshift(runErrorOf(failure));
+}
+
+/** The suites an error kept from running (none are named after an interrupt: the user stopped the run). */
+function notRunError(result: RunResult, suiteNames: readonly string[], failure: unknown): RunResult['errors'][number] | undefined {
+  const stopped = failure !== undefined || result.suites.some((s) => s.errors.length > 0);
+  if (!stopped || failure instanceof InterruptedError) return undefined;
   const notRun = suiteNames.filter((name) => !result.suites.some((s) => s.name === name));
-  if (notRun.length > 0 && !(failure instanceof InterruptedError)) {
-    result.errors.push({ code: 'NOT_RUN', message: `not run because of the error above: ${notRun.join(', ')}` });
-  }
-  const thrown = failure instanceof SuiteFailure ? failure.error : failure;
-  if (typeof thrown === 'object' && thrown !== null) throw attachPartialResult(thrown, result);
-  throw attachPartialResult(new Error(`live run failed: ${describeError(thrown)}`), result);
+  if (notRun.length === 0) return undefined;
+  return { code: 'NOT_RUN', message: `not run because of the error above: ${notRun.join(', ')}` };
 }
 
 async function describeEnvironment(session: LiveSession): Promise<void> {
@@ -90,59 +101,59 @@ async function describeEnvironment(session: LiveSession): Promise<void> {
   environment['probe mode'] = session.options.probeMode === 'batched' ? 'one exec per source pod per round' : 'one exec per probe';
 }
 
-/** A suite that ended with an infrastructure error; its SuiteResult (with the error) is already in the run. */
-export class SuiteFailure extends Error {
-  constructor(readonly error: unknown) {
-    super(describeError(error));
-  }
+/**
+ * One suite, from deploy to teardown. An infrastructure error is recorded in the SuiteResult's errors (the run
+ * stops there). An interrupt is rethrown: the suite in progress is not reported.
+ */
+export async function runOneSuite(session: LiveSession, suite: Suite): Promise<SuiteResult> {
+  const { clock } = session.options;
+  const started = clock.now();
+  const result: SuiteResult = { name: suite.name, file: suite.displayFile, cells: [], matrices: [], errors: [], durationMs: 0, timings: [] };
+  const holder: { deployed?: DeployedSuiteFixture } = {};
+  await recordingErrors(session, result, undefined, () => deployAndProbe(session, suite, result, holder));
+  if (suiteFailed(result)) await session.diagnose(suite.fixture.namespaces.map((n) => n.name));
+  const { deployed } = holder;
+  if (deployed) await recordingErrors(session, result, 'teardown', () => session.fixtures.teardown(deployed));
+  result.durationMs = Math.round(clock.now() - started);
+  return result;
+}
+
+/** Deploys the suite's fixture (into `holder`, for the teardown), proves enforcement (once per run), runs the steps. */
+async function deployAndProbe(session: LiveSession, suite: Suite, result: SuiteResult, holder: { deployed?: DeployedSuiteFixture }): Promise<void> {
+  const { reporter, environment } = session.options;
+  const deployed = await session.fixtures.deploy(suite.fixture, suite.name);
+  holder.deployed = deployed;
+  if (suite.fixture.podNetwork) environment[`pod network (${suite.name})`] = describePodNetwork(suite.fixture.podNetwork, deployed.podIps);
+  const canary = await session.measureEnforcement();
+  environment['enforcement (canary)'] = `blocked ${canary.enforceMs} ms after apply, restored ${canary.restoreMs} ms after delete`;
+  const steps = await runSuiteSteps(session, suite, deployed, {
+    onStepBegin: (plan) => reporter?.onStepBegin?.(suite.name, { index: plan.step.index, name: plan.step.name }),
+    onStep: (outcome) => {
+      for (const { result: cell } of outcome.cells) {
+        result.cells.push(cell);
+        reporter?.onCell?.(suite.name, cell);
+      }
+      result.matrices.push(...outcome.matrices);
+    },
+  });
+  result.timings.push(...steps.timings);
+}
+
+/** Whether a suite needs diagnostics: an error, or a cell that neither passed nor was skipped. */
+export function suiteFailed(result: SuiteResult): boolean {
+  return result.errors.length > 0 || result.cells.some((c) => c.status !== 'passed' && c.status !== 'skipped');
 }
 
 /**
- * One suite, from deploy to teardown. An infrastructure error is recorded in the SuiteResult's errors and
- * returned as `fatal`: the run stops there.
+ * Runs `action`; an error becomes an error of the suite (data), unless the run was interrupted: then it is
+ * rethrown, for the frame to end the run.
  */
-export async function runOneSuite(session: LiveSession, suite: Suite): Promise<{ result: SuiteResult; fatal?: { error: unknown } }> {
-  const { clock, reporter } = session.options;
-  const started = clock.now();
-  const result: SuiteResult = { name: suite.name, file: suite.displayFile, cells: [], matrices: [], errors: [], durationMs: 0, timings: [] };
-  let deployed: Awaited<ReturnType<LiveSession['deployFixture']>> | undefined;
-  let fatal: { error: unknown } | undefined;
+export async function recordingErrors<T>(session: LiveSession, result: SuiteResult, context: string | undefined, action: () => Promise<T>): Promise<T | undefined> {
   try {
-    deployed = await session.deployFixture(suite.fixture, suite.name);
-    if (suite.fixture.podNetwork) {
-      session.options.environment[`pod network (${suite.name})`] = describePodNetwork(suite.fixture.podNetwork, deployed.podIps);
-    }
-    const canary = await session.measureEnforcement();
-    session.options.environment['enforcement (canary)'] = `blocked ${canary.enforceMs} ms after apply, restored ${canary.restoreMs} ms after delete`;
-    const steps = await runSuiteSteps(session, suite, deployed, {
-      onStepBegin: (plan) => reporter?.onStepBegin?.(suite.name, { index: plan.step.index, name: plan.step.name }),
-      onStep: (outcome) => {
-        for (const { result: cell } of outcome.cells) {
-          result.cells.push(cell);
-          reporter?.onCell?.(suite.name, cell);
-        }
-        result.matrices.push(...outcome.matrices);
-      },
-    });
-    result.timings.push(...steps.timings);
+    return await action();
   } catch (error) {
     if (session.options.signal?.aborted) throw error;
-    result.errors.push(runErrorOf(error, undefined, suite.name));
-    fatal = { error };
+    result.errors.push(runErrorOf(error, context, result.name));
+    return undefined;
   }
-  const failed = result.errors.length > 0 || result.cells.some((c) => c.status !== 'passed' && c.status !== 'skipped');
-  if (failed) {
-    await session.diagnose(suite.fixture.namespaces.map((n) => n.name));
-  }
-  if (deployed) {
-    try {
-      await session.teardownFixture(deployed);
-    } catch (error) {
-      if (session.options.signal?.aborted) throw error;
-      result.errors.push(runErrorOf(error, 'teardown', suite.name));
-      fatal ??= { error };
-    }
-  }
-  result.durationMs = Math.round(clock.now() - started);
-  return fatal ? { result, fatal } : { result };
 }

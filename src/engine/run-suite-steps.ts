@@ -3,22 +3,20 @@
  * apply its changes (labels, policy deletions, policies), settle, judge every cell against the observation
  * (with the model's verdict, computed with the live pod IPs, attached).
  */
+import type { DeployedSuiteFixture, FixtureAddresses } from '../deploy/index.js';
+import { LIVE_DEFAULTS } from '../deploy/index.js';
 import { compileModel } from '../model/index.js';
-import type { Protocol } from '../model/types.js';
-import type { Suite } from '../suite/types.js';
-import { ClusterError } from '../util/errors.js';
-import { formatDuration } from '../util/poll.js';
+import type { Protocol } from '../model/index.js';
+import { runPositiveControl, settleProbes, type ControlFailure, type ControlResult, type PathProbe, type SettleOutcome } from '../probe/index.js';
+import type { CellResult, MatrixResult, Timing } from '../results/index.js';
+import type { Suite } from '../suite/index.js';
+import { ClusterError, formatDuration } from '../util/index.js';
+import { expectationMet, observationOf, pathProbeForCell } from './cell-probes.js';
 import { judgeCell, modelResultFor } from './judge.js';
-import { modelStateFor, planSuite, refKey, type PlannedCell, type StepPlan } from './plan.js';
-import type { CellResult, MatrixResult, Timing } from '../results/results.js';
-import { matrixResult } from './verify.js';
-import { expectationMet, observationOf, pathKey, probeForCell, type FixtureAddresses } from './cell-probes.js';
-import { relabelNamespace, relabelWorkload, type DeployedFixture } from '../deploy/deploy-fixture.js';
-import { policyManifest } from '../deploy/fixture-manifests.js';
 import type { LiveSession } from './live-session.js';
-import { runPositiveControl, type ControlFailure } from '../probe/positive-control.js';
-import type { PathProbe } from '../probe/probe-round.js';
-import { settleProbes } from '../probe/settle-probes.js';
+import { modelStateFor, planSuite, type PlannedCell, type StepPlan } from './plan.js';
+import { applyStepChanges } from './apply-step.js';
+import { matrixResult } from './verify.js';
 
 export interface StepOutcome {
   plan: StepPlan;
@@ -47,127 +45,150 @@ export interface SuiteStepsResult {
   unsupported: Map<Protocol, string>;
 }
 
-export async function runSuiteSteps(
-  session: LiveSession,
-  suite: Suite,
-  deployed: DeployedFixture & { externalsSkipped?: string },
-  options: SuiteStepsOptions = {},
-): Promise<SuiteStepsResult> {
-  const { clock, signal } = session.options;
+/** The cells of a suite mapped to the paths they probe: each cell's probe and key derived once. */
+class CellPaths {
+  private readonly probeOf = new Map<PlannedCell, PathProbe>();
+  /** Cells skipped (not probed), with the reason. */
+  readonly skipReasons = new Map<PlannedCell, string>();
+
+  constructor(private readonly addresses: FixtureAddresses) {}
+
+  probe(cell: PlannedCell): PathProbe {
+    let probe = this.probeOf.get(cell);
+    if (!probe) {
+      probe = pathProbeForCell(cell, this.addresses);
+      this.probeOf.set(cell, probe);
+    }
+    return probe;
+  }
+
+  /** The distinct paths of these cells (skipped ones left out), and the cells on each. */
+  paths(cells: readonly PlannedCell[]): { probes: Map<string, PathProbe>; cellsOfPath: Map<string, PlannedCell[]> } {
+    const probes = new Map<string, PathProbe>();
+    const cellsOfPath = new Map<string, PlannedCell[]>();
+    for (const cell of cells) {
+      if (this.skipReasons.has(cell)) continue;
+      const probe = this.probe(cell);
+      probes.set(probe.key, probe);
+      cellsOfPath.set(probe.key, [...(cellsOfPath.get(probe.key) ?? []), cell]);
+    }
+    return { probes, cellsOfPath };
+  }
+}
+
+export async function runSuiteSteps(session: LiveSession, suite: Suite, deployed: DeployedSuiteFixture, options: SuiteStepsOptions = {}): Promise<SuiteStepsResult> {
   const plans = planSuite(suite);
   const timings: Timing[] = [];
   const addresses: FixtureAddresses = { ...deployed.addresses };
   if (options.workloadServices) addresses.workloadServices = options.workloadServices;
-
-  const skipReasons = new Map<PlannedCell, string>();
-  for (const plan of plans) {
-    for (const cell of plan.cells) {
-      if (cell.target.kind === 'external' && deployed.externalsSkipped) skipReasons.set(cell, deployed.externalsSkipped);
-    }
+  const paths = new CellPaths(addresses);
+  if (deployed.externalsSkipped) {
+    for (const cell of plans.flatMap((p) => p.cells)) if (cell.target.kind === 'external') paths.skipReasons.set(cell, deployed.externalsSkipped);
   }
-
-  // positive control: every path, before any policy
-  const controlProbes = new Map<string, PathProbe>();
-  const cellsOfPath = new Map<string, PlannedCell[]>();
-  for (const plan of plans) {
-    for (const cell of plan.cells) {
-      if (skipReasons.has(cell)) continue;
-      const probe = probeForCell(cell, addresses);
-      const key = pathKey(probe);
-      controlProbes.set(key, { key, ...probe });
-      cellsOfPath.set(key, [...(cellsOfPath.get(key) ?? []), cell]);
-    }
-  }
-  const control = await runPositiveControl([...controlProbes.values()], session.round, {
-    clock,
-    signal,
-    timeoutMs: session.controlTimeoutMs(),
-    intervalMs: 500,
-  });
+  const { control, unsupported } = await runControl(session, suite, plans, paths, options);
   timings.push({ name: 'positive control', ms: Math.round(control.elapsedMs) });
-  const unsupported = new Map<Protocol, string>();
-  if (control.failures.length > 0) {
-    const remaining = options.skipUnsupportedProtocols ? skipDeadProtocols(control.failures, control.answered, cellsOfPath, unsupported, skipReasons) : control.failures;
-    if (remaining.length > 0) throw controlError(suite, remaining, cellsOfPath, controlProbes.size);
-  }
-
   const steps: StepOutcome[] = [];
   for (const plan of plans) {
     options.onStepBegin?.(plan);
-    const changedAt = clock.now();
-    await applyStepChanges(session, suite, plan, deployed);
-    const model = compileModel(modelStateFor(suite, plan, deployed.podIps));
-    const probed = plan.cells.filter((cell) => !skipReasons.has(cell));
-    const probes = new Map<string, PathProbe>();
-    const cellsByKey = new Map<string, PlannedCell[]>();
-    for (const cell of probed) {
-      const probe = probeForCell(cell, addresses);
-      const key = pathKey(probe);
-      probes.set(key, { key, ...probe });
-      cellsByKey.set(key, [...(cellsByKey.get(key) ?? []), cell]);
-    }
-    const window = session.settleWindow();
-    const keys = [...probes.keys()];
-    const settled = await settleProbes(
-      keys,
-      async (ks) => session.round(ks.map((k) => probes.get(k) as PathProbe)),
-      (key, result) => (cellsByKey.get(key) ?? []).every((cell) => expectationMet(cell, result.outcome, control.answered.has(key))),
-      { clock, signal, minSettleMs: window.minSettleMs, deadlineMs: window.deadlineMs, intervalMs: 250, confirmRounds: session.options.confirmRounds },
-    );
-    const label = plan.step.index === 0 ? 'step 0' : `step ${plan.step.index} (${plan.step.name})`;
-    if (settled.settled) session.recordSettle(settled.settleMs);
-    timings.push({ name: `${label}: settle deadline`, ms: window.deadlineMs });
-    timings.push({ name: `${label}: settled after`, ms: Math.round(settled.settleMs) });
-    timings.push({ name: `${label}: probing (${settled.rounds} rounds)`, ms: Math.round(clock.now() - changedAt) });
-    const notSettled = settled.settled
-      ? undefined
-      : `the observed results did not all match the expectations within the settle deadline of ${formatDuration(window.deadlineMs)} (derived from the measured enforcement time)`;
-    const cells = plan.cells.map((cell) => {
-      const modelResult = modelResultFor(cell, model, suite);
-      const skip = skipReasons.get(cell);
-      if (skip !== undefined) {
-        const result = judgeCell(cell, modelResult, undefined);
-        result.status = 'skipped';
-        result.message = skip;
-        return { cell, result };
-      }
-      const key = pathKey(probeForCell(cell, addresses));
-      const probe = settled.probes.get(key);
-      if (!probe) throw new Error(`internal error: no probe result for cell ${cell.cellId}`);
-      const refusedMeansDeny = control.answered.has(key);
-      const observation = observationOf(cell, probe, refusedMeansDeny, settled.settled);
-      const met = expectationMet(cell, probe.result.outcome, refusedMeansDeny);
-      return { cell, result: judgeCell(cell, modelResult, observation, met ? undefined : notSettled) };
-    });
-    const matrices = plan.matrices.map((m) => matrixResult(m, plan.step, cells));
-    const outcome: StepOutcome = { plan, cells, matrices };
+    const outcome = await runStep(session, suite, plan, deployed, paths, control.answered, timings);
     steps.push(outcome);
     options.onStep?.(outcome);
   }
   return { steps, timings, unsupported };
 }
 
-/** Applies a step: label changes, then policy deletions, then policies (server-side apply). */
-async function applyStepChanges(session: LiveSession, suite: Suite, plan: StepPlan, deployed: DeployedFixture): Promise<void> {
-  const { kube } = session.options;
-  const step = plan.step;
-  for (const [name, labels] of plan.state.namespaceLabels) {
-    if (!sameLabels(deployed.namespaceLabels.get(name), labels)) await relabelNamespace(kube, deployed, name, labels);
+/** The positive control over every path of every step, before any policy; throws when paths do not answer. */
+async function runControl(
+  session: LiveSession,
+  suite: Suite,
+  plans: readonly StepPlan[],
+  paths: CellPaths,
+  options: SuiteStepsOptions,
+): Promise<{ control: ControlResult; unsupported: Map<Protocol, string> }> {
+  const { clock, signal } = session.options;
+  const { probes, cellsOfPath } = paths.paths(plans.flatMap((p) => p.cells));
+  const control = await runPositiveControl([...probes.values()], session.round, {
+    clock,
+    signal,
+    timeoutMs: LIVE_DEFAULTS.positiveControlTimeoutMs,
+    intervalMs: 500,
+  });
+  const unsupported = new Map<Protocol, string>();
+  if (control.failures.length > 0) {
+    const remaining = options.skipUnsupportedProtocols ? skipDeadProtocols(control.failures, control.answered, cellsOfPath, unsupported, paths.skipReasons) : control.failures;
+    if (remaining.length > 0) throw controlError(suite, remaining, cellsOfPath, probes.size);
   }
-  for (const workload of suite.fixture.workloads) {
-    const labels = plan.state.workloadLabels.get(refKey(workload));
-    if (labels && !sameLabels(deployed.workloadLabels.get(refKey(workload)), labels)) await relabelWorkload(kube, deployed, workload, labels);
-  }
-  for (const removed of step.delete) {
-    await kube.delete({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: removed.name, namespace: removed.namespace });
-  }
-  for (const loaded of step.apply) await kube.apply(policyManifest(loaded.policy, deployed.context));
+  return { control, unsupported };
 }
 
-function sameLabels(a: Record<string, string> | undefined, b: Record<string, string>): boolean {
-  if (!a) return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+/** One step: apply its changes, probe until the results settle (or the deadline passes), judge every cell. */
+async function runStep(
+  session: LiveSession,
+  suite: Suite,
+  plan: StepPlan,
+  deployed: DeployedSuiteFixture,
+  paths: CellPaths,
+  answered: ReadonlySet<string>,
+  timings: Timing[],
+): Promise<StepOutcome> {
+  const { clock } = session.options;
+  const changedAt = clock.now();
+  await applyStepChanges(session.options.kube, suite, plan, deployed);
+  const window = session.settle.current();
+  const settled = await settleStep(session, plan, paths, answered, window);
+  if (settled.settled) session.settle.recordSettle(settled.settleMs);
+  const label = plan.step.index === 0 ? 'step 0' : `step ${plan.step.index} (${plan.step.name})`;
+  timings.push({ name: `${label}: settle deadline`, ms: window.deadlineMs });
+  timings.push({ name: `${label}: settled after`, ms: Math.round(settled.settleMs) });
+  timings.push({ name: `${label}: probing (${settled.rounds} rounds)`, ms: Math.round(clock.now() - changedAt) });
+  const notSettled = settled.settled
+    ? undefined
+    : `the observed results did not all match the expectations within the settle deadline of ${formatDuration(window.deadlineMs)} (derived from the measured enforcement time)`;
+  const cells = judgeStepCells(suite, plan, deployed, paths, answered, settled, notSettled);
+  return { plan, cells, matrices: plan.matrices.map((m) => matrixResult(m, plan.step, cells)) };
+}
+
+/** Probes the step's paths until every cell on each meets its expectation, or the deadline passes. */
+async function settleStep(
+  session: LiveSession,
+  plan: StepPlan,
+  paths: CellPaths,
+  answered: ReadonlySet<string>,
+  window: { minSettleMs: number; deadlineMs: number },
+): Promise<SettleOutcome> {
+  const { clock, signal, confirmRounds } = session.options;
+  const { probes, cellsOfPath } = paths.paths(plan.cells);
+  return settleProbes(
+    [...probes.keys()],
+    async (keys) => session.round(keys.map((k) => probes.get(k) as PathProbe)),
+    (key, result) => (cellsOfPath.get(key) ?? []).every((cell) => expectationMet(cell, result.outcome, answered.has(key))),
+    { clock, signal, minSettleMs: window.minSettleMs, deadlineMs: window.deadlineMs, intervalMs: 250, confirmRounds },
+  );
+}
+
+/** Every cell of the step judged: skipped ones with their reason, the others against their settled probe. */
+function judgeStepCells(
+  suite: Suite,
+  plan: StepPlan,
+  deployed: DeployedSuiteFixture,
+  paths: CellPaths,
+  answered: ReadonlySet<string>,
+  settled: SettleOutcome,
+  notSettled: string | undefined,
+): StepOutcome['cells'] {
+  const model = compileModel(modelStateFor(suite, plan, deployed.podIps));
+  return plan.cells.map((cell) => {
+    const modelResult = modelResultFor(cell, model, suite);
+    const skip = paths.skipReasons.get(cell);
+    if (skip !== undefined) return { cell, result: { ...judgeCell(cell, modelResult, undefined), status: 'skipped', message: skip } };
+    const { key } = paths.probe(cell);
+    const probe = settled.probes.get(key);
+    if (!probe) throw new Error(`internal error: no probe result for cell ${cell.cellId}`);
+    const refusedMeansDeny = answered.has(key);
+    const observation = observationOf(cell, probe, refusedMeansDeny, settled.settled);
+    const met = expectationMet(cell, probe.result.outcome, refusedMeansDeny);
+    return { cell, result: judgeCell(cell, modelResult, observation, met ? undefined : notSettled) };
+  });
 }
 
 /**

@@ -2,12 +2,12 @@
  * Static verify: every assertion of every suite judged against the model. No cluster.
  */
 import { compileModel } from '../model/index.js';
-import type { Suite } from '../suite/types.js';
+import type { Suite } from '../suite/index.js';
 import { TOOL } from '../version.js';
 import { judgeCell, modelResultFor } from './judge.js';
 import { modelStateFor, planSuite } from './plan.js';
 import type { PlannedMatrix } from './plan.js';
-import type { CellResult, MatrixResult, MatrixSymbol, RunResult, SuiteResult } from '../results/results.js';
+import type { CellResult, MatrixResult, MatrixSymbol, RunResult, SuiteResult } from '../results/index.js';
 
 export interface VerifyOptions {
   /** Injectable clock for deterministic reports in tests. */

@@ -4,7 +4,7 @@
  * on a Docker network beside the cluster. An egress allow is then proven by a real answer and a deny by a real
  * block. Every network and container carries the run's labels, so an interrupted run can be swept by label.
  */
-import { CommandError, describeError } from '../util/errors.js';
+import { CommandError, describeError } from '../util/index.js';
 import type { DockerGateway, DockerObject } from './docker-gateway.js';
 import { planExternalNetworks, type PlannedExternal } from './external-network-plan.js';
 

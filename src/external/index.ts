@@ -10,4 +10,9 @@ export {
   type ExternalTargetOptions,
   type StartedExternals,
 } from './external-targets.js';
-export { createTestcontainersDockerGateway } from './testcontainers-docker-gateway.js';
+export type { ExternalsOptions } from './externals-options.js';
+
+/** Docker through testcontainers, loaded on first use: it is heavy, and verify or explain never need it. */
+export async function createTestcontainersDockerGateway(): Promise<import('./docker-gateway.js').DockerGateway> {
+  return (await import('./testcontainers-docker-gateway.js')).createTestcontainersDockerGateway();
+}

@@ -5,7 +5,7 @@
  * with the run id and removed by netpol-e2e itself (also by `netpol-e2e cleanup`).
  */
 import { GenericContainer, getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
-import { CommandError, describeError } from '../util/errors.js';
+import { CommandError, describeError } from '../util/index.js';
 import type { DockerContainerSpec, DockerGateway, DockerNetworkSpec, DockerObject } from './docker-gateway.js';
 
 /** A GenericContainer placed on a network at exactly the given address. */

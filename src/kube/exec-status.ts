@@ -4,7 +4,7 @@
  * any other Failure (e.g. InternalError: the executable was not found, the container is not running) means the
  * command never produced an exit code, and is thrown as ExecError. An exit code is a result, never an error.
  */
-import { ExecError } from '../util/errors.js';
+import { ExecError } from '../util/index.js';
 
 /** The fields of metav1.Status the exec protocol uses (as sent on the wire). */
 export interface ExecStatus {

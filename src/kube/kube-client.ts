@@ -22,7 +22,7 @@ import { kindNotServed, translateApiError, translateDiscoveryError, type ApiCall
 import { runExec, type ExecSocket, type ExecTransport } from './run-exec.js';
 import type { ExecTarget } from './exec-status.js';
 import { describePodForExec } from './describe-pod.js';
-import { KubeApiError } from '../util/errors.js';
+import { KubeApiError } from '../util/index.js';
 
 export type CreateKubeClientOptions = KubeConfigSelection & {
   /** Where to look for a kubeconfig when none is passed (tests); defaults to the process environment. */

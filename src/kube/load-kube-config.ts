@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
-import { ClusterError, describeError } from '../util/errors.js';
+import { ClusterError, describeError } from '../util/index.js';
 
 export interface KubeConfigSelection {
   /** A kubeconfig file (--kubeconfig). Without it: $KUBECONFIG, ~/.kube/config, in-cluster. */

@@ -6,8 +6,8 @@
  */
 import { Writable } from 'node:stream';
 import type { ExecResult } from './types.js';
-import { ExecError } from '../util/errors.js';
-import { formatDuration } from '../util/poll.js';
+import { ExecError } from '../util/index.js';
+import { formatDuration } from '../util/index.js';
 import { describeTarget, exitCodeFromStatus, formatArgv, type ExecStatus, type ExecTarget } from './exec-status.js';
 
 /** The open exec connection, as much of a websocket as this module needs. */

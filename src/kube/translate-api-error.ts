@@ -4,10 +4,12 @@
  * kube-client.ts are the only places that look at ApiException.
  */
 import { ApiException } from '@kubernetes/client-node';
-import { describeError, KubeApiError, NetpolError } from '../util/errors.js';
+import { describeError, KubeApiError, NetpolError } from '../util/index.js';
 
 /** The RBAC manifest every permission hint points at. */
-export const RBAC_MANIFEST = 'rbac/netpol-e2e-runner.yaml';
+import { RBAC_MANIFEST } from './types.js';
+
+export { RBAC_MANIFEST };
 
 /** What was being attempted, in the terms a message and an RBAC hint need. */
 export interface ApiCall {

@@ -10,6 +10,9 @@
 /** The field manager of every server-side apply, so ownership of fields is visible in managedFields. */
 export const FIELD_MANAGER = 'netpol-e2e';
 
+/** The minimal ClusterRole and binding netpol-e2e needs, in this repository and package. */
+export const RBAC_MANIFEST = 'rbac/netpol-e2e-runner.yaml';
+
 /** Every object the harness creates carries these labels; cleanup deletes by them. */
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const LABEL_MANAGED_BY_VALUE = 'netpol-e2e';

@@ -12,12 +12,12 @@
  *   assertion: nothing proves it does what it is meant to.
  */
 import { compileModel } from '../model/index.js';
-import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../model/types.js';
+import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../model/index.js';
 import { selectorMatches, selectsEverything } from '../model/index.js';
-import { trafficsFor } from '../engine/judge.js';
-import { modelStateFor, planSuite, refKey } from '../engine/plan.js';
-import type { LoadedPolicy, Suite } from '../suite/types.js';
-import type { SourcePosition } from '../util/errors.js';
+import { trafficsFor } from '../engine/index.js';
+import { modelStateFor, planSuite, refKey } from '../engine/index.js';
+import type { LoadedPolicy, Suite } from '../suite/index.js';
+import type { SourcePosition } from '../util/index.js';
 
 export type LintRule = 'namespace-wildcard' | 'ipblock-any' | 'selects-nothing' | 'dns-egress-denied' | 'unexercised';
 

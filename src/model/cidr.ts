@@ -6,7 +6,7 @@
  * and an optional trailing dotted IPv4, no zones. A CIDR whose address has host bits set (`10.0.0.1/24`) is valid
  * and denotes its network (`10.0.0.0/24`). An address of one family is never inside a block of the other.
  */
-import { InputError } from '../util/errors.js';
+import { InputError } from '../util/index.js';
 
 export type IpFamily = 4 | 6;
 

@@ -28,7 +28,7 @@ import type {
   Verdict,
 } from './types.js';
 import { unknownPodError } from './unknown-pod-error.js';
-import { InputError } from '../util/errors.js';
+import { InputError } from '../util/index.js';
 import {
   allowedVerdict,
   deniedVerdict,

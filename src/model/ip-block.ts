@@ -4,7 +4,7 @@
  */
 import { cidrContains, cidrWithin, parseCidr, parseIp, tryParseCidr, type Cidr, type IpAddress } from './cidr.js';
 import type { IPBlock } from './types.js';
-import { InputError } from '../util/errors.js';
+import { InputError } from '../util/index.js';
 
 export interface ParsedIpBlock {
   cidr: Cidr;

@@ -1,4 +1,4 @@
-import { InputError } from '../util/errors.js';
+import { InputError } from '../util/index.js';
 
 /** A connection or truth table names a pod the evaluated state does not have. */
 export function unknownPodError(key: string, podCount: number): InputError {

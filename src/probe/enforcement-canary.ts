@@ -7,15 +7,15 @@
  * A cluster that accepts the policy but keeps connecting fails with NotEnforcingError. The measured times set
  * the settle deadlines of the suites. Nothing of a suite's fixture is touched.
  */
-import type { KubeClient, KubeObject } from '../kube/types.js';
-import type { ImagePullPolicy } from '../deploy/probe-pod.js';
-import { buildProbePod } from '../deploy/probe-pod.js';
+import type { KubeClient, KubeObject } from '../kube/index.js';
+import type { ImagePullPolicy } from '../deploy/index.js';
+import { buildProbePod } from '../deploy/index.js';
 import { hostPort } from './probe-request.js';
 import type { ProbeResult } from './run-probe-batches.js';
-import { ClusterError, NotEnforcingError } from '../util/errors.js';
-import { formatDuration, type Clock } from '../util/poll.js';
+import { ClusterError, NotEnforcingError } from '../util/index.js';
+import { formatDuration, type Clock } from '../util/index.js';
 import type { ProbeRound } from './probe-round.js';
-import { runLabels } from '../deploy/run-labels.js';
+import { runLabels } from '../deploy/index.js';
 
 export const CANARY_ROLE_LABEL = 'netpol-e2e.io/canary-role';
 export const CANARY_PORT = 8080;
@@ -81,80 +81,104 @@ export interface CanaryOptions {
 }
 
 export async function runEnforcementCanary(kube: KubeClient, round: ProbeRound, options: CanaryOptions): Promise<CanaryMeasurement> {
+  const prober = new CanaryProber(round, options);
+  await expectBaseline(prober, options);
   const namespace = canaryNamespace(options.runId);
-  const target = hostPort(options.serverIp, CANARY_PORT);
-  const path = `${namespace}/client -> ${namespace}/server (${target}/TCP)`;
-  let probes = 0;
+  await kube.apply(canaryDenyPolicy(options.runId));
+  const enforceMs = await expectEnforcement(prober, options, options.clock.now());
+  await kube.delete({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: CANARY_POLICY, namespace });
+  const restoreMs = await expectRestore(prober, options, options.clock.now());
+  return { enforceMs: Math.round(enforceMs), restoreMs: Math.round(restoreMs), probes: prober.probes };
+}
+
+const connected = (r: ProbeResult): boolean => r.outcome === 'connected';
+const blocked = (r: ProbeResult): boolean => r.outcome === 'timeout' || r.outcome === 'refused';
+
+/** Before any policy the canary client must reach its server: otherwise nothing about policies can be learnt. */
+async function expectBaseline(prober: CanaryProber, options: CanaryOptions): Promise<void> {
+  const baseline = await prober.until(connected);
+  if (baseline.at !== undefined) return;
+  throw new ClusterError(
+    `enforcement canary: before any policy, ${prober.path} never connected within ${formatDuration(options.timeoutMs)} (${summarize(baseline.seen)})`,
+    { hint: 'pod-to-pod traffic does not work in this cluster: check the CNI (its pods in kube-system and their logs, in the artifacts directory)' },
+  );
+}
+
+/** After the deny policy was applied at `appliedMs`, the path must be blocked; returns how long that took. */
+async function expectEnforcement(prober: CanaryProber, options: CanaryOptions, appliedMs: number): Promise<number> {
+  const enforced = await prober.until(blocked);
+  if (enforced.at !== undefined) return Math.max(0, enforced.at - appliedMs);
+  if (enforced.seen.every((r) => r.outcome === 'exec-error')) {
+    throw new ClusterError(`enforcement canary: probes of ${prober.path} could not run (${summarize(enforced.seen)})`, {
+      hint: 'exec into pods fails: check RBAC (pods/exec) and the node (kubelet) logs',
+    });
+  }
+  throw new NotEnforcingError(
+    `the CNI does not enforce NetworkPolicy: after NetworkPolicy ${canaryNamespace(options.runId)}/${CANARY_POLICY} (deny all ingress to the canary server) was applied, ` +
+      `${prober.path} was not blocked within ${formatDuration(options.timeoutMs)} (${enforced.seen.length} probes: ${summarize(enforced.seen)})`,
+    {
+      hint:
+        'use a CNI that enforces NetworkPolicy (e.g. Calico; `netpol-e2e run` without --kubeconfig creates kind with Calico). ' +
+        "If yours should enforce, check that its policy agent is running (e.g. the calico-node pods in kube-system; their logs are in the artifacts directory)",
+    },
+  );
+}
+
+/** After the deny policy was deleted at `deletedMs`, the path must connect again; returns how long that took. */
+async function expectRestore(prober: CanaryProber, options: CanaryOptions, deletedMs: number): Promise<number> {
+  const restored = await prober.until(connected);
+  if (restored.at !== undefined) return Math.max(0, restored.at - deletedMs);
+  throw new ClusterError(
+    `enforcement canary: the CNI enforced NetworkPolicy ${canaryNamespace(options.runId)}/${CANARY_POLICY}, but after it was deleted ${prober.path} stayed blocked for ${formatDuration(options.timeoutMs)} (${summarize(restored.seen)})`,
+    { hint: "the CNI's policy agent does not follow policy deletions: look at its logs (in the artifacts directory)" },
+  );
+}
+
+/** Probes the canary's one path (client -> server) and counts the probes. */
+class CanaryProber {
+  probes = 0;
+  readonly path: string;
+  private readonly namespace: string;
+  private readonly target: string;
+
+  constructor(
+    private readonly round: ProbeRound,
+    private readonly options: CanaryOptions,
+  ) {
+    this.namespace = canaryNamespace(options.runId);
+    this.target = hostPort(options.serverIp, CANARY_PORT);
+    this.path = `${this.namespace}/client -> ${this.namespace}/server (${this.target}/TCP)`;
+  }
+
   /**
    * One probe, and when its outcome was observed: a timeout shows the state at the probe's start (the first
    * packet was already dropped); an answer (connected, refused) the state when it came back.
    */
-  const probeOnce = async (): Promise<{ result: ProbeResult; observedMs: number }> => {
-    const startedMs = options.clock.now();
-    probes += 1;
-    const results = await round([
-      { key: 'canary', namespace, pod: 'client', kind: 'tcp', target, timeoutMs: options.probeTimeoutMs },
-    ]);
+  async probeOnce(): Promise<{ result: ProbeResult; observedMs: number }> {
+    const { clock, probeTimeoutMs } = this.options;
+    const startedMs = clock.now();
+    this.probes += 1;
+    const path = { namespace: this.namespace, pod: 'client', kind: 'tcp' as const, target: this.target, timeoutMs: probeTimeoutMs };
+    const results = await this.round([{ key: 'canary', ...path }]);
     const result = results.get('canary') ?? { outcome: 'exec-error', detail: 'no result', durationMs: 0 };
-    return { result, observedMs: result.outcome === 'timeout' ? startedMs : options.clock.now() };
-  };
+    return { result, observedMs: result.outcome === 'timeout' ? startedMs : clock.now() };
+  }
+
   /** Probes until `done` holds; returns when the first probe for which it did was observed, or the history. */
-  const until = async (done: (r: ProbeResult) => boolean): Promise<{ at?: number; seen: ProbeResult[] }> => {
-    const start = options.clock.now();
+  async until(done: (r: ProbeResult) => boolean): Promise<{ at?: number; seen: ProbeResult[] }> {
+    const { clock, signal, timeoutMs, intervalMs } = this.options;
+    const start = clock.now();
     const seen: ProbeResult[] = [];
     for (;;) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      const { result, observedMs } = await probeOnce();
+      if (signal?.aborted) throw signal.reason;
+      const { result, observedMs } = await this.probeOnce();
       seen.push(result);
       if (done(result)) return { at: observedMs, seen };
-      const elapsed = options.clock.now() - start;
-      if (elapsed >= options.timeoutMs) return { seen };
-      await options.clock.sleep(Math.min(options.intervalMs, options.timeoutMs - elapsed), options.signal);
+      const elapsed = clock.now() - start;
+      if (elapsed >= timeoutMs) return { seen };
+      await clock.sleep(Math.min(intervalMs, timeoutMs - elapsed), signal);
     }
-  };
-  const connected = (r: ProbeResult): boolean => r.outcome === 'connected';
-  const blocked = (r: ProbeResult): boolean => r.outcome === 'timeout' || r.outcome === 'refused';
-
-  const baseline = await until(connected);
-  if (baseline.at === undefined) {
-    throw new ClusterError(
-      `enforcement canary: before any policy, ${path} never connected within ${formatDuration(options.timeoutMs)} (${summarize(baseline.seen)})`,
-      { hint: 'pod-to-pod traffic does not work in this cluster: check the CNI (its pods in kube-system and their logs, in the artifacts directory)' },
-    );
   }
-
-  const policy = canaryDenyPolicy(options.runId);
-  await kube.apply(policy);
-  const applied = options.clock.now();
-  const enforced = await until(blocked);
-  if (enforced.at === undefined) {
-    if (enforced.seen.every((r) => r.outcome === 'exec-error')) {
-      throw new ClusterError(`enforcement canary: probes of ${path} could not run (${summarize(enforced.seen)})`, {
-        hint: 'exec into pods fails: check RBAC (pods/exec) and the node (kubelet) logs',
-      });
-    }
-    throw new NotEnforcingError(
-      `the CNI does not enforce NetworkPolicy: after NetworkPolicy ${namespace}/${CANARY_POLICY} (deny all ingress to the canary server) was applied, ` +
-        `${path} was not blocked within ${formatDuration(options.timeoutMs)} (${enforced.seen.length} probes: ${summarize(enforced.seen)})`,
-      {
-        hint:
-          'use a CNI that enforces NetworkPolicy (e.g. Calico; `netpol-e2e run` without --kubeconfig creates kind with Calico). ' +
-          "If yours should enforce, check that its policy agent is running (e.g. the calico-node pods in kube-system; their logs are in the artifacts directory)",
-      },
-    );
-  }
-  const enforceMs = Math.max(0, enforced.at - applied);
-
-  await kube.delete({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: CANARY_POLICY, namespace });
-  const deleted = options.clock.now();
-  const restored = await until(connected);
-  if (restored.at === undefined) {
-    throw new ClusterError(
-      `enforcement canary: the CNI enforced NetworkPolicy ${namespace}/${CANARY_POLICY}, but after it was deleted ${path} stayed blocked for ${formatDuration(options.timeoutMs)} (${summarize(restored.seen)})`,
-      { hint: "the CNI's policy agent does not follow policy deletions: look at its logs (in the artifacts directory)" },
-    );
-  }
-  return { enforceMs: Math.round(enforceMs), restoreMs: Math.round(Math.max(0, restored.at - deleted)), probes };
 }
 
 function summarize(results: readonly ProbeResult[]): string {

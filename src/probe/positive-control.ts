@@ -4,9 +4,9 @@
  * bound (kube-proxy rules and endpoints lag behind pod readiness). Without this baseline "blocked" could just
  * mean a broken cluster, so the caller turns failures into an infrastructure error, never into passes.
  */
-import type { Outcome } from '../results/results.js';
+import type { Outcome } from '../results/index.js';
 import type { ProbeResult } from './run-probe-batches.js';
-import type { Clock } from '../util/poll.js';
+import type { Clock } from '../util/index.js';
 import type { PathProbe, ProbeRound } from './probe-round.js';
 
 export interface ControlFailure {

@@ -2,7 +2,7 @@
  * One probe: a single connection attempt or DNS lookup made from inside a source pod. Requests are data; the
  * batch script (batch-script.ts) carries them into the pod as arguments, never as shell text.
  */
-import type { Outcome } from '../results/results.js';
+import type { Outcome } from '../results/index.js';
 
 /** tcp: curl to http://<target>/; udp/sctp: `agnhost connect`; dns: nslookup of a name. */
 export type ProbeKind = 'tcp' | 'udp' | 'sctp' | 'dns';

@@ -2,21 +2,31 @@
  * A round of probes over "paths" (a source pod, a probe kind and a target), keyed by the caller. Identical
  * paths asked twice in one round are probed once. Underneath: one exec per source pod (runProbeBatches).
  */
-import type { KubeClient } from '../kube/types.js';
-import { PROBE_CONTAINER } from '../deploy/probe-pod.js';
+import type { KubeClient } from '../kube/index.js';
+import { PROBE_CONTAINER } from '../deploy/index.js';
 import type { ProbeKind, ProbeRequest } from './probe-request.js';
 import { runProbeBatches, type ProbeBatch, type ProbeMode, type ProbeResult } from './run-probe-batches.js';
-import type { Clock } from '../util/poll.js';
+import type { Clock } from '../util/index.js';
 
-export interface PathProbe {
-  /** The caller's key for this path; results come back under it. */
-  key: string;
+/** A path: from a source pod, a kind of probe, to a target (`ip:port`, or a DNS name). */
+export interface ProbePath {
   namespace: string;
   pod: string;
   kind: ProbeKind;
   target: string;
   /** Defaults to the round's connect timeout. */
   timeoutMs?: number;
+}
+
+export interface PathProbe extends ProbePath {
+  /** The caller's key for this path (usually pathKey(path)); results come back under it. */
+  key: string;
+}
+
+/** The one key of a path: probes of the same path (and timeout) are the same probe. */
+export function pathKey(path: ProbePath): string {
+  const key = `${path.namespace}/${path.pod}|${path.kind}|${path.target}`;
+  return path.timeoutMs === undefined ? key : `${key}|${path.timeoutMs}`;
 }
 
 export type ProbeRound = (probes: readonly PathProbe[]) => Promise<Map<string, ProbeResult>>;
@@ -35,11 +45,11 @@ export function createProbeRound(kube: KubeClient, options: ProbeRoundOptions): 
     const idOfPath = new Map<string, string>();
     const keysOfId = new Map<string, string[]>();
     for (const probe of probes) {
-      const pathKey = `${probe.namespace}/${probe.pod}|${probe.kind}|${probe.target}|${probe.timeoutMs ?? ''}`;
-      let id = idOfPath.get(pathKey);
+      const path = pathKey(probe);
+      let id = idOfPath.get(path);
       if (id === undefined) {
         id = `p${idOfPath.size + 1}`;
-        idOfPath.set(pathKey, id);
+        idOfPath.set(path, id);
         const podKey = `${probe.namespace}/${probe.pod}`;
         let batch = batches.get(podKey);
         if (!batch) {

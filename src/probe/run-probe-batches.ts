@@ -4,14 +4,14 @@
  * pods. A transport failure of an exec becomes an exec-error observation of each probe it carried: a broken
  * probe is reported as such, never as a block.
  */
-import type { Clock } from '../util/poll.js';
-import { systemClock } from '../util/poll.js';
-import { describeError } from '../util/errors.js';
-import type { KubeClient } from '../kube/types.js';
+import type { Clock } from '../util/index.js';
+import { systemClock } from '../util/index.js';
+import { describeError } from '../util/index.js';
+import type { KubeClient } from '../kube/index.js';
 import { abortRace, type AbortRace } from './abort-race.js';
 import { buildBatchArgv, parseBatchOutput, probeLimitMs } from './batch-script.js';
 import { classifyProbe } from './classify-probe.js';
-import { mapWithConcurrency } from '../util/map-with-concurrency.js';
+import { mapWithConcurrency } from '../util/index.js';
 import type { ProbeObservation, ProbeRequest } from './probe-request.js';
 
 /** The probes one source pod makes in one round. */

@@ -7,9 +7,9 @@
  *
  * No fixed sleeps: the loop waits only between rounds (the poll interval), or until the minimum settle time.
  */
-import type { Outcome } from '../results/results.js';
+import type { Outcome } from '../results/index.js';
 import type { ProbeResult } from './run-probe-batches.js';
-import type { Clock } from '../util/poll.js';
+import type { Clock } from '../util/index.js';
 
 export interface SettleOptions {
   clock: Clock;

@@ -3,8 +3,8 @@
  * and per finished cell while a live run goes (passed cells only when verbose).
  */
 import { Writable } from 'node:stream';
-import type { CellResult, RunResult } from '../results/results.js';
-import { describeError } from '../util/errors.js';
+import type { CellResult, RunResult } from '../results/index.js';
+import { describeError } from '../util/index.js';
 import { createPalette, type Palette } from './ansi-palette.js';
 import { describeCell, describeVerdicts } from './describe-cell.js';
 import { formatConsoleReport, STATUS_MARKS, type ConsoleFormatOptions } from './format-console-report.js';

@@ -2,7 +2,7 @@
  * Built-in reporters by name. Each writes to the file or stream it is given; none writes to process.stdout by
  * itself.
  */
-import { InputError } from '../util/errors.js';
+import { InputError } from '../util/index.js';
 import { ConsoleReporter } from './console-reporter.js';
 import { formatGithubAnnotations } from './format-github-annotations.js';
 import { formatJsonReport } from './format-json-report.js';

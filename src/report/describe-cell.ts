@@ -1,7 +1,7 @@
 /**
  * The words every reporter uses for a cell, so the console, JUnit, Markdown and annotations say the same thing.
  */
-import type { CellResult, Observation, SuiteResult } from '../results/results.js';
+import type { CellResult, Observation, SuiteResult } from '../results/index.js';
 
 /**
  * The cell's name as reports show it: the engine's human name, plus the step when the cell belongs to a step after

@@ -1,4 +1,4 @@
-import { countRun, type Counts, type RunResult } from '../results/results.js';
+import { countRun, type Counts, type RunResult } from '../results/index.js';
 
 /**
  * `3 passed, 1 failed, 2 errors, 1 flaky`: passed and failed always, the rest when non-zero. `runErrors` are

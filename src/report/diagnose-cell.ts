@@ -2,7 +2,7 @@
  * The three-way verdict of a cell in one sentence: the suite's expectation vs the spec (the model) vs what the CNI
  * did. It says which of the three is the odd one out, which is where the user should look.
  */
-import type { CellExpectation, CellResult, Expectation, ModelVerdict } from '../results/results.js';
+import type { CellExpectation, CellResult, Expectation, ModelVerdict } from '../results/index.js';
 
 /** Whether an expectation (or an observed verdict) says the same as the model's verdict. */
 function agreesWithModel(expectation: Expectation, model: ModelVerdict): boolean {

@@ -3,7 +3,7 @@
  * observed vs model), the diagnosis (who disagrees), the engine's message, the attempts, the raw evidence, then
  * the model's explanation. Each line has a kind so a reporter can style it.
  */
-import type { CellResult } from '../results/results.js';
+import type { CellResult } from '../results/index.js';
 import { describeAttempts, describeVerdicts } from './describe-cell.js';
 import { diagnoseCell } from './diagnose-cell.js';
 

@@ -14,7 +14,7 @@ import {
   type RunResult,
   type SuiteResult,
   type Timing,
-} from '../results/results.js';
+} from '../results/index.js';
 import { createPalette, type Palette } from './ansi-palette.js';
 import { describeCell, describeLocation, isProblem } from './describe-cell.js';
 import { explainCell, type CellDetailKind } from './explain-cell.js';

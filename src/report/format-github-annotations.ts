@@ -6,7 +6,7 @@
  * GitHub shows at most 10 error annotations per step, so by default the first 10 are written (run and suite
  * errors first) and a final notice says how many more there were.
  */
-import type { RunError, RunResult } from '../results/results.js';
+import type { RunError, RunResult } from '../results/index.js';
 import { describeCell, isProblem } from './describe-cell.js';
 import { explainCell } from './explain-cell.js';
 

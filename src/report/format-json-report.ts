@@ -3,7 +3,7 @@
  * run and each suite). Keys come in a fixed order (fields a tool adds later follow, sorted), so two reports of the
  * same run are byte-identical and diff well. Arrays of short scalars (matrix rows) stay on one line.
  */
-import { countCells, countRun, runPassed, type RunResult, type SuiteResult } from '../results/results.js';
+import { countCells, countRun, runPassed, type RunResult, type SuiteResult } from '../results/index.js';
 
 export const JSON_REPORT_SCHEMA_VERSION = 1;
 

@@ -5,7 +5,7 @@
  * <skipped>. Errors that stopped a suite (or the run) become a `setup` testcase with an <error>, so the report is
  * meaningful even when no cell ran. The tree is built as data and serialised by serialize-xml.ts.
  */
-import { countCells, type CellResult, type RunError, type RunResult, type SuiteResult } from '../results/results.js';
+import { countCells, type CellResult, type RunError, type RunResult, type SuiteResult } from '../results/index.js';
 import { describeCell, describeVerdicts } from './describe-cell.js';
 import { explainCell } from './explain-cell.js';
 import { formatSeconds } from './format-duration.js';

@@ -12,7 +12,7 @@ import {
   type RunError,
   type RunResult,
   type SuiteResult,
-} from '../results/results.js';
+} from '../results/index.js';
 import { describeCell, describeLocation, describeObservation, isProblem } from './describe-cell.js';
 import { escapeMarkdown, escapeMarkdownCell } from './escape-markdown.js';
 import { explainCell } from './explain-cell.js';

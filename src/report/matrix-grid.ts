@@ -5,7 +5,7 @@
  * observed (or model) symbol differs from the expected one shows both: `.≠X` (expected allowed, got denied).
  * The console, JUnit and Markdown reporters render this same grid.
  */
-import type { CellResult, MatrixResult, MatrixSymbol, RunCommand, SuiteResult } from '../results/results.js';
+import type { CellResult, MatrixResult, MatrixSymbol, RunCommand, SuiteResult } from '../results/index.js';
 
 export const MATRIX_SYMBOLS: Record<MatrixSymbol, string> = {
   allow: '.',

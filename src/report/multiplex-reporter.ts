@@ -3,8 +3,8 @@
  * a reporter that throws (or whose onEnd rejects) is recorded and the others still run, so a failed JUnit write
  * does not cost the console summary. The failures are returned as data for the CLI to report.
  */
-import type { CellResult, RunResult, SuiteResult } from '../results/results.js';
-import { describeError } from '../util/errors.js';
+import type { CellResult, RunResult, SuiteResult } from '../results/index.js';
+import { describeError } from '../util/index.js';
 import type { Reporter, ReporterHook, RunInfo, StepInfo } from './reporter.js';
 
 export interface NamedReporter {

@@ -1,4 +1,4 @@
-import type { RunResult } from '../results/results.js';
+import type { RunResult } from '../results/index.js';
 import type { Reporter } from './reporter.js';
 import { writeReportOutput, type ReportTarget } from './write-report-output.js';
 

@@ -1,4 +1,4 @@
-import { NetpolError, type ErrorOptions } from '../util/errors.js';
+import { NetpolError, type ErrorOptions } from '../util/index.js';
 
 /**
  * A report could not be written (the path is a directory or not writable, the disk is full, the stream closed).

@@ -4,7 +4,7 @@
  * throwing reporter from the others. Reporters never print to process.stdout themselves: the CLI hands them a
  * stream or a file path (create-reporter.ts).
  */
-import type { CellResult, RunCommand, RunResult, SuiteResult } from '../results/results.js';
+import type { CellResult, RunCommand, RunResult, SuiteResult } from '../results/index.js';
 
 /** What is known when a run begins. */
 export interface RunInfo {

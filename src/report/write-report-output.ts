@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
-import { describeError } from '../util/errors.js';
+import { describeError } from '../util/index.js';
 import { ReportWriteError } from './report-write-error.js';
 
 /** The least a stream must do to receive a report; a Node Writable and the CLI's injectable streams both do. */

@@ -2,8 +2,8 @@
  * The results of a run: the one data model between the engines (static verify, conformance, live run) and the
  * reporters. Everything here is plain data (JSON-serialisable), so the JSON report is this structure as is.
  */
-import type { SourcePosition } from '../util/errors.js';
-import type { Protocol } from '../model/types.js';
+import type { SourcePosition } from '../util/index.js';
+import type { Protocol } from '../model/index.js';
 
 /** What an assertion cell expects. */
 export type Expectation = 'allow' | 'deny' | 'resolves' | 'nxdomain' | 'blocked';

@@ -9,3 +9,5 @@ export { loadPolicyFiles } from './load-policy-files.js';
 export { validatePolicyObject, POLICY_API_VERSION, POLICY_KIND, POLICY_FIELDS } from './validate-policy.js';
 export { SUITE_FIELDS } from './suite-fields.js';
 export { createYamlLocator, fixedLocator, formatFieldPath, type FieldPath, type SourceLocator } from '../util/yaml/index.js';
+export { readPolicyObject } from './validate-policy.js';
+export { MATRIX_SYMBOLS, tokenizeTable, type TableToken } from './matrix-table.js';

@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedPolicy } from './types.js';
-import { InputError } from '../util/errors.js';
+import { InputError } from '../util/index.js';
 import { describeValue, fixedLocator, isPlainMap, IssueList, parseYamlDocuments, readTextFile, type FieldPath } from '../util/yaml/index.js';
 import { expandGlob, isGlobPattern } from './glob.js';
 import { isNetworkPolicyKind, otherKindHint, POLICY_API_VERSION, POLICY_KIND, readPolicyObject } from './validate-policy.js';

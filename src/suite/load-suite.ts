@@ -7,7 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { SUITE_API_VERSION, type Suite } from './types.js';
-import { InputError, type InputIssue } from '../util/errors.js';
+import { InputError, type InputIssue } from '../util/index.js';
 import { assignAssertionIds } from './assign-assertion-ids.js';
 import { FixtureIndex } from './fixture-index.js';
 import { fixedLocator, isPlainMap, IssueList, MapReader, parseYamlDocuments, readTextFile } from '../util/yaml/index.js';

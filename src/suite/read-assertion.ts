@@ -3,7 +3,7 @@
  * the fixture and checking that the destination actually serves the port and protocol asked about. Ids are
  * assigned afterwards (assign-assertion-ids.ts), once every explicit id of the suite is known.
  */
-import { PROTOCOLS } from '../model/types.js';
+import { PROTOCOLS } from '../model/index.js';
 import type { Assertion, ConnectAssertion, ConnectExpectation, DnsAssertion, DnsExpectation, SuiteWorkload, TargetRef, WorkloadRef } from './types.js';
 import { describeValue, isPlainMap, MapReader, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import { refText, type FixtureIndex } from './fixture-index.js';

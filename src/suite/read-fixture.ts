@@ -2,8 +2,8 @@
  * Reads `fixture:` (namespaces, workloads, Services, externals), checking names, labels, ports, references and
  * uniqueness. What cannot be read is left out (and reported), so later checks still run on the rest.
  */
-import { describeCidrProblem, parseIp } from '../model/cidr.js';
-import { PROTOCOLS, type PodPort, type Protocol } from '../model/types.js';
+import { describeCidrProblem, parseIp } from '../model/index.js';
+import { PROTOCOLS, type PodPort, type Protocol } from '../model/index.js';
 import type { SuiteExternal, SuiteFixture, SuiteNamespace, SuiteService, SuiteServicePort, SuiteWorkload } from './types.js';
 import { checkLabels } from './check-labels.js';
 import { refText } from './fixture-index.js';

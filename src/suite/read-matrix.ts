@@ -2,8 +2,8 @@
  * Reads a `matrix:` assertion: a truth table of workloads on one port (see matrix-table.ts for the notation).
  * Every problem in the table is reported at the line and column of the offending label or cell.
  */
-import { PROTOCOLS, type Protocol } from '../model/types.js';
-import type { SourcePosition } from '../util/errors.js';
+import { PROTOCOLS, type Protocol } from '../model/index.js';
+import type { SourcePosition } from '../util/index.js';
 import type { MatrixAssertion, SuiteWorkload, WorkloadRef } from './types.js';
 import { fixedLocator, type FieldPath, type IssueList, type MapReader } from '../util/yaml/index.js';
 import { refText, type FixtureIndex } from './fixture-index.js';

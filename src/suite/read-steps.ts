@@ -3,7 +3,7 @@
  * the policies that exist and the labels in force, so that deletes name existing policies, label removals name
  * existing labels and each step's label changes become complete label sets.
  */
-import type { NetworkPolicy } from '../model/types.js';
+import type { NetworkPolicy } from '../model/index.js';
 import type { LabelChanges, LoadedPolicy, SuiteStep } from './types.js';
 import { checkLabelKey, checkLabelValue } from './check-labels.js';
 import { describeValue, isPlainMap, MapReader, type FieldPath, type IssueList } from '../util/yaml/index.js';

@@ -3,7 +3,7 @@
  * nobody listens on (which would "pass" as denied for the wrong reason) is an input error, saying which ports the
  * destination has.
  */
-import type { PodPort, Protocol } from '../model/types.js';
+import type { PodPort, Protocol } from '../model/index.js';
 import { describeValue, type FieldPath, type IssueList } from '../util/yaml/index.js';
 
 /** A port a destination serves, as assertions resolve against it. */

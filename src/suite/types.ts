@@ -5,8 +5,8 @@
  *
  * Every element that a report or an error may point at carries the position of its YAML node.
  */
-import type { SourcePosition } from '../util/errors.js';
-import type { NetworkPolicy, PodPort, Protocol } from '../model/types.js';
+import type { SourcePosition } from '../util/index.js';
+import type { NetworkPolicy, PodPort, Protocol } from '../model/index.js';
 
 export const SUITE_API_VERSION = 'netpol-e2e/v1';
 

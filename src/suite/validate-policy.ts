@@ -10,11 +10,11 @@
  * - IPv4 addresses with leading zeros are refused (the API server warns about them and, with
  *   StrictIPCIDRValidation, rejects them).
  */
-import { cidrWithin, describeCidrProblem, tryParseCidr } from '../model/cidr.js';
+import { cidrWithin, describeCidrProblem, tryParseCidr } from '../model/index.js';
 import { PROTOCOLS, type IPBlock, type LabelSelector, type LabelSelectorRequirement, type NetworkPolicy,
   type NetworkPolicyEgressRule, type NetworkPolicyIngressRule, type NetworkPolicyPeer, type NetworkPolicyPort,
-  type PolicyType, type SelectorOperator } from '../model/types.js';
-import type { InputIssue, SourcePosition } from '../util/errors.js';
+  type PolicyType, type SelectorOperator } from '../model/index.js';
+import type { InputIssue, SourcePosition } from '../util/index.js';
 import {
   describeValue, fixedLocator, isPlainMap, IssueList, MapReader, readChoice, readInteger, readString, readStringMap,
   type FieldPath, type SourceLocator,

@@ -9,7 +9,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCorpus } from '../../src/conformance/index.js';
-import { runConformanceLive } from '../../src/engine/index.js';
+import { runConformanceLive } from '../../src/run/index.js';
 import { countRun, type RunResult } from '../../src/results/results.js';
 import type { KubeClient } from '../../src/kube/types.js';
 import { requireLiveCluster } from './live-env.js';

@@ -6,10 +6,9 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLive } from '../../src/engine/index.js';
+import { runLive } from '../../src/run/index.js';
 import type { KubeClient } from '../../src/kube/types.js';
 import { loadSuites } from '../../src/suite/index.js';
-import { ClusterError } from '../../src/util/errors.js';
 import { requireLiveCluster } from './live-env.js';
 import { kubeFor, liveFlags, namespacesOfRun, PROBE_IMAGE, runCli } from './run-live-helpers.js';
 
@@ -89,14 +88,12 @@ describe('live run: failures are reported, never passed', function () {
     const missing = 'localhost/netpol-e2e/no-such-image:0';
     const [rollout] = await loadSuites(['suites/rollout.yaml']);
     const started = Date.now();
-    const error = await runLive([rollout as NonNullable<typeof rollout>], { kube, runId, probeImage: missing, imagePullPolicy: 'Never' }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).to.be.instanceOf(ClusterError);
-    expect((error as ClusterError).message).to.contain(missing);
-    expect((error as ClusterError).message).to.match(/ErrImageNeverPull|ImagePullBackOff/);
-    expect((error as ClusterError).hint).to.contain('ctr -n k8s.io images import');
+    const result = await runLive([rollout as NonNullable<typeof rollout>], { kube, runId, probeImage: missing, imagePullPolicy: 'Never' });
+    const error = result.suites[0]?.errors[0];
+    expect(error?.code).to.equal('CLUSTER');
+    expect(error?.message).to.contain(missing);
+    expect(error?.message).to.match(/ErrImageNeverPull|ImagePullBackOff/);
+    expect(error?.hint).to.contain('ctr -n k8s.io images import');
     expect(Date.now() - started).to.be.below(120_000);
     expect(await namespacesOfRun(kube, runId)).to.deep.equal([]);
 

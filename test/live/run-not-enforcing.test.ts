@@ -1,6 +1,6 @@
 /**
  * A cluster that accepts NetworkPolicy objects but drops nothing: with the local cluster's enforcer stopped
- * (test/cluster/enforcer.sh stop; restarted in `after`), a run fails with NotEnforcingError, exit 3.
+ * (test/cluster/enforcer.sh stop; restarted in `after`), a run ends with a NOT_ENFORCING error, exit 3.
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -31,7 +31,7 @@ describe('live run: a CNI that does not enforce NetworkPolicy', function () {
     if (stopped) await run('bash', [ENFORCER_SCRIPT, 'start']);
   });
 
-  it('fails the run with NotEnforcingError and exit 3, and cleans up', async () => {
+  it('fails the run with a NOT_ENFORCING error and exit 3, and cleans up', async () => {
     const runId = `n${Date.now().toString(36)}`;
     const dir = await mkdtemp(join(tmpdir(), 'npe2e-notenforcing-'));
     const cli = await runCli(['run', 'suites/rollout.yaml', '--kubeconfig', kubeconfig, ...liveFlags(runId, dir), '--json', join(dir, 'report.json')], {

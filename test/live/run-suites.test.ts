@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLive } from '../../src/engine/index.js';
+import { runLive } from '../../src/run/index.js';
 import { countRun, runPassed } from '../../src/results/results.js';
 import type { KubeClient } from '../../src/kube/types.js';
 import { loadSuites } from '../../src/suite/index.js';

@@ -1,10 +1,10 @@
 /** `netpol-e2e cleanup`: deletes what earlier runs left in a cluster (namespaces, external targets), by run label. */
-import { createKubeClient } from '../../kube/kube-client.js';
-import { cleanupRuns } from '../../engine/index.js';
-import { createTestcontainersDockerGateway } from '../../external/testcontainers-docker-gateway.js';
+import { createKubeClient } from '../../kube/index.js';
+import { cleanupRuns } from '../../deploy/index.js';
+import { createTestcontainersDockerGateway } from '../../external/index.js';
 import { booleanOption, parseCommandArgs, secondsOption, stringOption } from '../args.js';
-import type { DockerGateway } from '../../external/docker-gateway.js';
-import { describeError } from '../../util/errors.js';
+import type { DockerGateway } from '../../external/index.js';
+import { describeError } from '../../util/index.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 

@@ -3,14 +3,13 @@
  * judged by the model, or with --live by real traffic in a cluster.
  */
 import { loadCorpus, runConformance } from '../../conformance/index.js';
-import { runPassed } from '../../results/results.js';
-import { InputError } from '../../util/errors.js';
+import { InputError } from '../../util/index.js';
 import { booleanOption, parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } from '../args.js';
-import { CLUSTER_HELP, CLUSTER_OPTIONS, LIVE_HELP, LIVE_OPTIONS } from '../live-options.js';
+import { CLUSTER_HELP, CLUSTER_OPTIONS, LIVE_HELP, LIVE_OPTIONS, liveRunOptionsOf } from '../live-options.js';
 import { TOOL } from '../../version.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { createReportTargets } from '../report-output.js';
+import { createReportTargets, finishRun } from '../report-output.js';
 
 export const CONFORMANCE_USAGE = 'netpol-e2e conformance <corpus dir> [--live [cluster options]] [--junit f] [--json f] [--markdown f]';
 
@@ -50,9 +49,9 @@ export async function conformanceCommand(args: string[], io: CliIO): Promise<num
     targets.reporter.onBegin({ command: 'conformance', suites: run.suites.map((s) => s.name) });
     for (const suite of run.suites) targets.reporter.onSuiteEnd(suite);
     await targets.reporter.onEnd(run);
-    if (!targets.finish(run)) return EXIT.INFRASTRUCTURE;
-    return runPassed(run) ? EXIT.OK : EXIT.ASSERTIONS_FAILED;
+    return finishRun(run, targets, io);
   }
-  const { runWithCluster } = await import('../cluster-session.js');
-  return runWithCluster(parsed, io, targets, 'conformance', (session) => session.runConformance(corpus));
+  const options = liveRunOptionsOf(parsed, 'conformance', io);
+  const { runConformanceLive } = await import('../../run/index.js');
+  return finishRun(await runConformanceLive(corpus, { ...options, reporter: targets.reporter }), targets, io);
 }

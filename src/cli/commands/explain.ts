@@ -1,14 +1,14 @@
 /** `netpol-e2e explain <suite> --from <workload> --to <target> [--port P/PROTO] [--step S]`: one verdict and why. */
 import { isIP } from 'node:net';
 import { compileModel } from '../../model/index.js';
-import type { Protocol } from '../../model/types.js';
-import { PROTOCOLS } from '../../model/types.js';
-import { modelResultFor } from '../../engine/judge.js';
-import { modelStateFor, planSuite, refKey, relabelWorkloads, serviceBackends } from '../../engine/plan.js';
-import type { PlannedCell, PlannedTarget, StepPlan } from '../../engine/plan.js';
+import type { Protocol } from '../../model/index.js';
+import { PROTOCOLS } from '../../model/index.js';
+import { modelResultFor } from '../../engine/index.js';
+import { modelStateFor, planSuite, refKey, relabelWorkloads, serviceBackends } from '../../engine/index.js';
+import type { PlannedCell, PlannedTarget, StepPlan } from '../../engine/index.js';
 import { loadSuite } from '../../suite/index.js';
-import type { Suite, SuiteWorkload } from '../../suite/types.js';
-import { InputError } from '../../util/errors.js';
+import type { Suite, SuiteWorkload } from '../../suite/index.js';
+import { InputError } from '../../util/index.js';
 import { parseCommandArgs, requirePositionals, stringOption } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIO } from '../io.js';

@@ -1,12 +1,12 @@
 /** `netpol-e2e lint <suites…>`: findings about the suites' policies (see src/lint/lint-suite.ts). */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { lintSuite, LINT_RULES } from '../../lint/lint-suite.js';
-import type { LintFinding, LintRule } from '../../lint/lint-suite.js';
+import { lintSuite, LINT_RULES } from '../../lint/index.js';
+import type { LintFinding, LintRule } from '../../lint/index.js';
 import { loadSuites } from '../../suite/index.js';
-import { InputError } from '../../util/errors.js';
+import { InputError } from '../../util/index.js';
 import { parseCommandArgs, requirePositionals, stringOption } from '../args.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, exitCodeForFindings } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 
 export const LINT_USAGE = 'netpol-e2e lint <suite files or dirs…> [--disable rule,rule] [--json f]';
@@ -51,7 +51,7 @@ export async function lintCommand(args: string[], io: CliIO): Promise<number> {
     await mkdir(dirname(json), { recursive: true });
     await writeFile(json, `${JSON.stringify({ schemaVersion: 1, findings }, null, 2)}\n`);
   }
-  return findings.length === 0 ? EXIT.OK : EXIT.ASSERTIONS_FAILED;
+  return exitCodeForFindings(findings.length);
 }
 
 export function formatFinding(finding: LintFinding): string {

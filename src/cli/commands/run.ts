@@ -1,11 +1,11 @@
 /** `netpol-e2e run <suites…>`: the main job. Validates every suite, then provisions and probes for real. */
 import { loadSuites } from '../../suite/index.js';
 import { parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } from '../args.js';
-import { runWithCluster } from '../cluster-session.js';
-import { CLUSTER_HELP, CLUSTER_OPTIONS, clusterSelectionOf, LIVE_HELP, LIVE_OPTIONS, liveOptionsOf } from '../live-options.js';
+import { runLive } from '../../run/index.js';
+import { CLUSTER_HELP, CLUSTER_OPTIONS, LIVE_HELP, LIVE_OPTIONS, liveRunOptionsOf } from '../live-options.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { createReportTargets } from '../report-output.js';
+import { createReportTargets, finishRun } from '../report-output.js';
 
 export const RUN_USAGE = 'netpol-e2e run <suite files or dirs…> [--cluster kind | --kubeconfig f [--context c]] [options]';
 
@@ -34,8 +34,8 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const paths = requirePositionals(parsed, 'run', RUN_USAGE, 'suite files or directories');
   // Everything the user can get wrong is checked before anything is created.
   const suites = await loadSuites(paths);
-  clusterSelectionOf(parsed, 'run');
-  liveOptionsOf(parsed, 'run', io);
+  const options = liveRunOptionsOf(parsed, 'run', io);
   const targets = createReportTargets(parsed, io, { progress: true });
-  return runWithCluster(parsed, io, targets, 'run', (session) => session.runSuites(suites));
+  const run = await runLive(suites, { ...options, reporter: targets.reporter });
+  return finishRun(run, targets, io);
 }

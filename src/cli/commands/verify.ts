@@ -1,11 +1,10 @@
 /** `netpol-e2e verify <suites…>`: every assertion against the model; no cluster. */
-import { verifySuites } from '../../engine/verify.js';
-import { runPassed } from '../../results/results.js';
+import { verifySuites } from '../../engine/index.js';
 import { loadSuites } from '../../suite/index.js';
 import { parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { createReportTargets } from '../report-output.js';
+import { createReportTargets, finishRun } from '../report-output.js';
 
 export const VERIFY_USAGE = 'netpol-e2e verify <suite files or dirs…> [--junit f] [--json f] [--markdown f]';
 
@@ -31,7 +30,5 @@ export async function verifyCommand(args: string[], io: CliIO): Promise<number> 
   targets.reporter.onBegin({ command: 'verify', suites: suites.map((s) => s.name) });
   for (const suite of run.suites) targets.reporter.onSuiteEnd(suite);
   await targets.reporter.onEnd(run);
-  const written = targets.finish(run);
-  if (!written) return EXIT.INFRASTRUCTURE;
-  return runPassed(run) ? EXIT.OK : EXIT.ASSERTIONS_FAILED;
+  return finishRun(run, targets, io);
 }

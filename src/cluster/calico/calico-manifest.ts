@@ -8,9 +8,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CALICO_MANIFEST_SHA256, calicoManifestUrl } from '../versions.js';
 import { CALICO_WORKLOADS } from '../defaults.js';
-import { ClusterError, describeError, InputError } from '../../util/errors.js';
+import { ClusterError, describeError, InputError } from '../../util/index.js';
 import { parseManifest, type ManifestObject } from '../install/parse-manifest.js';
-import { formatDuration } from '../../util/poll.js';
+import { formatDuration } from '../../util/index.js';
 
 export type CalicoSource =
   | { kind: 'release'; version: string; url: string; sha256: string }

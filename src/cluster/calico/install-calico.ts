@@ -2,8 +2,8 @@
  * Installing Calico from its (prepared) manifest and waiting until the cluster can run pods with policy
  * enforcement: calico-node on every node, calico-kube-controllers available, CoreDNS available, every node Ready.
  */
-import type { KubeClient } from '../../kube/types.js';
-import type { Clock } from '../../util/poll.js';
+import type { KubeClient } from '../../kube/index.js';
+import type { Clock } from '../../util/index.js';
 import { CALICO_WORKLOADS, COREDNS, type ClusterTimeouts } from '../defaults.js';
 import { installManifest, type InstallManifestResult } from '../install/install-manifest.js';
 import type { ManifestObject } from '../install/parse-manifest.js';

@@ -3,12 +3,12 @@
  * and checks every permission the run needs, refusing with one message that lists each missing permission. It
  * creates nothing and so deletes nothing: the run's own namespaces are the engine's to clean up.
  */
-import { ClusterError } from '../../util/errors.js';
+import { ClusterError } from '../../util/index.js';
 import { defaultDependencies, type ProviderDependencies } from '../dependencies.js';
 import { runActions } from '../run-actions.js';
 import type { ClusterAction, ClusterProvider, ProvisionContext, ProvisionedCluster } from '../types.js';
-import type { KubeClient } from '../../kube/types.js';
-import { RBAC_MANIFEST } from '../../kube/translate-api-error.js';
+import type { KubeClient } from '../../kube/index.js';
+import { RBAC_MANIFEST } from '../../kube/index.js';
 import { describeAccessCheck, missingAccess, REQUIRED_ACCESS } from './required-access.js';
 
 export interface ExistingClusterOptions {

@@ -3,7 +3,7 @@
  * permissions are checked without a namespace (in all namespaces), because the run creates its namespaces with
  * generated names; namespaces themselves are cluster-scoped. rbac/netpol-e2e-runner.yaml grants exactly these.
  */
-import type { AccessCheck, AccessCheckResult } from '../../kube/types.js';
+import type { AccessCheck, AccessCheckResult } from '../../kube/index.js';
 
 const NAMESPACED_VERBS = ['create', 'get', 'list', 'delete', 'patch'] as const;
 

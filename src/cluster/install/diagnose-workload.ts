@@ -3,8 +3,8 @@
  * state and why, with which image, the last events of each, and for a crashing container its last log lines.
  * Plus the hint that fits the most telling state (an image that cannot be pulled, a crash, an unschedulable pod).
  */
-import type { KubeClient, KubeObject } from '../../kube/types.js';
-import { describeError } from '../../util/errors.js';
+import type { KubeClient, KubeObject } from '../../kube/index.js';
+import { describeError } from '../../util/index.js';
 
 export interface WorkloadRef {
   kind: 'DaemonSet' | 'Deployment';

@@ -3,9 +3,9 @@
  * until each is Established (a custom resource applied earlier would be refused), then Namespaces, then
  * everything else in document order.
  */
-import type { KubeClient, KubeObject } from '../../kube/types.js';
-import { ClusterError, NetpolError } from '../../util/errors.js';
-import { poll, pollDone, pollPending, type Clock } from '../../util/poll.js';
+import type { KubeClient, KubeObject } from '../../kube/index.js';
+import { ClusterError, NetpolError } from '../../util/index.js';
+import { poll, pollDone, pollPending, type Clock } from '../../util/index.js';
 import type { ManifestObject } from './parse-manifest.js';
 
 export interface InstallManifestOptions {

@@ -4,8 +4,8 @@
  * Kubernetes object is an InputError naming file:line:col.
  */
 import { LineCounter, parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../../kube/types.js';
-import { InputError, type InputIssue, type SourcePosition } from '../../util/errors.js';
+import type { KubeObject } from '../../kube/index.js';
+import { InputError, type InputIssue, type SourcePosition } from '../../util/index.js';
 
 export interface ManifestObject {
   object: KubeObject;

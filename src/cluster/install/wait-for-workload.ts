@@ -3,9 +3,9 @@
  * every node Ready. When the bound is reached, the error is a ClusterError carrying a diagnosis (see
  * diagnose-workload.ts), with the TimeoutError as cause.
  */
-import type { KubeClient, KubeObject } from '../../kube/types.js';
-import { ClusterError, TimeoutError } from '../../util/errors.js';
-import { formatDuration, pollDone, pollPending, pollWithStats, type Clock, type PollResult } from '../../util/poll.js';
+import type { KubeClient, KubeObject } from '../../kube/index.js';
+import { ClusterError, TimeoutError } from '../../util/index.js';
+import { formatDuration, pollDone, pollPending, pollWithStats, type Clock, type PollResult } from '../../util/index.js';
 import { diagnoseWorkload, type WorkloadRef } from './diagnose-workload.js';
 
 export interface WaitOptions {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { KIND_DEFAULT_POD_SUBNET } from '../defaults.js';
-import { describeError, InputError } from '../../util/errors.js';
+import { describeError, InputError } from '../../util/index.js';
 
 export interface KindConfigValues {
   clusterName: string;

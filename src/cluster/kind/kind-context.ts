@@ -1,6 +1,6 @@
 /** The state shared by the kind provider's phases (kind's `actions.ActionContext`). */
-import type { KubeClient } from '../../kube/types.js';
-import type { Clock } from '../../util/poll.js';
+import type { KubeClient } from '../../kube/index.js';
+import type { Clock } from '../../util/index.js';
 import type { PreparedCalico } from '../calico/calico-manifest.js';
 import type { ProviderDependencies } from '../dependencies.js';
 import type { ClusterProgress } from '../types.js';

@@ -5,7 +5,7 @@
 import { DEFAULT_CLUSTER_TIMEOUTS, DEFAULT_KIND_CLUSTER_NAME, DEFAULT_KIND_WORKERS, DEFAULT_POD_SUBNET, type ClusterTimeouts } from '../defaults.js';
 import { CALICO_VERSION, KIND_NODE_IMAGE } from '../versions.js';
 import { resolveCalicoSource, type CalicoSource } from '../calico/calico-manifest.js';
-import { InputError, type InputIssue } from '../../util/errors.js';
+import { InputError, type InputIssue } from '../../util/index.js';
 
 export interface KindProviderOptions {
   /** Name of the cluster to create (default netpol-e2e). */

@@ -11,8 +11,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { describeError } from '../../util/errors.js';
-import { systemClock } from '../../util/poll.js';
+import { describeError } from '../../util/index.js';
+import { systemClock } from '../../util/index.js';
 import { defaultDependencies, type ProviderDependencies } from '../dependencies.js';
 import { KIND_DOCKER_NETWORK } from '../defaults.js';
 import { runActions } from '../run-actions.js';

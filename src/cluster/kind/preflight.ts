@@ -4,7 +4,7 @@
  */
 import type { CommandOptions, CommandRunner } from '../command-runner.js';
 import { describeCommand, outputTail } from '../command-runner.js';
-import { PreflightError } from '../../util/errors.js';
+import { PreflightError } from '../../util/index.js';
 import { KIND_VERSION } from '../versions.js';
 
 export const KIND_INSTALL_DOCS = 'https://kind.sigs.k8s.io/docs/user/quick-start/#installation';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cleanupRuns } from '../../../src/engine/index.js';
+import { cleanupRuns } from '../../../src/deploy/index.js';
 import { runLabels } from '../../../src/deploy/run-labels.js';
 import { startExternalTargets } from '../../../src/external/index.js';
 import { FakeClock } from './fake-clock.js';

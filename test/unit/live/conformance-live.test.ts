@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { loadCorpus } from '../../../src/conformance/index.js';
 import type { Corpus, MatrixCase } from '../../../src/conformance/index.js';
 import { corpusCaseSuite, liveNamespace } from '../../../src/conformance/corpus-suite.js';
-import { runConformanceLive } from '../../../src/engine/index.js';
+import { runConformanceLive } from '../../../src/run/index.js';
 import { countRun } from '../../../src/results/results.js';
 import { LABEL_RUN_ID } from '../../../src/kube/types.js';
 import type { ConnectAssertion, MatrixAssertion } from '../../../src/suite/types.js';

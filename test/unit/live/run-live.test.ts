@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { runLive, partialResultOf } from '../../../src/engine/index.js';
+import { runLive } from '../../../src/run/index.js';
 import { LABEL_RUN_ID } from '../../../src/kube/types.js';
 import type { CellResult, RunResult } from '../../../src/results/results.js';
 import { countRun } from '../../../src/results/results.js';
 import { loadSuites } from '../../../src/suite/index.js';
 import type { ConnectAssertion, Suite } from '../../../src/suite/types.js';
-import { ClusterError, InterruptedError, NotEnforcingError } from '../../../src/util/errors.js';
+import { InputError } from '../../../src/util/errors.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeCluster, type FakeClusterOptions } from './fake-cluster.js';
 import { FakeDocker } from './fake-docker.js';
@@ -100,48 +100,43 @@ describe('runLive (against an in-memory cluster)', () => {
     expect(failed[0]?.message).to.match(/did not all match the expectations within the settle deadline/);
   });
 
-  it('a CNI that accepts policies but drops nothing fails with NotEnforcingError, with the partial result', async () => {
+  it('a CNI that accepts policies but drops nothing: a NOT_ENFORCING error of the suite, returned as data', async () => {
     const { clock, cluster } = setup({ enforcing: false });
-    let caught: unknown;
-    try {
-      await runLive([rollout], { kube: cluster, clock, runId: 'unit4', externals: { enabled: false } });
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).to.be.instanceOf(NotEnforcingError);
-    expect((caught as Error).message).to.contain('the CNI does not enforce NetworkPolicy');
-    expect((caught as Error).message).to.contain('connected');
-    const partial = partialResultOf(caught) as RunResult;
-    expect(partial.suites[0]?.errors[0]?.code).to.equal('NOT_ENFORCING');
+    const ends: RunResult[] = [];
+    const result = await runLive([rollout, threeTier], { kube: cluster, clock, runId: 'unit4', externals: { enabled: false }, reporter: { onEnd: (r) => void ends.push(r) } });
+    const error = result.suites[0]?.errors[0];
+    expect(error?.code).to.equal('NOT_ENFORCING');
+    expect(error?.message).to.contain('the CNI does not enforce NetworkPolicy');
+    expect(error?.message).to.contain('connected');
+    expect(error?.suite).to.equal('rollout');
+    expect(result.errors.map((e) => e.code)).to.deep.equal(['NOT_RUN']);
+    expect(result.errors[0]?.message).to.contain('three-tier');
+    expect(ends).to.deep.equal([result]);
     expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
   });
 
   it('an image the node cannot get ends the wait at once, naming the image and how to preload it', async () => {
     const { clock, cluster } = setup({ waitingReason: 'ErrImageNeverPull' });
-    const error = await runLive([rollout], { kube: cluster, clock, runId: 'unit5', probeImage: 'example.com/missing:1', externals: { enabled: false } }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).to.be.instanceOf(ClusterError);
-    expect((error as ClusterError).message).to.contain('example.com/missing:1');
-    expect((error as ClusterError).message).to.contain('ErrImageNeverPull');
-    expect((error as ClusterError).hint).to.contain('kind load docker-image example.com/missing:1');
+    const result = await runLive([rollout], { kube: cluster, clock, runId: 'unit5', probeImage: 'example.com/missing:1', externals: { enabled: false } });
+    const error = result.suites[0]?.errors[0];
+    expect(error?.code).to.equal('CLUSTER');
+    expect(error?.message).to.contain('example.com/missing:1');
+    expect(error?.message).to.contain('ErrImageNeverPull');
+    expect(error?.hint).to.contain('kind load docker-image example.com/missing:1');
     expect(clock.now()).to.be.below(10_000);
     expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
   });
 
   it('refuses a namespace that exists and is not the run\'s, and touches nothing', async () => {
     const { clock, cluster } = setup({ foreignNamespaces: ['checkout'] });
-    const error = await runLive([rollout], { kube: cluster, clock, runId: 'unit6', externals: { enabled: false } }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).to.be.instanceOf(ClusterError);
-    expect((error as Error).message).to.match(/namespace checkout already exists in the cluster and was not created by this run/);
+    const result = await runLive([rollout], { kube: cluster, clock, runId: 'unit6', externals: { enabled: false } });
+    const error = result.suites[0]?.errors[0];
+    expect(error?.code).to.equal('CLUSTER');
+    expect(error?.message).to.match(/namespace checkout already exists in the cluster and was not created by this run/);
     expect(await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: 'checkout' })).not.to.equal(undefined);
   });
 
-  it('an abort mid-run stops promptly, cleans up everything and throws InterruptedError', async () => {
+  it('an abort mid-run stops promptly, cleans up everything and ends with an INTERRUPTED error (no NOT_RUN)', async () => {
     const controller = new AbortController();
     let execs = 0;
     const { clock, cluster } = setup({
@@ -150,15 +145,23 @@ describe('runLive (against an in-memory cluster)', () => {
         if (execs === 12) controller.abort('SIGINT');
       },
     });
-    const error = await runLive([rollout, threeTier], { kube: cluster, clock, runId: 'unit7', signal: controller.signal, externals: { enabled: false } }).then(
+    const result = await runLive([rollout, threeTier], { kube: cluster, clock, runId: 'unit7', signal: controller.signal, externals: { enabled: false } });
+    expect(result.errors.map((e) => e.code)).to.deep.equal(['INTERRUPTED']);
+    expect(result.errors[0]?.message).to.contain('SIGINT');
+    expect(execs).to.be.below(20);
+    expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
+  });
+
+  it('bad settings are thrown before anything is created or reported', async () => {
+    const { clock, cluster } = setup();
+    const hooks: string[] = [];
+    const error = await runLive([rollout], { kube: cluster, clock, runId: 'Bad_Id', reporter: { onBegin: () => void hooks.push('begin'), onEnd: () => void hooks.push('end') } }).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).to.be.instanceOf(InterruptedError);
-    expect((error as Error).message).to.contain('SIGINT');
-    expect(execs).to.be.below(20);
+    expect(error).to.be.instanceOf(InputError);
+    expect(hooks).to.deep.equal([]);
     expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
-    expect(partialResultOf(error)?.errors[0]?.code).to.equal('INTERRUPTED');
   });
 });
 

@@ -2,7 +2,7 @@
 import type { ClusterAction } from '../../types.js';
 import { CALICO_WORKLOADS } from '../../defaults.js';
 import type { KindContext } from '../kind-context.js';
-import type { KubeClient, KubeObject } from '../../../kube/types.js';
+import type { KubeClient, KubeObject } from '../../../kube/index.js';
 import { parse } from 'yaml';
 
 export const connect: ClusterAction<KindContext> = {

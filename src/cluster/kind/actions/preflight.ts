@@ -1,5 +1,5 @@
 /** Phase "preflight": Docker reachable, kind present (and its version), the cluster name free (or, for --reuse, taken). */
-import { PreflightError } from '../../../util/errors.js';
+import { PreflightError } from '../../../util/index.js';
 import type { ClusterAction } from '../../types.js';
 import { KIND_VERSION } from '../../versions.js';
 import type { KindContext } from '../kind-context.js';

@@ -1,6 +1,6 @@
 /** Phase "kind config": render the template into the run directory, or check the user's --kind-config and read its pod subnet. */
 import { readFile, writeFile } from 'node:fs/promises';
-import { describeError, InputError } from '../../../util/errors.js';
+import { describeError, InputError } from '../../../util/index.js';
 import type { ClusterAction } from '../../types.js';
 import type { KindContext } from '../kind-context.js';
 import { inspectUserKindConfig, readKindConfigTemplate, renderKindConfig } from '../kind-config.js';

@@ -1,0 +1,134 @@
+/**
+ * A suite's fixture in and out of the cluster, for one run: namespaces free (or an earlier suite's of this run
+ * gone), namespaces, probe pods and Services applied, external targets started, everything Ready with its
+ * addresses read back; and torn down again. Everything it creates is recorded in the run's inventory first.
+ */
+import type { DockerGateway, ExternalsOptions, StartedExternals } from '../external/index.js';
+import { createTestcontainersDockerGateway, startedBeforeFailure, startExternalTargets } from '../external/index.js';
+import type { KubeClient } from '../kube/index.js';
+import { podKey } from '../model/index.js';
+import type { SuiteFixture } from '../suite/index.js';
+import type { Clock } from '../util/index.js';
+import { applyFixture, ensureNamespacesFree, type DeployedFixture } from './deploy-fixture.js';
+import type { ManifestContext } from './fixture-manifests.js';
+import { LIVE_DEFAULTS } from './live-defaults.js';
+import type { ImagePullPolicy } from './probe-pod.js';
+import { SERVER_PROTOCOL_OPTIONAL } from './readiness.js';
+import { runLabels, runSelector } from './run-labels.js';
+import type { RunInventory } from './run-inventory.js';
+import { podIpsOf, waitForPodsReady, type PodObject } from './wait-pods-ready.js';
+
+export interface DeploySettings {
+  runId: string;
+  probeImage: string;
+  imagePullPolicy: ImagePullPolicy;
+  concurrency: number;
+  readyTimeoutMs: number;
+  externals: ExternalsOptions;
+  /** Leave fixtures in place (teardown does nothing). */
+  keep: boolean;
+  clock: Clock;
+  signal: AbortSignal | undefined;
+}
+
+/** A deployed fixture; `externalsSkipped` says why its external targets were not started. */
+export type DeployedSuiteFixture = DeployedFixture & { externalsSkipped?: string };
+
+export class FixtureDeployer {
+  constructor(
+    private readonly kube: KubeClient,
+    private readonly settings: DeploySettings,
+    private readonly inventory: RunInventory,
+    /** Records how long something took, for the report. */
+    private readonly time: (name: string, ms: number) => void,
+  ) {}
+
+  manifestContext(suiteName: string): ManifestContext {
+    const { runId, probeImage, imagePullPolicy } = this.settings;
+    return { runId, suiteName, image: probeImage, imagePullPolicy };
+  }
+
+  /** Deploys a fixture and waits for it; external targets are started unless disabled (then `externalsSkipped`). */
+  async deploy(fixture: SuiteFixture, suiteName: string): Promise<DeployedSuiteFixture> {
+    const { clock } = this.settings;
+    const names = fixture.namespaces.map((n) => n.name);
+    await this.freeNamespaces(names);
+    const context = this.manifestContext(suiteName);
+    const started = clock.now();
+    this.inventory.addNamespaces(names);
+    const serviceIps = await applyFixture(this.kube, fixture, context, this.settings.concurrency, this.settings.signal);
+    const externals = await this.externalsFor(fixture);
+    const podIps = await this.waitForPods(fixture);
+    this.time(`${suiteName}: fixture ready`, clock.now() - started);
+    const deployed: DeployedSuiteFixture = {
+      context,
+      fixture,
+      namespaces: names,
+      podIps,
+      addresses: { podIps, serviceIps },
+      namespaceLabels: new Map(fixture.namespaces.map((n) => [n.name, { ...n.labels }])),
+      workloadLabels: new Map(fixture.workloads.map((w) => [podKey(w), { ...w.labels }])),
+    };
+    if (externals.started) deployed.externals = externals.started;
+    if (externals.skipped) deployed.externalsSkipped = externals.skipped;
+    return deployed;
+  }
+
+  /** Deletes a fixture's namespaces (waiting until gone) and its external targets. */
+  async teardown(deployed: DeployedFixture): Promise<void> {
+    if (this.settings.keep) return;
+    const started = this.settings.clock.now();
+    await this.inventory.deleteNamespaces(deployed.namespaces);
+    if (deployed.externals) await this.inventory.removeExternals(deployed.externals);
+    this.time(`teardown ${deployed.namespaces.join(', ')}`, this.settings.clock.now() - started);
+  }
+
+  /** An earlier suite of this run used the same names: wait until its namespaces are gone. */
+  private async freeNamespaces(names: readonly string[]): Promise<void> {
+    const leftovers = await ensureNamespacesFree(this.kube, names, this.settings.runId);
+    if (leftovers.length > 0) await this.inventory.deleteNamespaces(leftovers);
+  }
+
+  private async externalsFor(fixture: SuiteFixture): Promise<{ started?: StartedExternals; skipped?: string }> {
+    if (fixture.externals.length === 0) return {};
+    if (!this.settings.externals.enabled) return { skipped: 'external targets are disabled for this run (--no-externals)' };
+    return { started: await this.startExternals(fixture) };
+  }
+
+  private async startExternals(fixture: SuiteFixture): Promise<StartedExternals> {
+    const docker: DockerGateway = (this.inventory.docker ??= this.settings.externals.docker ?? (await createTestcontainersDockerGateway()));
+    try {
+      const started = await startExternalTargets(docker, fixture.externals, {
+        runId: this.settings.runId,
+        image: this.settings.probeImage,
+        labels: runLabels(this.settings.runId),
+        attachContainers: this.settings.externals.attachContainers,
+      });
+      this.inventory.addExternals(started);
+      return started;
+    } catch (error) {
+      const partial = startedBeforeFailure(error);
+      if (partial) this.inventory.addExternals(partial);
+      throw error;
+    }
+  }
+
+  /** Waits for every probe pod to be Ready; returns their IPs (`<namespace>/<workload>` → IPs). */
+  private async waitForPods(fixture: SuiteFixture): Promise<Map<string, string[]>> {
+    const pods = fixture.workloads.map(podKey);
+    const ready = await waitForPodsReady(this.kube, pods, runSelector(this.settings.runId), {
+      timeoutMs: this.settings.readyTimeoutMs,
+      intervalMs: LIVE_DEFAULTS.pollIntervalMs,
+      clock: this.settings.clock,
+      signal: this.settings.signal,
+      optionalContainer: SERVER_PROTOCOL_OPTIONAL,
+    });
+    const podIps = new Map<string, string[]>();
+    for (const key of pods) {
+      const ips = podIpsOf(ready.pods.get(key) as PodObject);
+      if (ips.length === 0) throw new Error(`internal error: pod ${key} is Ready without an IP`);
+      podIps.set(key, ips);
+    }
+    return podIps;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Everything a live run has created and not yet removed: namespaces (with all they hold) and external-target
+ * containers. Cleanup removes exactly these, also after an error or an interrupt.
+ */
+import type { DockerGateway, DockerObject, StartedExternals } from '../external/index.js';
+import { removeExternals } from '../external/index.js';
+import type { KubeClient } from '../kube/index.js';
+import type { RunError } from '../results/index.js';
+import { runErrorOf } from '../results/index.js';
+import type { Clock } from '../util/index.js';
+import { deleteNamespacesAndWait } from './cleanup.js';
+import { LIVE_DEFAULTS } from './live-defaults.js';
+
+export class RunInventory {
+  private readonly namespaceSet = new Set<string>();
+  private readonly started: StartedExternals[] = [];
+  /** The Docker gateway external targets were started with; set when the first one starts. */
+  docker: DockerGateway | undefined;
+
+  constructor(
+    private readonly kube: KubeClient,
+    private readonly runId: string,
+    private readonly clock: Clock,
+  ) {}
+
+  addNamespaces(names: readonly string[]): void {
+    for (const name of names) this.namespaceSet.add(name);
+  }
+
+  addExternals(started: StartedExternals): void {
+    this.started.push(started);
+  }
+
+  /** Namespaces still present (for messages and diagnostics). */
+  namespaces(): string[] {
+    return [...this.namespaceSet];
+  }
+
+  externalContainers(): DockerObject[] {
+    return this.started.flatMap((e) => e.containers);
+  }
+
+  /** Deletes these namespaces (waiting until gone) and forgets them. */
+  async deleteNamespaces(names: readonly string[]): Promise<void> {
+    await deleteNamespacesAndWait(this.kube, names, this.runId, {
+      timeoutMs: LIVE_DEFAULTS.deleteTimeoutMs,
+      intervalMs: LIVE_DEFAULTS.pollIntervalMs,
+      clock: this.clock,
+    });
+    for (const name of names) this.namespaceSet.delete(name);
+  }
+
+  /** Removes these external targets and forgets them. */
+  async removeExternals(started: StartedExternals): Promise<void> {
+    if (this.docker) await removeExternals(this.docker, started);
+    const index = this.started.indexOf(started);
+    if (index >= 0) this.started.splice(index, 1);
+  }
+
+  /**
+   * Removes everything still here. Never uses the run's AbortSignal: cleanup must complete after an interrupt.
+   * Returns the errors met, as data.
+   */
+  async removeAll(): Promise<RunError[]> {
+    const errors: RunError[] = [];
+    try {
+      await this.deleteNamespaces(this.namespaces());
+    } catch (error) {
+      errors.push(runErrorOf(error, `cleanup of namespaces ${this.namespaces().join(', ')}`));
+    }
+    if (this.docker) {
+      for (const started of [...this.started]) {
+        try {
+          await this.removeExternals(started);
+        } catch (error) {
+          errors.push(runErrorOf(error, `cleanup of external targets ${started.containers.map((c) => c.name).join(', ')}`));
+        }
+      }
+    }
+    return errors;
+  }
+}

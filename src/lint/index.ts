@@ -1,0 +1,2 @@
+/** lint: the folder's public entry. */
+export { LINT_RULES, lintSuite, type LintFinding, type LintRule } from './lint-suite.js';

@@ -1,0 +1,3 @@
+/** The results of a run: plain data shared by every engine and every reporter (the bottom layer). */
+export * from './results.js';
+export { runErrorOf } from './run-error.js';

@@ -1,0 +1,4 @@
+/** Small tools every folder may use: the error vocabulary, polling with deadlines, bounded concurrency. */
+export * from './errors.js';
+export * from './poll.js';
+export * from './map-with-concurrency.js';
