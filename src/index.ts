@@ -6,7 +6,7 @@ export { TOOL } from './version.js';
 
 // Suites: load and validate (InputError with file:line:col on bad input).
 export { loadSuite, loadSuites, loadPolicyFiles, validatePolicyObject, SUITE_API_VERSION } from './suite/index.js';
-export type * from './suite/types.js';
+export type * from './suite/index.js';
 
 // The model (oracle): networking.k8s.io/v1 semantics with explanations.
 export {
@@ -57,4 +57,18 @@ export { createReporter, MultiplexReporter, formatGithubAnnotations } from './re
 export type { Reporter } from './report/index.js';
 
 // Errors.
-export * from './util/errors.js';
+export {
+  NetpolError,
+  InputError,
+  PreflightError,
+  ClusterError,
+  KubeApiError,
+  CommandError,
+  ExecError,
+  TimeoutError,
+  NotEnforcingError,
+  InterruptedError,
+  formatInputIssue,
+  describeError,
+} from './util/index.js';
+export type { ErrorCode, ErrorOptions, InputIssue, SourcePosition } from './util/index.js';

@@ -96,7 +96,8 @@ async function runGuarded(command: RunCommand, settings: ResolvedLiveSettings, r
 
 async function release(cluster: ProvisionedCluster, progress: RunProgress): Promise<RunResult['errors']> {
   try {
-    progress.released?.(await cluster.release());
+    const outcome = await cluster.release();
+    progress.released?.(outcome);
     return [];
   } catch (error) {
     return [runErrorOf(error, 'the cluster could not be released')];
