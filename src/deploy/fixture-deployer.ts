@@ -7,7 +7,7 @@ import type { DockerGateway, ExternalsOptions, StartedExternals } from '../exter
 import { createTestcontainersDockerGateway, startedBeforeFailure, startExternalTargets } from '../external/index.js';
 import type { KubeClient } from '../kube/index.js';
 import { podKey } from '../model/index.js';
-import type { SuiteFixture } from '../suite/index.js';
+import { fixtureLabels, type SuiteFixture } from '../suite/index.js';
 import type { Clock } from '../util/index.js';
 import { applyFixture, ensureNamespacesFree, type DeployedFixture } from './deploy-fixture.js';
 import type { ManifestContext } from './fixture-manifests.js';
@@ -66,8 +66,7 @@ export class FixtureDeployer {
       namespaces: names,
       podIps,
       addresses: { podIps, serviceIps },
-      namespaceLabels: new Map(fixture.namespaces.map((n) => [n.name, { ...n.labels }])),
-      workloadLabels: new Map(fixture.workloads.map((w) => [podKey(w), { ...w.labels }])),
+      ...fixtureLabels(fixture.namespaces, fixture.workloads),
     };
     if (externals.started) deployed.externals = externals.started;
     if (externals.skipped) deployed.externalsSkipped = externals.skipped;

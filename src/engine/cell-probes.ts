@@ -7,7 +7,7 @@ import type { Protocol } from '../model/index.js';
 import { hostPort, pathKey, type PathProbe, type ProbeKind, type ProbePath } from '../probe/index.js';
 import type { PlannedCell } from './plan.js';
 import { refKey } from './plan.js';
-import type { Expectation, Observation, Outcome } from '../results/index.js';
+import { verdictOf, type Observation, type Outcome } from '../results/index.js';
 import type { SettledProbe } from '../probe/index.js';
 import type { FixtureAddresses } from '../deploy/index.js';
 
@@ -44,39 +44,9 @@ export function pathProbeForCell(cell: PlannedCell, addresses: FixtureAddresses)
   return { key: pathKey(probe), ...probe };
 }
 
-/**
- * An outcome in the vocabulary of the cell's expectation; undefined when it says nothing about the policy
- * (the probe broke, or a DNS failure that is neither an answer nor a block). `refusedMeansDeny`: the positive
- * control saw this path answer, so a refusal now is a policy's active reject rather than a closed port.
- */
-export function verdictOf(cell: PlannedCell, outcome: Outcome, refusedMeansDeny: boolean): Expectation | undefined {
-  if (cell.kind === 'dns') {
-    switch (outcome) {
-      case 'resolved':
-        return 'resolves';
-      case 'dns-nxdomain':
-        return 'nxdomain';
-      case 'dns-unreachable':
-        return 'blocked';
-      default:
-        return undefined;
-    }
-  }
-  switch (outcome) {
-    case 'connected':
-      return 'allow';
-    case 'timeout':
-      return 'deny';
-    case 'refused':
-      return refusedMeansDeny ? 'deny' : undefined;
-    default:
-      return undefined;
-  }
-}
-
 /** Does a result meet the cell's expectation? (For settling: the state is what the suite says it should be.) */
 export function expectationMet(cell: PlannedCell, outcome: Outcome, refusedMeansDeny: boolean): boolean {
-  return verdictOf(cell, outcome, refusedMeansDeny) === cell.expected;
+  return verdictOf(cell.kind, outcome, refusedMeansDeny) === cell.expected;
 }
 
 /**
@@ -90,13 +60,13 @@ export function observationOf(cell: PlannedCell, settled: SettledProbe, refusedM
     outcome === 'refused' && !refusedMeansDeny
       ? `${settled.result.detail}; refused, but the positive control never saw this path answer, so this is not evidence of a policy`
       : settled.result.detail;
-  const verdicts = new Set(settled.history.map((o) => verdictOf(cell, o, refusedMeansDeny) ?? o));
+  const verdicts = new Set(settled.history.map((o) => verdictOf(cell.kind, o, refusedMeansDeny) ?? o));
   const outcomes = new Set(settled.history);
   // e.g. refused then timeout: both are the same deny (ICMP rejects are rate limited), so not flaky
   if (outcomes.size > 1 && verdicts.size === 1) detail = `${detail} (attempts: ${settled.history.join(', ')})`;
   const observation: Observation = {
     outcome,
-    verdict: verdictOf(cell, outcome, refusedMeansDeny),
+    verdict: verdictOf(cell.kind, outcome, refusedMeansDeny),
     detail,
     attempts: settled.history.length,
     durationMs: Math.round(settled.result.durationMs),

@@ -9,7 +9,7 @@ import type { Suite } from '../suite/index.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
 import type { PlannedCell } from './plan.js';
 import { refKey } from './plan.js';
-import type { CellResult, CellStatus, Expectation, ModelResult, Observation } from '../results/index.js';
+import { modelAgrees, type CellResult, type CellStatus, type Expectation, type ModelResult, type Observation } from '../results/index.js';
 
 function podEndpoint(ref: { namespace: string; name: string }): Endpoint {
   return { kind: 'pod', namespace: ref.namespace, name: ref.name };
@@ -54,7 +54,7 @@ export function trafficsFor(cell: PlannedCell): { traffic: Traffic; backend?: st
 /** What the spec says of one cell, with the reasons (and, when pod IPs would decide it, why it is undecided). */
 export function modelResultFor(cell: PlannedCell, model: PolicyModel, suite: Suite): ModelResult {
   const evaluated = trafficsFor(cell).map((t) => ({ ...t, verdict: model.evaluate(t.traffic) }));
-  const result = verdictOf(cell, evaluated, suite);
+  const result = modelResultOf(cell, evaluated, suite);
   if (evaluated.some(({ verdict }) => dependsOnPodIps(verdict))) {
     result.undecided =
       cell.target.kind === 'dns'
@@ -64,7 +64,7 @@ export function modelResultFor(cell: PlannedCell, model: PolicyModel, suite: Sui
   return result;
 }
 
-function verdictOf(cell: PlannedCell, evaluated: readonly { backend?: string; verdict: Verdict }[], suite: Suite): ModelResult {
+function modelResultOf(cell: PlannedCell, evaluated: readonly { backend?: string; verdict: Verdict }[], suite: Suite): ModelResult {
   const target = cell.target;
   switch (target.kind) {
     case 'workload':
@@ -155,22 +155,6 @@ const EXPECT_WORDS: Record<Expectation, string> = {
   nxdomain: 'does not exist (NXDOMAIN)',
   blocked: 'blocked',
 };
-
-/** Does the model's verdict agree with an expectation? `undefined`: the model cannot say. */
-function modelAgrees(expected: Expectation, model: ModelResult): boolean | undefined {
-  if (model.undecided !== undefined) return undefined;
-  switch (expected) {
-    case 'allow':
-      return model.verdict === 'allow';
-    case 'deny':
-    case 'blocked':
-      return model.verdict === 'deny';
-    case 'resolves':
-    case 'nxdomain':
-      if (model.verdict !== 'allow') return false;
-      return model.dnsAnswer === undefined ? undefined : model.dnsAnswer === expected;
-  }
-}
 
 function describeModel(model: ModelResult): string {
   if (model.verdict === 'mixed') return 'mixed (backends differ)';

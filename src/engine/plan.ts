@@ -17,7 +17,9 @@ import type {
   SuiteWorkload,
   TargetRef,
   WorkloadRef,
+  LabelsInForce,
 } from '../suite/index.js';
+import { fixtureLabels, labelsAfter } from '../suite/index.js';
 import type { SourcePosition } from '../util/index.js';
 import type { Expectation, MatrixSymbol } from '../results/index.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
@@ -69,11 +71,8 @@ export interface PlannedMatrix {
   expected: MatrixSymbol[][];
 }
 
-/** The state of the fixture after a step's changes: complete label sets and the policies that exist. */
-export interface StepState {
-  namespaceLabels: Map<string, Record<string, string>>;
-  /** Keyed by `<namespace>/<workload>`. */
-  workloadLabels: Map<string, Record<string, string>>;
+/** The state of the fixture after a step's changes: the labels in force and the policies that exist. */
+export interface StepState extends LabelsInForce {
   /** Keyed by `<namespace>/<policy name>`, in application order. */
   policies: Map<string, LoadedPolicy>;
 }
@@ -87,11 +86,7 @@ export interface StepPlan {
 
 export function planSuite(suite: Suite): StepPlan[] {
   const workloads = new Map(suite.fixture.workloads.map((w) => [refKey(w), w]));
-  let state: StepState = {
-    namespaceLabels: new Map(suite.fixture.namespaces.map((n) => [n.name, { ...n.labels }])),
-    workloadLabels: new Map(suite.fixture.workloads.map((w) => [refKey(w), { ...w.labels }])),
-    policies: new Map(),
-  };
+  let state: StepState = { ...fixtureLabels(suite.fixture.namespaces, suite.fixture.workloads), policies: new Map() };
   const plans: StepPlan[] = [];
   for (const step of suite.steps) {
     state = applyStep(state, step);
@@ -110,13 +105,7 @@ export function planSuite(suite: Suite): StepPlan[] {
 }
 
 function applyStep(previous: StepState, step: SuiteStep): StepState {
-  const next: StepState = {
-    namespaceLabels: new Map(previous.namespaceLabels),
-    workloadLabels: new Map(previous.workloadLabels),
-    policies: new Map(previous.policies),
-  };
-  for (const [name, labels] of Object.entries(step.labels.namespaces)) next.namespaceLabels.set(name, { ...labels });
-  for (const [key, labels] of Object.entries(step.labels.workloads)) next.workloadLabels.set(key, { ...labels });
+  const next: StepState = { ...labelsAfter(previous, step.labels), policies: new Map(previous.policies) };
   for (const removed of step.delete) next.policies.delete(`${removed.namespace}/${removed.name}`);
   for (const loaded of step.apply) {
     const key = `${loaded.policy.metadata.namespace}/${loaded.policy.metadata.name}`;

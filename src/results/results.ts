@@ -74,6 +74,9 @@ export interface Observation {
   durationMs: number;
 }
 
+/** What a cell checks: a connection, a DNS lookup, or one connection of a matrix. */
+export type CellKind = 'connect' | 'dns' | 'matrix';
+
 export interface CellResult {
   /** Id of the assertion this cell belongs to. */
   assertionId: string;
@@ -81,7 +84,7 @@ export interface CellResult {
   cellId: string;
   /** A name a human reads, e.g. `prod/frontend -> prod/api:8080/TCP should be allowed`. */
   name: string;
-  kind: 'connect' | 'dns' | 'matrix';
+  kind: CellKind;
   step: { index: number; name: string };
   /** The assertion (for matrix cells: the row line) in the suite file. */
   position: SourcePosition;

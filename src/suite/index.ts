@@ -11,3 +11,4 @@ export { SUITE_FIELDS } from './suite-fields.js';
 export { createYamlLocator, fixedLocator, formatFieldPath, type FieldPath, type SourceLocator } from '../util/yaml/index.js';
 export { readPolicyObject } from './validate-policy.js';
 export { MATRIX_SYMBOLS, tokenizeTable, type TableToken } from './matrix-table.js';
+export { fixtureLabels, labelsAfter, type LabelsInForce } from './labels-in-force.js';

@@ -6,6 +6,7 @@
 import type { NetworkPolicy } from '../model/index.js';
 import type { LabelChanges, LoadedPolicy, SuiteStep } from './types.js';
 import { checkLabelKey, checkLabelValue } from './check-labels.js';
+import { fixtureLabels } from './labels-in-force.js';
 import { describeValue, isPlainMap, MapReader, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import type { FixtureIndex } from './fixture-index.js';
 import { loadPolicyPatterns, reportDuplicatePolicies, type PolicyFileContext } from './load-policy-files.js';
@@ -35,11 +36,7 @@ interface StageState {
 export async function readStages(input: StagesInput): Promise<ReadStages> {
   const { root, fixture } = input;
   const issues = root.issues;
-  const state: StageState = {
-    policies: new Map(),
-    namespaceLabels: new Map([...fixture.namespaces.values()].map((n) => [n.name, { ...n.labels }])),
-    workloadLabels: new Map([...fixture.workloads.entries()].map(([key, w]) => [key, { ...w.labels }])),
-  };
+  const state: StageState = { policies: new Map(), ...fixtureLabels(fixture.namespaces.values(), fixture.workloads.values()) };
   const assertions: ReadAssertion[] = [];
 
   const initialApply = await readPolicyList(input, ['policies'], root.get('policies'), INITIAL_STEP_NAME);

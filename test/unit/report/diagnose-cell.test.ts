@@ -48,4 +48,34 @@ describe('diagnoseCell', () => {
     expect(diagnoseCell(cell('deny', 'deny', ['timeout', 'deny'], 'flaky'))).to.match(/different outcomes on repeated attempts/);
     expect(diagnoseCell(cell('allow', 'allow', ['exec-error', undefined], 'error'))).to.equal(undefined);
   });
+
+  describe('DNS cells expecting NXDOMAIN (the judge and the diagnosis share one agreement)', () => {
+    const dns = (model: ModelVerdict, dnsAnswer: 'resolves' | 'nxdomain' | undefined, observed?: [Outcome, Expectation | undefined]): CellResult => {
+      const c = cell('nxdomain', model, observed);
+      if (dnsAnswer && c.model) c.model.dnsAnswer = dnsAnswer;
+      return c;
+    };
+
+    it('static: a failed cell (the name is a Service, so it resolves) gets a line naming the spec\'s answer', () => {
+      expect(diagnoseCell(dns('allow', 'resolves'))).to.equal(
+        "the suite's expectation disagrees with the spec: by the spec the lookup is allowed and the name resolves",
+      );
+      expect(diagnoseCell(dns('allow', 'nxdomain', undefined))).to.equal(undefined);
+    });
+
+    it('live: the name resolved although the spec says NXDOMAIN: the spec sides with the suite', () => {
+      expect(diagnoseCell(dns('allow', 'nxdomain', ['resolved', 'resolves']))).to.match(/^the spec agrees with the suite, but the CNI did not/);
+    });
+
+    it('live: a name outside the cluster resolved: the spec cannot say whether it exists, and says so', () => {
+      expect(diagnoseCell(dns('allow', undefined, ['resolved', 'resolves']))).to.match(/whether the name exists is not modelled.*answered resolved where the suite expects nxdomain/);
+    });
+
+    it('live: the spec denies the lookup but it resolved: neither the suite nor the CNI agrees with the spec', () => {
+      expect(diagnoseCell(dns('deny', undefined, ['resolved', 'resolves']))).to.equal(
+        'neither the suite nor the CNI agrees with the spec: by the spec this connection is denied',
+      );
+      expect(diagnoseCell(dns('deny', undefined, ['dns-unreachable', 'blocked']))).to.match(/^the CNI followed the spec/);
+    });
+  });
 });
