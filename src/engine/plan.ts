@@ -222,6 +222,27 @@ function planAssertion(
   }
 }
 
+/** One connection at a step that no assertion names (explain): from a workload to a target, on one port. */
+export interface Connection {
+  from: WorkloadRef;
+  to: TargetRef;
+  /** A number, or a port name of the target. */
+  port: number | string;
+  protocol: Protocol;
+}
+
+/**
+ * Plans one connection at a step exactly as a connect assertion of the suite would be planned (the labels in
+ * force, Service backends, named ports): the cell whose model verdict `explain` prints.
+ */
+export function planConnection(suite: Suite, plan: StepPlan, connection: Connection): PlannedCell {
+  const workloads = relabelWorkloads(new Map(suite.fixture.workloads.map((w) => [refKey(w), w])), plan.state);
+  const source = mustGet(workloads, refKey(connection.from), 'explain');
+  const assertion: Assertion = { kind: 'connect', id: 'explain', position: source.position, ...connection, expect: 'allow' };
+  const { cells } = planAssertion(suite, workloads, assertion, { index: plan.step.index, name: plan.step.name });
+  return cells[0] as PlannedCell;
+}
+
 function connectCell(input: {
   assertionId: string;
   cellId: string;

@@ -4,8 +4,8 @@ import { compileModel } from '../../model/index.js';
 import type { Protocol } from '../../model/index.js';
 import { PROTOCOLS } from '../../model/index.js';
 import { modelResultFor } from '../../engine/index.js';
-import { modelStateFor, planSuite, refKey, relabelWorkloads, serviceBackends } from '../../engine/index.js';
-import type { PlannedCell, PlannedTarget, StepPlan } from '../../engine/index.js';
+import { modelStateFor, planConnection, planSuite, refKey } from '../../engine/index.js';
+import type { Connection, StepPlan } from '../../engine/index.js';
 import { loadSuite } from '../../suite/index.js';
 import type { Suite, SuiteWorkload } from '../../suite/index.js';
 import { InputError } from '../../util/index.js';
@@ -52,10 +52,12 @@ export async function explainCommand(args: string[], io: CliIO): Promise<number>
   const plan = pickStep(plans, stringOption(parsed, 'step'));
   const source = findWorkload(suite, from, '--from');
   const port = parsePort(stringOption(parsed, 'port'));
-  const model = compileModel(modelStateFor(suite, plan));
+  const planned = connectionsFor(suite, source, to, port);
+  const model = compileModel(modelStateFor(planned.suite, plan));
   const lines: string[] = [];
-  for (const cell of cellsFor(suite, source, to, port, plan)) {
-    const result = modelResultFor(cell, model, suite);
+  for (const connection of planned.connections) {
+    const cell = planConnection(planned.suite, plan, connection);
+    const result = modelResultFor(cell, model, planned.suite);
     const verdict = { allow: 'ALLOWED', deny: 'DENIED', mixed: 'MIXED (backends differ)' }[result.verdict];
     lines.push(`${cell.name.replace(/ should be (allowed|denied)$/, '')}: ${verdict}`);
     for (const line of result.explanation) lines.push(`  ${line}`);
@@ -107,60 +109,42 @@ function parsePort(raw: string | undefined): PortQuery | undefined {
   return { port, protocol: protocol as Protocol };
 }
 
-/** `8080`, or `http(8080)` for a named port. */
-function portText(label: number | string, target: PlannedTarget): string {
-  return typeof label === 'string' && 'port' in target ? `${label}(${target.port})` : String(label);
-}
-
-function cellsFor(suite: Suite, source: SuiteWorkload, to: string, query: PortQuery | undefined, plan: StepPlan): PlannedCell[] {
-  const make = (target: PlannedTarget, targetLabel: string, portLabel: number | string, protocol: Protocol): PlannedCell => ({
-    assertionId: 'explain',
-    cellId: 'explain',
-    name: `${refKey(source)} -> ${targetLabel}:${portText(portLabel, target)}/${protocol}`,
-    kind: 'connect',
-    step: { index: plan.step.index, name: plan.step.name },
-    position: source.position,
-    source,
-    target,
-    targetLabel,
-    portLabel,
-    protocol,
-    expected: 'allow',
-  });
+/**
+ * The connections `--to` names (every port of the target unless --port), validated with messages for the user,
+ * and the suite to plan them in: an IP outside the fixture becomes an external of a copy of the suite.
+ */
+function connectionsFor(suite: Suite, source: SuiteWorkload, to: string, query: PortQuery | undefined): { suite: Suite; connections: Connection[] } {
+  const from = { namespace: source.namespace, name: source.name };
   if (to.startsWith('svc:')) {
     const ref = to.slice(4);
     const service = suite.fixture.services.find((s) => refKey(s) === ref);
     if (!service) throw usage(`--to ${to}: no such Service; services: ${suite.fixture.services.map(refKey).join(', ') || 'none'}`);
     const ports = service.ports.filter((p) => !query || (p.protocol === query.protocol && (p.port === query.port || p.name === query.port)));
     if (ports.length === 0) throw usage(`--to ${to}: the Service has no port ${query?.port}/${query?.protocol}`);
-    // A Service selects by the labels in force at the step.
-    const workloads = relabelWorkloads(new Map(suite.fixture.workloads.map((w) => [refKey(w), w])), plan.state).values();
-    return ports.map((sp) =>
-      make({ kind: 'service', service, port: sp.port, backends: serviceBackends(service, sp, workloads) }, `service ${ref}`, sp.port, sp.protocol),
-    );
+    const target = { kind: 'service' as const, namespace: service.namespace, name: service.name };
+    return { suite, connections: ports.map((sp) => ({ from, to: target, port: sp.port, protocol: sp.protocol })) };
   }
   if (to.startsWith('external:') || isIP(to) !== 0) {
-    const external = to.startsWith('external:')
-      ? suite.fixture.externals.find((e) => e.name === to.slice('external:'.length))
-      : { name: to, ip: to, ports: query && typeof query.port === 'number' ? [{ port: query.port, protocol: query.protocol }] : [], position: source.position };
-    if (!external) throw usage(`--to ${to}: no such external; externals: ${suite.fixture.externals.map((e) => e.name).join(', ') || 'none'}`);
+    const named = to.startsWith('external:') ? suite.fixture.externals.find((e) => e.name === to.slice('external:'.length)) : undefined;
+    if (to.startsWith('external:') && !named) {
+      throw usage(`--to ${to}: no such external; externals: ${suite.fixture.externals.map((e) => e.name).join(', ') || 'none'}`);
+    }
     if (query && typeof query.port !== 'number') throw usage(`--port ${query.port}: named ports only exist on pods; give a number`);
+    const external = named ?? { name: to, ip: to, ports: query ? [{ port: query.port as number, protocol: query.protocol }] : [], position: source.position };
     const ports = query ? [{ port: query.port as number, protocol: query.protocol }] : external.ports;
     if (ports.length === 0) throw usage(`--to ${to}: give --port for an address outside the fixture`);
-    return ports.map((p) => make({ kind: 'external', external, port: p.port }, `external ${external.name} (${external.ip})`, p.port, p.protocol));
+    const withExternal = named ? suite : { ...suite, fixture: { ...suite.fixture, externals: [...suite.fixture.externals, external] } };
+    return { suite: withExternal, connections: ports.map((p) => ({ from, to: { kind: 'external' as const, name: external.name }, port: p.port, protocol: p.protocol })) };
   }
   const workload = findWorkload(suite, to, '--to');
-  if (!query) {
-    return workload.ports.map((p) => make({ kind: 'workload', workload, port: p.port }, refKey(workload), p.name ?? p.port, p.protocol));
-  }
-  const port =
-    typeof query.port === 'number' ? query.port : workload.ports.find((p) => p.name === query.port && p.protocol === query.protocol)?.port;
-  if (port === undefined) {
+  const target = { kind: 'workload' as const, namespace: workload.namespace, name: workload.name };
+  if (!query) return { suite, connections: workload.ports.map((p) => ({ from, to: target, port: p.name ?? p.port, protocol: p.protocol })) };
+  if (typeof query.port !== 'number' && !workload.ports.some((p) => p.name === query.port && p.protocol === query.protocol)) {
     throw usage(
       `--port ${query.port}/${query.protocol}: ${refKey(workload)} has no such named port; its ports: ${workload.ports
         .map((p) => `${p.name ?? '-'}=${p.port}/${p.protocol}`)
         .join(', ')}`,
     );
   }
-  return [make({ kind: 'workload', workload, port }, refKey(workload), query.port, query.protocol)];
+  return { suite, connections: [{ from, to: target, port: query.port, protocol: query.protocol }] };
 }
