@@ -161,6 +161,12 @@ function describeModel(model: ModelResult): string {
   return model.dnsAnswer ? `${model.verdict} (${model.dnsAnswer})` : model.verdict;
 }
 
+/** A status and the messages that explain it. */
+interface Judgement {
+  status: CellStatus;
+  messages: string[];
+}
+
 /**
  * The status of one cell. Without an observation (static verify) the cell is judged against the model.
  * With one (live), against what the network did; the model's view is attached and a disagreement between
@@ -172,6 +178,17 @@ export function judgeCell(
   observation: Observation | undefined,
   note?: string,
 ): CellResult {
+  const result = cellResultOf(cell, model, observation);
+  const judgement = observation === undefined ? judgeAgainstModel(cell, model) : judgeObservation(cell, observation);
+  if (observation && model && judgement.status !== 'error') judgement.messages.push(...specDisagreement(observation, model));
+  if (note) judgement.messages.push(note);
+  result.status = judgement.status;
+  if (judgement.messages.length > 0) result.message = judgement.messages.join('; ');
+  return result;
+}
+
+/** The result's fields that come from the plan, the model and the observation (status still to be judged). */
+function cellResultOf(cell: PlannedCell, model: ModelResult | undefined, observation: Observation | undefined): CellResult {
   const result: CellResult = {
     assertionId: cell.assertionId,
     cellId: cell.cellId,
@@ -189,47 +206,44 @@ export function judgeCell(
   if (cell.protocol !== undefined) result.protocol = cell.protocol;
   if (model) result.model = model;
   if (observation) result.observed = observation;
-
-  const messages: string[] = [];
-  let status: CellStatus;
-  if (observation === undefined) {
-    if (!model) throw new Error(`internal error: cell ${cell.cellId} has neither a model verdict nor an observation`);
-    // Expected and model verdict are fields of the result; reporters show them, so no message restates them.
-    const agrees = modelAgrees(cell.expected, model);
-    if (model.undecided !== undefined) {
-      status = 'skipped';
-      messages.push(model.undecided);
-    } else if (agrees === false) {
-      status = 'failed';
-    } else {
-      status = 'passed';
-      if (agrees === undefined) messages.push('DNS traffic is allowed; the name is outside the cluster, so only reachability was checked');
-    }
-  } else if (observation.verdict === undefined) {
-    status = 'error';
-    messages.push(`could not be judged: the probe ended in ${observation.outcome} (${observation.detail})`);
-  } else if (observation.history && new Set(observation.history).size > 1) {
-    status = 'flaky';
-    messages.push(
-      observation.afterDeadline
-        ? `flaky: still changing after the settle deadline: outcomes differed across ${observation.history.length} attempts (${observation.history.join(', ')})`
-        : `flaky: outcomes differed across ${observation.history.length} attempts after the state settled (${observation.history.join(', ')})`,
-    );
-  } else if (observation.verdict !== cell.expected) {
-    status = 'failed';
-    messages.push(`expected ${EXPECT_WORDS[cell.expected]}, observed ${observation.outcome} (${EXPECT_WORDS[observation.verdict]})`);
-  } else {
-    status = 'passed';
-  }
-  if (observation && model && status !== 'error') {
-    const specAgreesWithObservation =
-      observation.verdict !== undefined ? modelAgrees(observation.verdict, model) : undefined;
-    if (specAgreesWithObservation === false) {
-      messages.push(`the spec says ${describeModel(model)}, but the CNI did otherwise (${observation.outcome})`);
-    }
-  }
-  if (note) messages.push(note);
-  result.status = status;
-  if (messages.length > 0) result.message = messages.join('; ');
   return result;
+}
+
+/** Static verify: the expectation against the spec. Expected and model verdict are fields of the result, so no message restates them. */
+function judgeAgainstModel(cell: PlannedCell, model: ModelResult | undefined): Judgement {
+  if (!model) throw new Error(`internal error: cell ${cell.cellId} has neither a model verdict nor an observation`);
+  if (model.undecided !== undefined) return { status: 'skipped', messages: [model.undecided] };
+  const agrees = modelAgrees(cell.expected, model);
+  if (agrees === false) return { status: 'failed', messages: [] };
+  if (agrees === undefined) return { status: 'passed', messages: ['DNS traffic is allowed; the name is outside the cluster, so only reachability was checked'] };
+  return { status: 'passed', messages: [] };
+}
+
+/** Live: the expectation against what the network did. */
+function judgeObservation(cell: PlannedCell, observation: Observation): Judgement {
+  if (observation.verdict === undefined) {
+    return { status: 'error', messages: [`could not be judged: the probe ended in ${observation.outcome} (${observation.detail})`] };
+  }
+  if (observation.history && new Set(observation.history).size > 1) {
+    const attempts = `${observation.history.length} attempts`;
+    const outcomes = observation.history.join(', ');
+    return {
+      status: 'flaky',
+      messages: [
+        observation.afterDeadline
+          ? `flaky: still changing after the settle deadline: outcomes differed across ${attempts} (${outcomes})`
+          : `flaky: outcomes differed across ${attempts} after the state settled (${outcomes})`,
+      ],
+    };
+  }
+  if (observation.verdict !== cell.expected) {
+    return { status: 'failed', messages: [`expected ${EXPECT_WORDS[cell.expected]}, observed ${observation.outcome} (${EXPECT_WORDS[observation.verdict]})`] };
+  }
+  return { status: 'passed', messages: [] };
+}
+
+/** A disagreement between the spec and the CNI, called out even when the user's expectation held. */
+function specDisagreement(observation: Observation, model: ModelResult): string[] {
+  if (observation.verdict === undefined || modelAgrees(observation.verdict, model) !== false) return [];
+  return [`the spec says ${describeModel(model)}, but the CNI did otherwise (${observation.outcome})`];
 }

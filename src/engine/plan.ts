@@ -8,6 +8,9 @@ import type { ClusterState, NamespaceInfo, NetworkPolicy, PodInfo, Protocol } fr
 import { podKey } from '../model/index.js';
 import type {
   Assertion,
+  ConnectAssertion,
+  DnsAssertion,
+  MatrixAssertion,
   LoadedPolicy,
   Suite,
   SuiteExternal,
@@ -131,95 +134,90 @@ function planAssertion(
   step: { index: number; name: string },
 ): { cells: PlannedCell[]; matrix?: PlannedMatrix } {
   switch (assertion.kind) {
-    case 'connect': {
-      const source = mustGet(workloads, refKey(assertion.from), assertion.id);
-      const target = resolveTarget(suite, workloads, assertion.to, assertion.port, assertion.protocol, assertion.id);
-      const cell = connectCell({
-        assertionId: assertion.id,
-        cellId: assertion.id,
-        step,
-        position: assertion.position,
-        source,
-        target,
-        portLabel: assertion.port,
-        protocol: assertion.protocol,
-        expected: assertion.expect,
-      });
-      return { cells: [cell] };
-    }
-    case 'dns': {
-      const source = mustGet(workloads, refKey(assertion.from), assertion.id);
-      const verb = { resolves: 'should resolve', nxdomain: 'should not exist (NXDOMAIN)', blocked: 'should be blocked' }[
-        assertion.expect
-      ];
-      return {
-        cells: [
-          {
-            assertionId: assertion.id,
-            cellId: assertion.id,
-            name: `${refKey(source)} DNS lookup of ${assertion.name} ${verb}`,
-            kind: 'dns',
-            step,
-            position: assertion.position,
-            source,
-            target: { kind: 'dns', name: assertion.name },
-            targetLabel: `dns ${assertion.name}`,
-            expected: assertion.expect,
-          },
-        ],
-      };
-    }
-    case 'matrix': {
-      const rows = assertion.rows.map(refKey);
-      const columns = assertion.columns.map(refKey);
-      const cells: PlannedCell[] = [];
-      const expected: MatrixSymbol[][] = assertion.expected.map((row) => [...row]);
-      assertion.rows.forEach((rowRef, r) => {
-        assertion.columns.forEach((columnRef, c) => {
-          const symbol = assertion.expected[r]?.[c] ?? 'skip';
-          if (symbol === 'skip' || refKey(rowRef) === refKey(columnRef)) {
-            (expected[r] as MatrixSymbol[])[c] = 'skip';
-            return;
-          }
-          const source = mustGet(workloads, refKey(rowRef), assertion.id);
-          const target = resolveTarget(
-            suite,
-            workloads,
-            { kind: 'workload', namespace: columnRef.namespace, name: columnRef.name },
-            assertion.port,
-            assertion.protocol,
-            assertion.id,
-          );
-          cells.push(
-            connectCell({
-              assertionId: assertion.id,
-              cellId: `${assertion.id}[${refKey(rowRef)}->${refKey(columnRef)}]`,
-              step,
-              position: assertion.rowPositions[r] ?? assertion.position,
-              source,
-              target,
-              portLabel: assertion.port,
-              protocol: assertion.protocol,
-              expected: symbol,
-                    matrix: { assertionId: assertion.id, row: r, column: c },
-            }),
-          );
-        });
-      });
-      return {
-        cells,
-        matrix: {
-          assertionId: assertion.id,
-          position: assertion.position,
-          port: assertion.port,
-          protocol: assertion.protocol,
-          rows,
-          columns,
-          expected,
-        },
-      };
-    }
+    case 'connect':
+      return { cells: [planConnect(suite, workloads, assertion, step)] };
+    case 'dns':
+      return { cells: [planDns(workloads, assertion, step)] };
+    case 'matrix':
+      return planMatrix(suite, workloads, assertion, step);
   }
+}
+
+function planConnect(suite: Suite, workloads: Map<string, SuiteWorkload>, assertion: ConnectAssertion, step: { index: number; name: string }): PlannedCell {
+  return connectCell({
+    assertionId: assertion.id,
+    cellId: assertion.id,
+    step,
+    position: assertion.position,
+    source: mustGet(workloads, refKey(assertion.from), assertion.id),
+    target: resolveTarget(suite, workloads, assertion.to, assertion.port, assertion.protocol, assertion.id),
+    portLabel: assertion.port,
+    protocol: assertion.protocol,
+    expected: assertion.expect,
+  });
+}
+
+const DNS_VERBS = { resolves: 'should resolve', nxdomain: 'should not exist (NXDOMAIN)', blocked: 'should be blocked' } as const;
+
+function planDns(workloads: Map<string, SuiteWorkload>, assertion: DnsAssertion, step: { index: number; name: string }): PlannedCell {
+  const source = mustGet(workloads, refKey(assertion.from), assertion.id);
+  return {
+    assertionId: assertion.id,
+    cellId: assertion.id,
+    name: `${refKey(source)} DNS lookup of ${assertion.name} ${DNS_VERBS[assertion.expect]}`,
+    kind: 'dns',
+    step,
+    position: assertion.position,
+    source,
+    target: { kind: 'dns', name: assertion.name },
+    targetLabel: `dns ${assertion.name}`,
+    expected: assertion.expect,
+  };
+}
+
+/** One cell per row and column whose symbol is not `skip` (self-connections are skipped), and the table. */
+function planMatrix(
+  suite: Suite,
+  workloads: Map<string, SuiteWorkload>,
+  assertion: MatrixAssertion,
+  step: { index: number; name: string },
+): { cells: PlannedCell[]; matrix: PlannedMatrix } {
+  const cells: PlannedCell[] = [];
+  const expected: MatrixSymbol[][] = assertion.expected.map((row) => [...row]);
+  assertion.rows.forEach((rowRef, r) => {
+    assertion.columns.forEach((columnRef, c) => {
+      const symbol = assertion.expected[r]?.[c] ?? 'skip';
+      if (symbol === 'skip' || refKey(rowRef) === refKey(columnRef)) {
+        (expected[r] as MatrixSymbol[])[c] = 'skip';
+        return;
+      }
+      const to: TargetRef = { kind: 'workload', namespace: columnRef.namespace, name: columnRef.name };
+      cells.push(
+        connectCell({
+          assertionId: assertion.id,
+          cellId: `${assertion.id}[${refKey(rowRef)}->${refKey(columnRef)}]`,
+          step,
+          position: assertion.rowPositions[r] ?? assertion.position,
+          source: mustGet(workloads, refKey(rowRef), assertion.id),
+          target: resolveTarget(suite, workloads, to, assertion.port, assertion.protocol, assertion.id),
+          portLabel: assertion.port,
+          protocol: assertion.protocol,
+          expected: symbol,
+          matrix: { assertionId: assertion.id, row: r, column: c },
+        }),
+      );
+    });
+  });
+  const matrix: PlannedMatrix = {
+    assertionId: assertion.id,
+    position: assertion.position,
+    port: assertion.port,
+    protocol: assertion.protocol,
+    rows: assertion.rows.map(refKey),
+    columns: assertion.columns.map(refKey),
+    expected,
+  };
+  return { cells, matrix };
 }
 
 /** One connection at a step that no assertion names (explain): from a workload to a target, on one port. */
@@ -238,9 +236,8 @@ export interface Connection {
 export function planConnection(suite: Suite, plan: StepPlan, connection: Connection): PlannedCell {
   const workloads = relabelWorkloads(new Map(suite.fixture.workloads.map((w) => [refKey(w), w])), plan.state);
   const source = mustGet(workloads, refKey(connection.from), 'explain');
-  const assertion: Assertion = { kind: 'connect', id: 'explain', position: source.position, ...connection, expect: 'allow' };
-  const { cells } = planAssertion(suite, workloads, assertion, { index: plan.step.index, name: plan.step.name });
-  return cells[0] as PlannedCell;
+  const assertion: ConnectAssertion = { kind: 'connect', id: 'explain', position: source.position, ...connection, expect: 'allow' };
+  return planConnect(suite, workloads, assertion, { index: plan.step.index, name: plan.step.name });
 }
 
 function connectCell(input: {
