@@ -12,7 +12,7 @@
  * interrupt an INTERRUPTED error, after cleanup. Nothing is thrown for them.
  */
 import { describePodNetwork, type DeployedSuiteFixture } from '../deploy/index.js';
-import { runErrorOf, type RunCommand, type RunResult, type SuiteResult } from '../results/index.js';
+import { runErrorOf, startRunResult, type RunCommand, type RunResult, type SuiteResult } from '../results/index.js';
 import type { Suite } from '../suite/index.js';
 import { InterruptedError } from '../util/index.js';
 import { TOOL } from '../version.js';
@@ -67,17 +67,8 @@ export async function runInSession(
 
 function emptyRunResult(session: LiveSession, command: RunCommand): RunResult {
   const { options } = session;
-  return {
-    tool: { ...TOOL },
-    command,
-    runId: session.runId,
-    startedAt: new Date(options.now()).toISOString(),
-    durationMs: 0,
-    suites: [],
-    errors: [],
-    timings: session.timings,
-    environment: options.environment,
-  };
+  const startedAt = new Date(options.now()).toISOString();
+  return startRunResult({ tool: { ...TOOL }, command, runId: session.runId, startedAt, timings: session.timings, environment: options.environment });
 }
 
 /** The suites an error kept from running (none are named after an interrupt: the user stopped the run). */

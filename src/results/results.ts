@@ -159,6 +159,12 @@ export interface RunResult {
   environment: Record<string, string>;
 }
 
+/** A run that has not produced anything yet: its suites, errors and timings are filled in as it goes. */
+export function startRunResult(fields: Pick<RunResult, 'tool' | 'command' | 'startedAt'> & Partial<Pick<RunResult, 'runId' | 'timings' | 'environment'>>): RunResult {
+  const { runId, ...rest } = fields;
+  return { ...rest, ...(runId !== undefined ? { runId } : {}), durationMs: 0, suites: [], errors: [], timings: fields.timings ?? [], environment: fields.environment ?? {} };
+}
+
 export interface Counts {
   total: number;
   passed: number;

@@ -12,7 +12,7 @@ import { createClusterProvider, type ClusterProvider, type ClusterSelection, typ
 import { LiveSession, resolveLiveSettings, type ResolvedLiveSettings } from '../engine/index.js';
 import type { ExternalsOptions } from '../external/index.js';
 import type { KubeClient } from '../kube/index.js';
-import { runErrorOf, type RunCommand, type RunResult } from '../results/index.js';
+import { runErrorOf, startRunResult, type RunCommand, type RunResult } from '../results/index.js';
 import { InterruptedError } from '../util/index.js';
 import { TOOL } from '../version.js';
 import type { LiveRunOptions, RunProgress } from './live-run-options.js';
@@ -120,15 +120,7 @@ function interruptedOr(settings: ResolvedLiveSettings, error: unknown): unknown 
 
 /** The result of a run that stopped before its session produced one (e.g. the cluster could not be created). */
 function failedRun(command: RunCommand, settings: ResolvedLiveSettings, error: unknown): RunResult {
-  return {
-    tool: { ...TOOL },
-    command,
-    runId: settings.runId,
-    startedAt: new Date(settings.now()).toISOString(),
-    durationMs: 0,
-    suites: [],
-    errors: [runErrorOf(error)],
-    timings: [],
-    environment: {},
-  };
+  const result = startRunResult({ tool: { ...TOOL }, command, runId: settings.runId, startedAt: new Date(settings.now()).toISOString() });
+  result.errors.push(runErrorOf(error));
+  return result;
 }
