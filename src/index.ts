@@ -51,6 +51,7 @@ export { createClusterProvider, KindProvider, ExistingClusterProvider } from './
 export type { ClusterProvider, ProvisionedCluster, ClusterSelection } from './cluster/index.js';
 export { createKubeClient } from './kube/index.js';
 export type { KubeClient } from './kube/index.js';
+export type { DockerGateway } from './external/index.js';
 
 // Reports.
 export { createReporter, MultiplexReporter, formatGithubAnnotations } from './report/index.js';
