@@ -15,7 +15,7 @@ export interface Parsed {
 
 export function parseCommandArgs(command: string, usage: string, args: string[], options: OptionSpec): Parsed {
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: attachNegativeValues(args, options), allowPositionals: true, options, strict: true });
     return { values: values as Parsed['values'], positionals };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -24,6 +24,26 @@ export function parseCommandArgs(command: string, usage: string, args: string[],
       cause: error,
     });
   }
+}
+
+/**
+ * `--port -5` as `--port=-5`: parseArgs takes a value starting with "-" for an option and stops with "argument is
+ * ambiguous"; a negative number is clearly a value, and the option's own check then says what range it takes.
+ */
+export function attachNegativeValues(args: readonly string[], options: OptionSpec): string[] {
+  const result: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      result.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      result.push(arg);
+    }
+  }
+  return result;
 }
 
 export function stringOption(parsed: Parsed, name: string): string | undefined {

@@ -12,6 +12,7 @@ import { EXIT, exitCodeForError } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { printError } from './print-error.js';
 import { installSignalHandlers } from './signals.js';
+import { pipeSafeStream } from './std-streams.js';
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
 
@@ -76,6 +77,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return await run(args, io);
   } catch (error) {
     printError(error, io);
+    if (error instanceof InputError && io.env.GITHUB_ACTIONS === 'true') {
+      const { inputErrorAnnotations } = await import('./input-error-annotations.js');
+      for (const line of inputErrorAnnotations(error)) io.stdout.write(`${line}\n`);
+    }
     return exitCodeForError(error);
   }
 }
@@ -92,7 +97,7 @@ function isEntryPoint(): boolean {
 
 if (isEntryPoint()) {
   const signals = installSignalHandlers(process);
-  const io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: signals.signal };
+  const io: CliIO = { stdout: pipeSafeStream(process.stdout), stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: signals.signal };
   main(process.argv.slice(2), io).then(
     (code) => {
       signals.dispose();

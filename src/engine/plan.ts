@@ -99,7 +99,7 @@ export function planSuite(suite: Suite): StepPlan[] {
     const matrices: PlannedMatrix[] = [];
     for (const assertion of step.assertions) {
       const planned = planAssertion(suite, relabeled, assertion, stepRef);
-      cells.push(...planned.cells);
+      for (const cell of planned.cells) cells.push(cell); // not push(...): a matrix may plan more cells than fit as arguments
       if (planned.matrix) matrices.push(planned.matrix);
     }
     plans.push({ step, state, cells, matrices });

@@ -37,7 +37,7 @@ export function verifySuite(suite: Suite, now: () => number = Date.now): SuiteRe
   for (const plan of planSuite(suite)) {
     const model = compileModel(modelStateFor(suite, plan));
     const stepCells = plan.cells.map((cell) => ({ cell, result: judgeCell(cell, modelResultFor(cell, model, suite), undefined) }));
-    cells.push(...stepCells.map((c) => c.result));
+    for (const c of stepCells) cells.push(c.result); // not push(...): a step may hold more cells than the stack has room for arguments
     for (const matrix of plan.matrices) {
       matrices.push(matrixResult(matrix, plan.step, stepCells));
     }

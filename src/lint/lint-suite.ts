@@ -12,6 +12,7 @@
  *   assertion: nothing proves it does what it is meant to.
  */
 import { compileModel } from '../model/index.js';
+import { cidrWithin, isValidCidr } from '../model/index.js';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../model/index.js';
 import { selectorMatches, selectsEverything } from '../model/index.js';
 import { trafficsFor } from '../engine/index.js';
@@ -71,13 +72,15 @@ function peerFindings(suite: Suite, loaded: LoadedPolicy): LintFinding[] {
       const cidr = peer.ipBlock?.cidr;
       if (cidr !== undefined && /^(0\.0\.0\.0|::)\/0$/.test(cidr.trim())) {
         const except = peer.ipBlock?.except ?? [];
+        // The excepts keep every pod out when they cover the declared pod network (of this block's family).
+        if (exceptsCoverPodNetwork(cidr.trim(), except, suite.fixture.podNetwork)) return;
         findings.push({
           rule: 'ipblock-any',
           severity: 'warning',
           suite: suite.name,
           policy: policyKey(policy),
           field: `${field}.ipBlock`,
-          message: `${policyKey(policy)} ${field}: ipBlock ${cidr}${except.length ? ` (except ${except.join(', ')})` : ''} admits every address, which on most CNIs includes pod and node IPs; narrow it to the ranges you mean`,
+          message: `${policyKey(policy)} ${field}: ipBlock ${cidr}${except.length ? ` (except ${except.join(', ')})` : ''} admits every address, which on most CNIs includes pod and node IPs; narrow it to the ranges you mean, or declare fixture.podNetwork when its excepts keep the pods out`,
           position: loaded.source.position,
         });
       }
@@ -86,6 +89,18 @@ function peerFindings(suite: Suite, loaded: LoadedPolicy): LintFinding[] {
   (policy.spec.ingress ?? []).forEach((rule, i) => visit(rule.from, `spec.ingress[${i}].from`));
   (policy.spec.egress ?? []).forEach((rule, i) => visit(rule.to, `spec.egress[${i}].to`));
   return findings;
+}
+
+/**
+ * True when the suite declares its pod network and each of its CIDRs of the block's family lies inside an except
+ * of the block: then `0.0.0.0/0 except …` admits no pod, only what lies outside the cluster.
+ */
+function exceptsCoverPodNetwork(cidr: string, except: readonly string[], podNetwork: readonly string[] | undefined): boolean {
+  if (podNetwork === undefined) return false;
+  const family = cidr.includes(':') ? 6 : 4;
+  const ofFamily = podNetwork.filter((network) => (network.includes(':') ? 6 : 4) === family);
+  if (ofFamily.length === 0) return false;
+  return ofFamily.every((network) => except.some((excepted) => isValidCidr(excepted) && cidrWithin(excepted, network)));
 }
 
 export function lintSuite(suite: Suite): LintFinding[] {

@@ -23,7 +23,8 @@ export function describeObservation(observed: Observation): string {
 export function describeVerdicts(cell: CellResult): string {
   const parts = [`expected ${cell.expected}`];
   if (cell.observed) parts.push(`observed ${describeObservation(cell.observed)}`);
-  if (cell.model) parts.push(`model ${cell.model.verdict}`);
+  // For a DNS cell the model's answer is the verdict that matters: `expected nxdomain, model resolves`.
+  if (cell.model) parts.push(`model ${cell.model.dnsAnswer ?? cell.model.verdict}`);
   return parts.join(', ');
 }
 

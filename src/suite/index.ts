@@ -5,6 +5,7 @@
 export type * from './types.js';
 export { SUITE_API_VERSION } from './types.js';
 export { loadSuite, loadSuites, looksLikeSuite } from './load-suite.js';
+export type { SuiteInputOptions } from './input-access.js';
 export { loadPolicyFiles } from './load-policy-files.js';
 export { validatePolicyObject, POLICY_API_VERSION, POLICY_KIND, POLICY_FIELDS } from './validate-policy.js';
 export { SUITE_FIELDS } from './suite-fields.js';

@@ -7,9 +7,10 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedPolicy } from './types.js';
-import { InputError } from '../util/index.js';
-import { describeValue, fixedLocator, isPlainMap, IssueList, parseYamlDocuments, readTextFile, type FieldPath } from '../util/yaml/index.js';
-import { expandGlob, isGlobPattern } from './glob.js';
+import { describeFileType, escapeControlCharacters, InputError } from '../util/index.js';
+import { describeShape, fixedLocator, isPlainMap, IssueList, parseYamlDocuments, readTextFile, type FieldPath } from '../util/yaml/index.js';
+import { expandGlob, globBase, GlobLimitError, isGlobPattern } from './glob.js';
+import { inputAccessForDirectory, isInsideAny, resolveInside, type InputAccess, type SuiteInputOptions } from './input-access.js';
 import { isNetworkPolicyKind, otherKindHint, POLICY_API_VERSION, POLICY_KIND, readPolicyObject } from './validate-policy.js';
 
 /** Where patterns are resolved and how resolved files are shown in messages. */
@@ -25,6 +26,8 @@ export interface PolicyFileContext {
    * the policy has other problems, with positions in its document.
    */
   check?: (value: unknown, issues: IssueList) => void;
+  /** Where files may be read from and how large they may be (input-access.ts); unconfined when absent. */
+  access?: InputAccess;
 }
 
 export interface PolicyPattern {
@@ -37,9 +40,10 @@ export interface PolicyPattern {
  * Loads every NetworkPolicy from the files `patterns` name (paths or globs relative to `baseDir`). Throws an
  * InputError listing every problem; policies with the same namespace/name in two places are a problem too.
  */
-export async function loadPolicyFiles(patterns: readonly string[], baseDir: string): Promise<LoadedPolicy[]> {
+export async function loadPolicyFiles(patterns: readonly string[], baseDir: string, options: SuiteInputOptions = {}): Promise<LoadedPolicy[]> {
   const issues = IssueList.create(fixedLocator({ file: '(command line)', line: 1, column: 1 }));
-  const context: PolicyFileContext = { baseDir, displayBaseDir: baseDir, cache: new Map() };
+  const access = await inputAccessForDirectory(baseDir, options);
+  const context: PolicyFileContext = { baseDir, displayBaseDir: baseDir, cache: new Map(), access };
   const loaded = await loadPolicyPatterns(patterns.map((pattern, i) => ({ pattern, path: [i] })), context, issues, true);
   reportDuplicatePolicies(loaded, issues);
   if (issues.count > 0) throw new InputError(issues.issues, { hint: 'fix the policy files and run again; nothing was sent to a cluster' });
@@ -63,38 +67,81 @@ export async function loadPolicyPatterns(
       seen.add(file.absolute);
       let pending = context.cache.get(file.absolute);
       if (!pending) {
-        pending = loadPolicyFile(file.absolute, file.display, issues, context);
+        pending = loadPolicyFile(file.real ?? file.absolute, file.display, issues, context);
         context.cache.set(file.absolute, pending);
       }
-      result.push(...(await pending));
+      for (const policy of await pending) result.push(policy);
     }
   }
   return result;
 }
 
-async function resolvePattern(
-  pattern: string,
-  context: PolicyFileContext,
-  report: (message: string) => void,
-): Promise<{ absolute: string; display: string }[]> {
+interface ResolvedFile {
+  absolute: string;
+  /** The file after symlinks, when the context confines reads. */
+  real?: string;
+  display: string;
+}
+
+async function resolvePattern(pattern: string, context: PolicyFileContext, report: (message: string) => void): Promise<ResolvedFile[]> {
   const absoluteBase = path.resolve(context.baseDir);
   const display = (absolute: string): string =>
-    path.isAbsolute(pattern) ? absolute : path.join(context.displayBaseDir, path.relative(absoluteBase, absolute));
+    escapeControlCharacters(path.isAbsolute(pattern) ? absolute : path.join(context.displayBaseDir, path.relative(absoluteBase, absolute)));
+  const shown = escapeControlCharacters(pattern);
   if (pattern.trim() === '') {
     report('expected a policy file path or glob, found an empty string');
     return [];
   }
+  const access = context.access;
   if (isGlobPattern(pattern)) {
-    const files = await expandGlob(pattern, absoluteBase);
-    if (files.length === 0) {
-      report(`glob "${pattern}" matches no file (looked in ${absoluteBase}); check the pattern, which is relative to the suite file's directory`);
+    if (access) {
+      const start = await resolveInside(globBase(pattern, absoluteBase), access);
+      if (!start.ok && start.problem.startsWith('lies outside')) {
+        report(`glob "${shown}" starts in ${escapeControlCharacters(globBase(pattern, absoluteBase))}, which ${start.problem}`);
+        return [];
+      }
     }
-    return files.map((absolute) => ({ absolute, display: display(absolute) }));
+    let files: string[];
+    try {
+      files = await expandGlob(pattern, absoluteBase, access ? { within: (real) => isInsideAny(real, access) } : {});
+    } catch (error) {
+      if (!(error instanceof GlobLimitError)) throw error;
+      report(`glob "${shown}" is refused: ${error.message}; name the files with a narrower pattern`);
+      return [];
+    }
+    if (files.length === 0) {
+      report(`glob "${shown}" matches no file (looked in ${escapeControlCharacters(absoluteBase)}); check the pattern, which is relative to the suite file's directory`);
+    }
+    const result: ResolvedFile[] = [];
+    for (const absolute of files) {
+      if (!access) {
+        result.push({ absolute, display: display(absolute) });
+        continue;
+      }
+      const resolved = await resolveInside(absolute, access);
+      if (resolved.ok) result.push({ absolute, real: resolved.real, display: display(absolute) });
+      else report(`glob "${shown}" matches ${display(absolute)}, which ${resolved.problem}`);
+    }
+    return result;
   }
   const absolute = path.resolve(absoluteBase, pattern);
+  const where = `resolved to ${escapeControlCharacters(absolute)}; paths are relative to the suite file's directory`;
+  if (access) {
+    const resolved = await resolveInside(absolute, access);
+    if (!resolved.ok) {
+      report(`policy file "${shown}" ${resolved.problem} (${where})`);
+      return [];
+    }
+    const problem = await fileProblem(resolved.real);
+    if (problem) {
+      report(`policy file "${shown}" ${problem} (${where})`);
+      return [];
+    }
+    return [{ absolute, real: resolved.real, display: display(absolute) }];
+  }
   const problem = await fileProblem(absolute);
   if (problem) {
-    report(`policy file "${pattern}" ${problem} (resolved to ${absolute}; paths are relative to the suite file's directory)`);
+    report(`policy file "${shown}" ${problem} (${where})`);
     return [];
   }
   return [{ absolute, display: display(absolute) }];
@@ -103,7 +150,9 @@ async function resolvePattern(
 async function fileProblem(absolute: string): Promise<string | undefined> {
   try {
     const info = await stat(absolute);
-    return info.isDirectory() ? 'is a directory; name the files in it, e.g. with a glob like dir/*.yaml' : undefined;
+    if (info.isDirectory()) return 'is a directory; name the files in it, e.g. with a glob like dir/*.yaml';
+    if (!info.isFile()) return `is ${describeFileType(info)}, not a regular file; only regular files are read`;
+    return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return 'does not exist';
@@ -116,15 +165,17 @@ export async function loadPolicyFile(
   absolutePath: string,
   displayFile: string,
   issues: IssueList,
-  context: Pick<PolicyFileContext, 'check'> = {},
+  context: Pick<PolicyFileContext, 'check' | 'access'> = {},
 ): Promise<LoadedPolicy[]> {
-  const read = await readTextFile(absolutePath);
+  const read = await readTextFile(absolutePath, context.access ? { maxFileSize: context.access.maxFileSize } : {});
   if (!read.ok) {
     issues.addUnplaced(`policy file ${displayFile} ${read.problem}`);
     return [];
   }
   const before = issues.count;
-  const documents = parseYamlDocuments(read.text, displayFile, issues);
+  // Policy files are read as kubectl reads them (YAML 1.1 as go-yaml v2 resolves it), so that what is verified is
+  // what `kubectl apply -f` would send: `port: 010` is port 8, `team: yes` is a boolean (refused: labels are strings).
+  const documents = parseYamlDocuments(read.text, displayFile, issues, { reading: 'kubectl' });
   const total = documents.length;
   const result: LoadedPolicy[] = [];
   for (const document of documents) {
@@ -139,7 +190,7 @@ export async function loadPolicyFile(
         continue;
       }
       items.forEach((item, i) => {
-        const loaded = readDocumentPolicy(docIssues.within(['items', i]), item, `item ${i} of the List in ${where}`, displayFile, document.index, context);
+        const loaded = readDocumentPolicy(docIssues.within(['items', i]), item, `item ${i + 1} of the List in ${where}`, displayFile, document.index, context);
         if (loaded) result.push(loaded);
       });
       continue;
@@ -177,11 +228,13 @@ function readDocumentPolicy(
 }
 
 function describeDocument(value: unknown): string {
-  if (!isPlainMap(value)) return `not an object but ${describeValue(value)}`;
+  // Never the document's text: a file that is not a policy may be anything (a key, a token, /proc/self/environ).
+  if (!isPlainMap(value)) return `not an object but ${describeShape(value)}`;
   const kind = value['kind'];
   const apiVersion = value['apiVersion'];
   if (kind === undefined && apiVersion === undefined) return 'a map without apiVersion and kind';
-  return `kind ${typeof kind === 'string' ? kind : describeValue(kind)} (apiVersion ${typeof apiVersion === 'string' ? apiVersion : describeValue(apiVersion)})`;
+  const name = (field: unknown): string => (typeof field === 'string' && /^[A-Za-z0-9./-]{1,100}$/.test(field) ? field : describeShape(field));
+  return `kind ${name(kind)} (apiVersion ${name(apiVersion)})`;
 }
 
 /** Two policies with the same namespace/name where one would silently replace the other. */

@@ -68,6 +68,10 @@ function readConnect(reader: MapReader, fixture: FixtureIndex): { assertion: Ass
   const expect = reader.choice('expect', 'the expectation', CONNECT_EXPECTATIONS, { required: true });
   if (!reader.has('port')) reader.missing('port', 'the destination port (a number or a port name)');
   if (!from || !target || !reader.has('port') || (reader.has('protocol') && !protocol) || !expect) return undefined;
+  if (target.ref.kind === 'workload' && target.ref.namespace === from.namespace && target.ref.name === from.name) {
+    reader.report('to', `the assertion connects ${refText(from)} to itself: NetworkPolicy never filters a pod's traffic to itself (it does not leave the pod), so this is never asserted; name another destination`);
+    return undefined;
+  }
   const resolved = resolvePort(reader.issues, reader.at('port'), reader.get('port'), protocol, target.label, target.ports, target.names);
   if (!resolved) return undefined;
   const derivedId = `${from.namespace}-${from.name}-to-${target.slug}-${resolved.port}-${resolved.protocol.toLowerCase()}`;

@@ -2,13 +2,14 @@
  * Reads `fixture:` (namespaces, workloads, Services, externals), checking names, labels, ports, references and
  * uniqueness. What cannot be read is left out (and reported), so later checks still run on the rest.
  */
+import { externalAddressProblem } from './external-address.js';
 import { describeCidrProblem, parseIp } from '../model/index.js';
 import { PROTOCOLS, type PodPort, type Protocol } from '../model/index.js';
 import type { SuiteExternal, SuiteFixture, SuiteNamespace, SuiteService, SuiteServicePort, SuiteWorkload } from './types.js';
 import { checkLabels } from './check-labels.js';
 import { refText } from './fixture-index.js';
 import { describePorts } from './resolve-port.js';
-import { MapReader, readString, type FieldPath, type IssueList } from '../util/yaml/index.js';
+import { isPlainMap, MapReader, readString, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import { dns1035LabelProblem, dns1123LabelProblem, portNameProblem } from './k8s-names.js';
 import { CLUSTER_DNS_NAMESPACE, NAMESPACE_NAME_LABEL, SUITE_FIELDS } from './suite-fields.js';
 
@@ -60,7 +61,20 @@ export function readFixture(suite: MapReader): SuiteFixture {
   });
   const podNetwork = readPodNetwork(reader);
   if (podNetwork) fixture.podNetwork = podNetwork;
+  checkExternalAddresses(reader, fixture);
   return fixture;
+}
+
+/** Externals at loopback, unspecified, multicast or pod-network addresses (external-address.ts). */
+function checkExternalAddresses(reader: MapReader, fixture: SuiteFixture): void {
+  const items = reader.get('externals');
+  if (!Array.isArray(items)) return;
+  items.forEach((item, i) => {
+    const ip = isPlainMap(item) ? item['ip'] : undefined;
+    if (typeof ip !== 'string') return;
+    const problem = externalAddressProblem(ip, fixture.podNetwork ?? []);
+    if (problem) reader.issues.add(reader.at('externals', i, 'ip'), problem);
+  });
 }
 
 function readPodNetwork(reader: MapReader): string[] | undefined {

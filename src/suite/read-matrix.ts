@@ -7,7 +7,7 @@ import type { SourcePosition } from '../util/index.js';
 import type { MatrixAssertion, SuiteWorkload, WorkloadRef } from './types.js';
 import { fixedLocator, type FieldPath, type IssueList, type MapReader } from '../util/yaml/index.js';
 import { refText, type FixtureIndex } from './fixture-index.js';
-import { headerColumns, MATRIX_SYMBOLS, tokenizeTable, type MatrixCellExpectation } from './matrix-table.js';
+import { headerColumns, MATRIX_SYMBOLS, reportSymbolProblem, tokenizeTable, type MatrixCellExpectation } from './matrix-table.js';
 import { resolvePort } from './resolve-port.js';
 import { SUITE_FIELDS } from './suite-fields.js';
 
@@ -79,7 +79,12 @@ function readTable(matrix: MapReader, text: string, fixture: FixtureIndex): Read
     cells.forEach((cell, c) => {
       const symbol = MATRIX_SYMBOLS[cell.text];
       if (symbol === undefined) {
-        issues.addAt(place(line.lineIndex, cell.offset), path, `unknown symbol "${cell.text}" in row ${label.text}; use "." (allow), "X" (deny) or "?" (not asserted)`);
+        const fromReport = reportSymbolProblem(cell.text);
+        issues.addAt(
+          place(line.lineIndex, cell.offset),
+          path,
+          fromReport ? `${fromReport} (row ${label.text})` : `unknown symbol "${cell.text}" in row ${label.text}; use "." (allow), "X" (deny) or "?" / "-" (not asserted)`,
+        );
         return;
       }
       const column = columns[c]?.text;

@@ -19,6 +19,8 @@ export interface StagesInput {
   fixture: FixtureIndex;
   policyFiles: PolicyFileContext;
   displayFile: string;
+  /** The value at a path as kubectl would read the suite's YAML: inline policies are decoded like policy files. */
+  kubectlValue?: (path: FieldPath) => unknown;
 }
 
 export interface ReadStages {
@@ -41,7 +43,7 @@ export async function readStages(input: StagesInput): Promise<ReadStages> {
 
   const initialApply = await readPolicyList(input, ['policies'], root.get('policies'), INITIAL_STEP_NAME);
   const initialAssertions = readAssertionList(issues, ['assertions'], root.get('assertions'), fixture);
-  assertions.push(...initialAssertions);
+  for (const item of initialAssertions) assertions.push(item);
   const steps: SuiteStep[] = [{
     index: 0,
     name: INITIAL_STEP_NAME,
@@ -75,7 +77,7 @@ export async function readStages(input: StagesInput): Promise<ReadStages> {
     const deletes = readDeletes(reader, state, apply);
     const labels = readLabelChanges(reader, state, fixture);
     const stepAssertions = readAssertionList(issues, [...path, 'assertions'], reader.get('assertions'), fixture);
-    assertions.push(...stepAssertions);
+    for (const item of stepAssertions) assertions.push(item);
     for (const removed of deletes) state.policies.delete(`${removed.namespace}/${removed.name}`);
     applyPolicies(state, apply);
     steps.push({
@@ -108,16 +110,22 @@ async function readPolicyList(input: StagesInput, path: FieldPath, value: unknow
     return [];
   }
   const loaded: LoadedPolicy[] = [];
+  const fromFile = new Set<LoadedPolicy['source']['position']>();
   for (let i = 0; i < value.length; i += 1) {
     const item: unknown = value[i];
     if (typeof item === 'string') {
-      const fromFiles = await loadPolicyPatterns([{ pattern: item, path: [...path, i] }], input.policyFiles, issues);
       // A file matched by two patterns of one list is applied once.
-      loaded.push(...fromFiles.filter((p) => !loaded.some((l) => l.source.position === p.source.position)));
+      for (const policy of await loadPolicyPatterns([{ pattern: item, path: [...path, i] }], input.policyFiles, issues)) {
+        if (fromFile.has(policy.source.position)) continue;
+        fromFile.add(policy.source.position);
+        loaded.push(policy);
+      }
     } else if (isPlainMap(item)) {
       const itemIssues = issues.within([...path, i]);
-      const policy = readPolicyObject(itemIssues, item);
-      input.policyFiles.check?.(item, itemIssues);
+      const asKubectl = input.kubectlValue?.([...path, i]);
+      const policyValue = isPlainMap(asKubectl) ? asKubectl : item;
+      const policy = readPolicyObject(itemIssues, policyValue);
+      input.policyFiles.check?.(policyValue, itemIssues);
       if (!policy) continue;
       loaded.push({ policy, source: { file: input.displayFile, document: 0, position: itemIssues.position([]) } });
     } else {

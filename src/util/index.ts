@@ -2,3 +2,5 @@
 export * from './errors.js';
 export * from './poll.js';
 export * from './map-with-concurrency.js';
+export * from './read-input-file.js';
+export * from './escape-text.js';

@@ -56,8 +56,8 @@ describe('live run: the example suites', function () {
       expect(cell.model, cell.name).not.to.equal(undefined);
     }
     expect(result.environment['enforcement (canary)']).to.match(/^blocked \d+ ms after apply, restored \d+ ms after delete$/);
-    // egress-guardrails declares the private ranges as its pod network: the live pod IPs prove it right
-    expect(result.environment['pod network (egress-guardrails)']).to.equal('declared 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16: every pod IP is inside');
+    // egress-guardrails declares kind's and Calico's pod ranges as its pod network: the live pod IPs prove it right
+    expect(result.environment['pod network (egress-guardrails)']).to.equal('declared 10.244.0.0/16, 192.168.0.0/16: every pod IP is inside');
     expect(await namespacesOfRun(kube, runId)).to.deep.equal([]);
     expect(await dockerObjectsOfRun(runId)).to.deep.equal([]);
   });

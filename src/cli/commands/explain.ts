@@ -12,6 +12,8 @@ import { InputError } from '../../util/index.js';
 import { parseCommandArgs, requirePositionals, stringOption } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
+import { checkInterrupted } from '../interruption.js';
+import { INPUT_HELP, INPUT_OPTIONS, suiteInputOptionsOf } from '../input-options.js';
 
 export const EXPLAIN_USAGE =
   'netpol-e2e explain <suite> --from <ns/workload> --to <ns/workload | svc:ns/name | external:name | IP> [--port P[/PROTO]] [--step N|name]';
@@ -25,7 +27,9 @@ source (egress) and the destination (ingress), and which rule and peer admit it,
   --to <target>         a workload (ns/name), a Service (svc:ns/name), an external of the fixture
                         (external:name) or any IP address
   --port <P[/PROTO]>    a port number or name, with TCP (default), UDP or SCTP; default: every port of the target
-  --step <N|name>       the suite step whose policies and labels apply (default: 0, the initial policies)`;
+  --step <N|name>       the suite step whose policies and labels apply (default: 0, the initial policies)
+
+${INPUT_HELP}`;
 
 const OPTIONS = {
   from: { type: 'string' },
@@ -33,6 +37,7 @@ const OPTIONS = {
   port: { type: 'string' },
   step: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...INPUT_OPTIONS,
 } as const;
 
 export async function explainCommand(args: string[], io: CliIO): Promise<number> {
@@ -47,7 +52,8 @@ export async function explainCommand(args: string[], io: CliIO): Promise<number>
   const to = stringOption(parsed, 'to');
   if (from === undefined) throw usage('--from <ns/workload> is required');
   if (to === undefined) throw usage('--to <target> is required');
-  const suite = await loadSuite(suitePath as string);
+  const suite = await loadSuite(suitePath as string, suiteInputOptionsOf(parsed, 'explain'));
+  await checkInterrupted(io);
   const plans = planSuite(suite);
   const plan = pickStep(plans, stringOption(parsed, 'step'));
   const source = findWorkload(suite, from, '--from');
@@ -104,8 +110,8 @@ function parsePort(raw: string | undefined): PortQuery | undefined {
     throw usage(`--port ${raw}: expected a port number or name, optionally with /TCP, /UDP or /SCTP`);
   }
   const value = match[1] as string;
-  const port = /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof port === 'number' && (port < 1 || port > 65535)) throw usage(`--port ${raw}: port must be 1-65535`);
+  const port = /^[-+]?\d+$/.test(value) ? Number(value) : value;
+  if (typeof port === 'number' && (port < 1 || port > 65535)) throw usage(`--port ${raw}: a port number must be from 1 to 65535`);
   return { port, protocol: protocol as Protocol };
 }
 
@@ -138,12 +144,17 @@ function connectionsFor(suite: Suite, source: SuiteWorkload, to: string, query: 
   }
   const workload = findWorkload(suite, to, '--to');
   const target = { kind: 'workload' as const, namespace: workload.namespace, name: workload.name };
-  if (!query) return { suite, connections: workload.ports.map((p) => ({ from, to: target, port: p.name ?? p.port, protocol: p.protocol })) };
+  if (!query) {
+    if (workload.ports.length === 0) {
+      throw usage(`--to ${to}: ${refKey(workload)} serves no port, so there is no connection to explain; give --port <number> to ask about one anyway`);
+    }
+    return { suite, connections: workload.ports.map((p) => ({ from, to: target, port: p.name ?? p.port, protocol: p.protocol })) };
+  }
   if (typeof query.port !== 'number' && !workload.ports.some((p) => p.name === query.port && p.protocol === query.protocol)) {
     throw usage(
-      `--port ${query.port}/${query.protocol}: ${refKey(workload)} has no such named port; its ports: ${workload.ports
-        .map((p) => `${p.name ?? '-'}=${p.port}/${p.protocol}`)
-        .join(', ')}`,
+      `--port ${query.port}/${query.protocol}: ${refKey(workload)} has no such named port; its ports: ${
+        workload.ports.map((p) => (p.name === undefined ? `${p.port}/${p.protocol}` : `${p.name}=${p.port}/${p.protocol}`)).join(', ') || 'none'
+      }`,
     );
   }
   return { suite, connections: [{ from, to: target, port: query.port, protocol: query.protocol }] };

@@ -1,6 +1,5 @@
 /** `netpol-e2e lint <suites…>`: findings about the suites' policies (see src/lint/lint-suite.ts). */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { lintSuite, LINT_RULES } from '../../lint/index.js';
 import type { LintFinding, LintRule } from '../../lint/index.js';
 import { loadSuites } from '../../suite/index.js';
@@ -8,6 +7,9 @@ import { InputError } from '../../util/index.js';
 import { parseCommandArgs, requirePositionals, stringOption } from '../args.js';
 import { EXIT, exitCodeForFindings } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
+import { checkInterrupted } from '../interruption.js';
+import { prepareReportPaths } from '../report-paths.js';
+import { INPUT_HELP, INPUT_OPTIONS, suiteInputOptionsOf } from '../input-options.js';
 
 export const LINT_USAGE = 'netpol-e2e lint <suite files or dirs…> [--disable rule,rule] [--json f]';
 
@@ -23,12 +25,15 @@ Findings about the policies under test:
   --disable <rules>    comma-separated rules to skip
   --json <file>        write the findings as JSON
 
+${INPUT_HELP}
+
 Exit codes: 0 no findings, 1 findings, 2 bad input.`;
 
 const OPTIONS = {
   disable: { type: 'string' },
   json: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...INPUT_OPTIONS,
 } as const;
 
 export async function lintCommand(args: string[], io: CliIO): Promise<number> {
@@ -38,7 +43,11 @@ export async function lintCommand(args: string[], io: CliIO): Promise<number> {
     return EXIT.OK;
   }
   const disabled = parseDisabled(stringOption(parsed, 'disable'));
-  const suites = await loadSuites(requirePositionals(parsed, 'lint', LINT_USAGE, 'suite files or directories'));
+  const paths = requirePositionals(parsed, 'lint', LINT_USAGE, 'suite files or directories');
+  const input = suiteInputOptionsOf(parsed, 'lint');
+  await prepareReportPaths(parsed, 'lint', io.env);
+  const suites = await loadSuites(paths, input);
+  await checkInterrupted(io);
   const findings = suites.flatMap((suite) => lintSuite(suite)).filter((f) => !disabled.has(f.rule));
   for (const finding of findings) io.stdout.write(`${formatFinding(finding)}\n`);
   io.stdout.write(
@@ -48,7 +57,6 @@ export async function lintCommand(args: string[], io: CliIO): Promise<number> {
   );
   const json = stringOption(parsed, 'json');
   if (json !== undefined) {
-    await mkdir(dirname(json), { recursive: true });
     await writeFile(json, `${JSON.stringify({ schemaVersion: 1, findings }, null, 2)}\n`);
   }
   return exitCodeForFindings(findings.length);

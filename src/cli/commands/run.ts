@@ -6,6 +6,9 @@ import { CLUSTER_HELP, CLUSTER_OPTIONS, LIVE_HELP, LIVE_OPTIONS, liveRunOptionsO
 import { EXIT } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { createReportTargets, finishRun } from '../report-output.js';
+import { checkInterrupted } from '../interruption.js';
+import { prepareReportPaths } from '../report-paths.js';
+import { INPUT_HELP, INPUT_OPTIONS, suiteInputOptionsOf } from '../input-options.js';
 
 export const RUN_USAGE = 'netpol-e2e run <suite files or dirs…> [--cluster kind | --kubeconfig f [--context c]] [options]';
 
@@ -23,17 +26,22 @@ ${CLUSTER_HELP}
 
 ${LIVE_HELP}
 
-${REPORT_HELP}`;
+${REPORT_HELP}
+
+${INPUT_HELP}`;
 
 export async function runCommand(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandArgs('run', RUN_USAGE, args, { ...REPORT_OPTIONS, ...CLUSTER_OPTIONS, ...LIVE_OPTIONS });
+  const parsed = parseCommandArgs('run', RUN_USAGE, args, { ...REPORT_OPTIONS, ...CLUSTER_OPTIONS, ...LIVE_OPTIONS, ...INPUT_OPTIONS });
   if (parsed.values.help === true) {
     io.stdout.write(`${RUN_HELP}\n`);
     return EXIT.OK;
   }
   const paths = requirePositionals(parsed, 'run', RUN_USAGE, 'suite files or directories');
   // Everything the user can get wrong is checked before anything is created.
-  const suites = await loadSuites(paths);
+  const input = suiteInputOptionsOf(parsed, 'run');
+  await prepareReportPaths(parsed, 'run', io.env);
+  const suites = await loadSuites(paths, input);
+  await checkInterrupted(io);
   const options = liveRunOptionsOf(parsed, 'run', io);
   const targets = createReportTargets(parsed, io, { progress: true });
   const run = await runLive(suites, { ...options, reporter: targets.reporter });

@@ -5,6 +5,9 @@ import { parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } fro
 import { EXIT } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { createReportTargets, finishRun } from '../report-output.js';
+import { checkInterrupted } from '../interruption.js';
+import { prepareReportPaths } from '../report-paths.js';
+import { INPUT_HELP, INPUT_OPTIONS, suiteInputOptionsOf } from '../input-options.js';
 
 export const VERIFY_USAGE = 'netpol-e2e verify <suite files or dirs…> [--junit f] [--json f] [--markdown f]';
 
@@ -15,18 +18,24 @@ happen), without a cluster. A directory means every suite file (*.yaml, *.yml wi
 
 Exit codes: 0 every assertion holds, 1 some do not, 2 bad input.
 
-${REPORT_HELP}`;
+${REPORT_HELP}
+
+${INPUT_HELP}`;
 
 export async function verifyCommand(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandArgs('verify', VERIFY_USAGE, args, REPORT_OPTIONS);
+  const parsed = parseCommandArgs('verify', VERIFY_USAGE, args, { ...REPORT_OPTIONS, ...INPUT_OPTIONS });
   if (parsed.values.help === true) {
     io.stdout.write(`${VERIFY_HELP}\n`);
     return EXIT.OK;
   }
   const paths = requirePositionals(parsed, 'verify', VERIFY_USAGE, 'suite files or directories');
-  const suites = await loadSuites(paths);
+  const input = suiteInputOptionsOf(parsed, 'verify');
+  await prepareReportPaths(parsed, 'verify', io.env);
+  const suites = await loadSuites(paths, input);
+  await checkInterrupted(io);
   const targets = createReportTargets(parsed, io);
   const run = verifySuites(suites);
+  await checkInterrupted(io);
   targets.reporter.onBegin({ command: 'verify', suites: suites.map((s) => s.name) });
   for (const suite of run.suites) targets.reporter.onSuiteEnd(suite);
   await targets.reporter.onEnd(run);

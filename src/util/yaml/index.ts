@@ -8,6 +8,7 @@ export { formatFieldPath, type FieldPath } from './field-path.js';
 export { IssueList } from './issue-list.js';
 export { createYamlLocator, fixedLocator, type LocatePart, type SourceLocator } from './source-locator.js';
 export {
+  describeShape,
   describeValue,
   isPlainMap,
   MapReader,
@@ -21,4 +22,6 @@ export {
   type FieldOptions,
   type PlainMap,
 } from './value-reader.js';
-export { parseYamlDocuments, readTextFile, type FileRead, type YamlDocument } from './yaml-documents.js';
+export { parseYamlDocuments, readTextFile, redactYamlMessage, type FileRead, type ParseOptions, type YamlDocument, type YamlReading } from './yaml-documents.js';
+export { KUBECTL_YAML_OPTIONS } from './kubectl-yaml.js';
+export { findExcessiveNesting, MAX_NESTING_DEPTH, type NestingProblem } from './nesting-depth.js';

@@ -45,6 +45,11 @@ export class IssueList {
     return this.locator.locateInBlock?.(full, lineIndex, valueLine, column) ?? this.locator.locate(full);
   }
 
+  /** The text of the plain scalar at `path` as written in the file, when known and short. */
+  sourceText(path: FieldPath): string | undefined {
+    return this.locator.scalarSource?.([...this.base, ...path]);
+  }
+
   within(path: FieldPath): IssueList {
     return new IssueList(this.sink, this.locator, [...this.base, ...path]);
   }

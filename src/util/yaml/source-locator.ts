@@ -19,6 +19,8 @@ export interface SourceLocator {
    * the value is not a literal block. Absent when the source is not known.
    */
   locateInBlock?(path: FieldPath, lineIndex: number, valueLine: string, column: number): SourcePosition;
+  /** The source text of the plain scalar at `path` (at most 40 characters), for hints; absent otherwise. */
+  scalarSource?(path: FieldPath): string | undefined;
 }
 
 export function fixedLocator(position: SourcePosition): SourceLocator {
@@ -44,19 +46,32 @@ export function createYamlLocator(
     const { line, col } = lineCounter.linePos(offset);
     return { file, line: Math.max(line, 1), column: Math.max(col, 1) };
   };
-  const lines = source.split(/\r?\n/);
+  // One line of the source by number, from the line counter's offsets: never a split of the whole file per document
+  // (2,000 policies in one file would split it 2,000 times).
+  const lineText = (line: number): string | undefined => {
+    const start = lineCounter.lineStarts[line - 1];
+    if (start === undefined) return undefined;
+    const end = lineCounter.lineStarts[line] ?? source.length;
+    return source.slice(start, end).replace(/\r?\n$/, '');
+  };
   const locate = (path: FieldPath, part: LocatePart = 'value'): SourcePosition => {
     const step = walk(document, path);
     return toPosition(part === 'key' && step.keyOffset !== undefined ? step.keyOffset : step.offset);
   };
   return {
     locate,
+    scalarSource(path) {
+      const { node } = walk(document, path);
+      if (!isScalar(node) || node.type !== 'PLAIN' || !node.range) return undefined;
+      const text = source.slice(node.range[0], node.range[1]).trim();
+      return text.length > 0 && text.length <= 40 && !text.includes('\n') ? text : undefined;
+    },
     locateInBlock(path, lineIndex, valueLine, column) {
       const start = locate(path);
       const { node } = walk(document, path);
       if (!isScalar(node) || node.type !== 'BLOCK_LITERAL') return start;
       const line = start.line + 1 + lineIndex;
-      const text = lines[line - 1];
+      const text = lineText(line);
       if (text === undefined || !text.endsWith(valueLine)) return { ...start, line };
       return { file, line, column: text.length - valueLine.length + column + 1 };
     },

@@ -30,13 +30,34 @@ export function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/**
+ * What a value is without any of its content (`a string of 812 characters`, `a list of 3 items`): for a whole
+ * document that is not the expected kind, whose text may be anything (a file named by a suite may be a secret).
+ */
+export function describeShape(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing (null)';
+  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'string') return `a string of ${value.length} character${value.length === 1 ? '' : 's'} (not a map)`;
+  if (typeof value === 'number') return 'a number (not a map)';
+  if (typeof value === 'boolean') return 'a boolean (not a map)';
+  return `a ${typeof value}`;
+}
+
 /** `the port (an integer)` when the value is named, else `an integer`. */
 function expected(what: string | undefined, kind: string): string {
   return what === undefined ? kind : `${what} (${kind})`;
 }
 
-function quoteHint(value: unknown): string {
-  return typeof value === 'number' || typeof value === 'boolean' ? `; quote it: "${String(value)}"` : '';
+/**
+ * `; quote it: "yes"` for a number or boolean where a string belongs, with the text as written: `yes`, `on`, `010`
+ * read as true, true, 8 (YAML 1.1, as kubectl reads policy files) would otherwise be quoted back as "true", "8".
+ */
+export function quoteHint(value: unknown, issues?: IssueList, path?: FieldPath): string {
+  if (typeof value !== 'number' && typeof value !== 'boolean') return '';
+  const written = path === undefined ? undefined : issues?.sourceText(path);
+  if (written === undefined || written === String(value) || /[\s"\\]/.test(written)) return `; quote it: "${String(value)}"`;
+  return ` (YAML reads the unquoted ${written} as ${String(value)}); quote it: "${written}"`;
 }
 
 export interface FieldOptions {
@@ -174,7 +195,7 @@ export function readList(issues: IssueList, path: FieldPath, value: unknown, wha
 
 export function readString(issues: IssueList, path: FieldPath, value: unknown, what?: string): string | undefined {
   if (typeof value === 'string') return value;
-  issues.add(path, `expected ${expected(what, 'a string')}, found ${describeValue(value)}${quoteHint(value)}`);
+  issues.add(path, `expected ${expected(what, 'a string')}, found ${describeValue(value)}${quoteHint(value, issues, path)}`);
   return undefined;
 }
 
@@ -218,7 +239,7 @@ export function readStringMap(issues: IssueList, path: FieldPath, value: unknown
     } else {
       ok = false;
       const where = what === undefined ? '' : ` in ${what}`;
-      issues.add([...path, key], `expected the value of "${key}"${where} to be a string, found ${describeValue(item)}${quoteHint(item)}`);
+      issues.add([...path, key], `expected the value of "${key}"${where} to be a string, found ${describeValue(item)}${quoteHint(item, issues, [...path, key])}`);
     }
   }
   return ok ? result : undefined;

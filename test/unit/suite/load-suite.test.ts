@@ -236,7 +236,7 @@ fixture:
     - {name: svc2, namespace: prod, workload: dev/a, ports: [{port: 80, targetPort: 0, name: Web}]}
   externals:
     - {name: ext, ip: 203.0.113.300, ports: [{port: 80}]}
-assertions: [{from: prod/a, to: prod/a, port: 80, expect: allow}]
+assertions: [{dns: {from: prod/a, name: kubernetes.default, expect: resolves}}]
 `);
       const issues = await inputIssues(loadSuite(file));
       expect(issues.map((i) => `${at(i)} ${i.field}`)).to.deep.equal([
@@ -278,7 +278,7 @@ fixture:
   namespaces: [{name: prod}]
   workloads: [{name: a, namespace: prod, ports: [{port: 80}]}]
   podNetwork: [10.244.0.0/16, "fd00:10:244::/56"]
-assertions: [{from: prod/a, to: prod/a, port: 80, expect: allow}]
+assertions: [{dns: {from: prod/a, name: kubernetes.default, expect: resolves}}]
 `),
       );
       expect(good.fixture.podNetwork).to.deep.equal(['10.244.0.0/16', 'fd00:10:244::/56']);
@@ -289,7 +289,7 @@ fixture:
   namespaces: [{name: prod}]
   workloads: [{name: a, namespace: prod, ports: [{port: 80}]}]
   podNetwork: [10.244.0.0, 10.244.0.0/33, 42]
-assertions: [{from: prod/a, to: prod/a, port: 80, expect: allow}]
+assertions: [{dns: {from: prod/a, name: kubernetes.default, expect: resolves}}]
 `);
       const issues = await inputIssues(loadSuite(file));
       expect(issues.map((i) => `${at(i)} ${i.field}`)).to.deep.equal([

@@ -30,6 +30,8 @@ describe('suite/errors (fixtures)', () => {
       '9:7 fixture.workloads[0].namspace: unknown field "namspace" in a workload; did you mean "namespace"?',
       '17:7 policies[0].spec.podselector: unknown field "podselector" in the policy spec; did you mean "podSelector"?',
       '22:5 assertions[0].expct: unknown field "expct" in a connect assertion; did you mean "expect"?',
+      // A connection from a workload to itself is never asserted (it does not leave the pod).
+      "20:9 assertions[0].to: the assertion connects prod/a to itself: NetworkPolicy never filters a pod's traffic to itself (it does not leave the pod), so this is never asserted; name another destination",
     ]);
   });
 
@@ -196,7 +198,7 @@ describe('suite/errors (fixtures)', () => {
       '15:33 assertions[0].matrix.expected: matrix column "prod/x" is not a workload of the fixture; did you mean "prod/a"?',
       '17:9 assertions[0].matrix.expected: row prod/b has 2 cells, but the header has 3 columns',
       '18:9 assertions[0].matrix.expected: row prod/a appears twice',
-      '18:19 assertions[0].matrix.expected: unknown symbol "Y" in row prod/a; use "." (allow), "X" (deny) or "?" (not asserted)',
+      '18:19 assertions[0].matrix.expected: unknown symbol "Y" in row prod/a; use "." (allow), "X" (deny) or "?" / "-" (not asserted)',
       '23:25 assertions[1].matrix.expected: column prod/a appears twice in the header',
       '27:13 assertions[2].matrix.port: column workload prod/c does not serve 80/TCP; it serves 8080/TCP (web)',
       '32:34 assertions[3].matrix.expected: expected a table: a header line of "<namespace>/<workload>" columns, then one line per source row',
