@@ -44,7 +44,14 @@ export function createYamlLocator(
     const { line, col } = lineCounter.linePos(offset);
     return { file, line: Math.max(line, 1), column: Math.max(col, 1) };
   };
-  const lines = source.split(/\r?\n/);
+  // one line of the source, without its line break (the source is not split: suites can be tens of MB)
+  const lineText = (line: number): string | undefined => {
+    const starts = lineCounter.lineStarts;
+    const start = starts[line - 1];
+    if (start === undefined) return undefined;
+    const end = starts[line] ?? source.length;
+    return source.slice(start, end).replace(/\r?\n$/, '');
+  };
   const locate = (path: FieldPath, part: LocatePart = 'value'): SourcePosition => {
     const step = walk(document, path);
     return toPosition(part === 'key' && step.keyOffset !== undefined ? step.keyOffset : step.offset);
@@ -56,7 +63,7 @@ export function createYamlLocator(
       const { node } = walk(document, path);
       if (!isScalar(node) || node.type !== 'BLOCK_LITERAL') return start;
       const line = start.line + 1 + lineIndex;
-      const text = lines[line - 1];
+      const text = lineText(line);
       if (text === undefined || !text.endsWith(valueLine)) return { ...start, line };
       return { file, line, column: text.length - valueLine.length + column + 1 };
     },
