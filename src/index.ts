@@ -1,6 +1,7 @@
 /**
  * netpol-e2e as a library: the public API is exactly what this file re-exports. The CLI (src/cli) is built on
- * it and nothing here prints.
+ * it and nothing here prints. `netpol-e2e/static` (static.ts) is the static part alone, without the cluster
+ * boundary (@kubernetes/client-node, testcontainers), for tools that only load suites and verify.
  */
 export { TOOL } from './version.js';
 
@@ -10,8 +11,11 @@ export type * from './suite/index.js';
 
 // The model (oracle): networking.k8s.io/v1 semantics with explanations.
 export {
+  CELL,
   compileModel,
+  createNaiveModel,
   explainVerdict,
+  explainVerdicts,
   selectorMatches,
   evaluateNaively,
   parseCidr,
@@ -28,6 +32,9 @@ export type {
   Verdict,
   DirectionVerdict,
   PolicyModel,
+  MatrixCell,
+  MatrixQuery,
+  MatrixVerdicts,
 } from './model/index.js';
 
 // Engines: plan, judge, static verify, conformance, live.
