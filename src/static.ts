@@ -38,7 +38,7 @@ export { judgeCell, modelResultFor } from './engine/judge.js';
 export { verifySuites } from './engine/verify.js';
 export { lintSuite, LINT_RULES } from './lint/lint-suite.js';
 export type { LintFinding, LintRule } from './lint/lint-suite.js';
-export * from './engine/results.js';
+export * from './results/index.js';
 export { createReporter, MultiplexReporter, formatGithubAnnotations } from './report/index.js';
 export type { Reporter } from './report/index.js';
 export * from './util/errors.js';
