@@ -1,7 +1,6 @@
 /**
  * netpol-e2e as a library: the public API is exactly what this file re-exports. The CLI (src/cli) is built on
- * it and nothing here prints. `netpol-e2e/static` (static.ts) is the static part alone, without the cluster
- * boundary (@kubernetes/client-node, testcontainers), for tools that only load suites and verify.
+ * it and nothing here prints.
  */
 export { TOOL } from './version.js';
 

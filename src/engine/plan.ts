@@ -26,7 +26,7 @@ import { fixtureLabels, labelsAfter } from '../suite/index.js';
 import type { SourcePosition } from '../util/index.js';
 import type { Expectation, MatrixSymbol } from '../results/index.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
-import { appendAll } from '../util/append-all.js';
+import { appendAll } from '../util/index.js';
 
 /** `<namespace>/<name>` */
 export function refKey(ref: WorkloadRef): string {

@@ -3,7 +3,7 @@
  */
 import { CELL, compileModel, type PolicyModel } from '../model/index.js';
 import type { Suite } from '../suite/index.js';
-import { appendAll } from '../util/append-all.js';
+import { appendAll } from '../util/index.js';
 import { TOOL } from '../version.js';
 import { judgeCell, modelResultFor } from './judge.js';
 import { modelStateFor, planMatrixCell, planSuite, refKey, type PlannedMatrix, type StepPlan } from './plan.js';

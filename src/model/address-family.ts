@@ -8,7 +8,7 @@
  * (`undefined`), which is what static verify without a pod network judges.
  */
 import type { Cidr, IpAddress, IpFamily } from './cidr.js';
-import { InputError } from '../util/errors.js';
+import { InputError } from '../util/index.js';
 
 /** An end's families, sorted; undefined when unknown. */
 export type EndpointFamilies = readonly IpFamily[] | undefined;

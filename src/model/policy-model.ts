@@ -4,7 +4,7 @@
  */
 import type { ClusterState, Protocol, Traffic, Verdict } from './types.js';
 import { dependsOnPodIps } from './verdict-text.js';
-import { InputError } from '../util/errors.js';
+import { InputError } from '../util/index.js';
 
 /** A truth table question: every (source, destination) pod pair on one port and protocol. */
 export interface MatrixQuery {

@@ -24,7 +24,7 @@ import { describeCounts, describeRunCounts } from './describe-counts.js';
 import { formatDuration } from './format-duration.js';
 import { buildMatrixGrid, describeMatrix, describeMatrixLegend, describeMatrixVerdict, findCellMatrix, formatMatrixLines } from './matrix-grid.js';
 import { wrapText } from './wrap-text.js';
-import { appendAll } from '../util/append-all.js';
+import { appendAll } from '../util/index.js';
 
 export interface ConsoleFormatOptions {
   /** ANSI colors; only for a terminal, never for files or CI logs. */

@@ -2,3 +2,4 @@
 export * from './errors.js';
 export * from './poll.js';
 export * from './map-with-concurrency.js';
+export * from './append-all.js';

@@ -31,19 +31,18 @@ describe('CLI start-up: static commands do not load the Kubernetes client or tes
     });
   }
 
-  it('the library entry netpol-e2e/static (dist/static.js) does not load them; the package root does', () => {
+  it('the library (dist/index.js) does not load them at import', () => {
     const importing = (file: string): string[] => {
       const url = new URL(file, new URL('../', `file://${CLI}`)).href;
       const r = spawnSync(process.execPath, ['--import', HOOK, '-e', `await import(${JSON.stringify(url)})`, '--input-type=module'], { encoding: 'utf8' });
       expect(r.status, r.stderr).to.equal(0);
       return loaded(r.stderr);
     };
-    expect(importing('static.js')).to.deep.equal([]);
-    expect(importing('index.js').length).to.be.greaterThan(0);
+    expect(importing('index.js')).to.deep.equal([]);
   });
 
-  it('control: a cluster command does load them', async () => {
-    const r = await runCli(['cleanup', '--help'], { env });
+  it('control: a command that reaches a cluster does load them', async () => {
+    const r = await runCli(['cleanup', '--kubeconfig', '/nonexistent/kubeconfig'], { env });
     expect(loaded(r.stderr).some((line) => line.includes('@kubernetes/client-node'))).to.equal(true);
   });
 });
