@@ -177,7 +177,7 @@ function aggregateMatrixResult(suite: Suite, plan: StepPlan, matrix: PlannedMatr
     columns: matrix.columns,
     expected: [],
     observed: [],
-    aggregate: { expected, observed, counts, details: appendAll(failed, skipped) },
+    aggregate: { expected, observed, counts, details: appendAll(failed, skipped), rowLines: matrix.assertion.rowPositions.map((p) => p.line) },
   };
 }
 

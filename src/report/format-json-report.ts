@@ -21,7 +21,7 @@ const KEY_ORDER = {
   model: ['verdict', 'explanation'],
   observed: ['outcome', 'verdict', 'detail', 'attempts', 'history', 'durationMs'],
   matrix: ['assertionId', 'step', 'position', 'port', 'protocol', 'rows', 'columns', 'expected', 'observed', 'aggregate'],
-  aggregate: ['counts', 'expectedRows', 'observedRows', 'details'],
+  aggregate: ['counts', 'rowLines', 'expectedRows', 'observedRows', 'details'],
   error: ['code', 'message', 'hint', 'suite'],
   timing: ['name', 'ms'],
 } as const satisfies Record<string, readonly string[]>;
@@ -62,6 +62,7 @@ function jsonMatrix(matrix: MatrixResult): unknown {
       expectedRows: matrix.rows.map((_, r) => aggregateRow(aggregate.expected, width, r)),
       observedRows: matrix.rows.map((_, r) => aggregateRow(aggregate.observed, width, r)),
       details: aggregate.details,
+      rowLines: aggregate.rowLines,
     },
   };
 }

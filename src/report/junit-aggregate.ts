@@ -29,7 +29,7 @@ export function buildAggregateTestcases(run: RunResult, suite: SuiteResult, matr
       classname: `${root}.${suite.name}.${namespace}`,
       name: `${describeMatrix(matrix)}: row ${source}${step}`,
       file: suite.file,
-      line: matrix.position.line,
+      line: aggregate.rowLines[r] ?? matrix.position.line,
       time: formatSeconds(0),
     };
     const judged = counts.asserted - counts.unjudged;

@@ -140,6 +140,8 @@ export interface MatrixAggregate {
   counts: Counts;
   /** The first cells that did not pass (failed and errored first, then skipped), with explanations: at most DETAIL_CELLS. */
   details: CellResult[];
+  /** The line of each row of the table in the suite file (row order). */
+  rowLines: number[];
 }
 
 /** How many cells that did not pass an aggregate matrix keeps with explanations (the counts say how many there are). */

@@ -91,6 +91,8 @@ describe('verify at scale (300-pod generated suite, full matrices)', function ()
     if (testsuite === undefined || typeof testsuite === 'string') throw new Error('no testsuite');
     const testcases = (testsuite.children ?? []).filter((child) => typeof child !== 'string' && child.name === 'testcase');
     expect(testcases).to.have.length(2 * 300);
+    const lines = testcases.map((t) => (typeof t === 'string' ? 0 : Number(t.attributes?.['line'])));
+    expect(new Set(lines).size, 'each row testcase points at its row line').to.equal(2 * 300);
     expect(Number(testsuite.attributes?.['failures'])).to.be.greaterThan(0).and.at.most(generated.flipped);
 
     const json = JSON.parse(formatJsonReport(run)) as { counts: { total: number }; suites: { matrices: { aggregate: { expectedRows: string[]; observedRows: string[] } }[] }[] };
