@@ -10,8 +10,11 @@ export type * from './suite/index.js';
 
 // The model (oracle): networking.k8s.io/v1 semantics with explanations.
 export {
+  CELL,
   compileModel,
+  createNaiveModel,
   explainVerdict,
+  explainVerdicts,
   selectorMatches,
   evaluateNaively,
   parseCidr,
@@ -28,6 +31,9 @@ export type {
   Verdict,
   DirectionVerdict,
   PolicyModel,
+  MatrixCell,
+  MatrixQuery,
+  MatrixVerdicts,
 } from './model/index.js';
 
 // Engines: plan, judge, static verify, conformance, live.

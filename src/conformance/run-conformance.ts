@@ -9,7 +9,7 @@
 import { compileModel } from '../model/index.js';
 import type { PolicyModel } from '../model/index.js';
 import type { ClusterState, Verdict } from '../model/index.js';
-import { explainVerdict } from '../model/index.js';
+import { explainVerdict, explainVerdicts } from '../model/index.js';
 import type { CellResult, MatrixResult, MatrixSymbol, RunResult, SuiteResult } from '../results/index.js';
 import { InputError } from '../util/index.js';
 import type { Corpus, CorpusCase, MatrixCase, TrafficCheckCase } from './corpus-types.js';
@@ -57,7 +57,7 @@ function runMatrixCase(testCase: MatrixCase, createModel: (state: ClusterState) 
         expectedSymbols.push([]);
         modelSymbols.push([]);
         probe.columns.forEach((to, j) => {
-          const allowed = result.allowed[i]?.[j] === true;
+          const allowed = result.allowed(i, j);
           const written = probe.expected[i]?.[j] ?? 'skip';
           const expected: MatrixSymbol = from === to ? 'skip' : written;
           expectedSymbols[i]?.push(expected);
@@ -66,7 +66,7 @@ function runMatrixCase(testCase: MatrixCase, createModel: (state: ClusterState) 
           scored += 1;
           if (expected !== word(allowed)) {
             failedCells += 1;
-            mismatches.push(`${from} -> ${to}: expected ${expected}, the model says ${word(allowed)}`, ...indent(explainVerdict(result.verdict(i, j))));
+            mismatches.push(`${from} -> ${to}: expected ${expected}, the model says ${word(allowed)}`, ...indent(explainVerdicts(result.verdicts(i, j))));
           }
         });
       });

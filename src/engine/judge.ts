@@ -3,7 +3,7 @@
  * the observation (live runs) and the model. Static verify and the live run judge through this one module.
  */
 import type { PolicyModel } from '../model/index.js';
-import { dependsOnPodIps, explainVerdict } from '../model/index.js';
+import { dependsOnPodIps, explainVerdict, explainVerdicts } from '../model/index.js';
 import type { Endpoint, Traffic, Verdict } from '../model/index.js';
 import type { Suite } from '../suite/index.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
@@ -51,11 +51,20 @@ export function trafficsFor(cell: PlannedCell): { traffic: Traffic; backend?: st
   }
 }
 
-/** What the spec says of one cell, with the reasons (and, when pod IPs would decide it, why it is undecided). */
+/**
+ * What the spec says of one cell, with the reasons (and, when pod IPs would decide it, why it is undecided). A
+ * connection between dual-stack ends is two, one per address family: the cell is `mixed` when their verdicts
+ * differ, and the explanation gives each family's.
+ */
 export function modelResultFor(cell: PlannedCell, model: PolicyModel, suite: Suite): ModelResult {
-  const evaluated = trafficsFor(cell).map((t) => ({ ...t, verdict: model.evaluate(t.traffic) }));
+  const evaluated = trafficsFor(cell).map((t) => ({ ...t, verdicts: model.evaluateFamilies(t.traffic) }));
+  const unconnected = evaluated.find((e) => e.verdicts.length === 0);
+  if (unconnected) {
+    const text = `no connection: ${unconnected.backend ?? cell.targetLabel} and ${refKey(cell.source)} share no address family, so there is nothing the policies could allow or deny`;
+    return { verdict: 'deny', explanation: [text], undecided: text };
+  }
   const result = modelResultOf(cell, evaluated, suite);
-  if (evaluated.some(({ verdict }) => dependsOnPodIps(verdict))) {
+  if (evaluated.some(({ verdicts }) => verdicts.some(dependsOnPodIps))) {
     result.undecided =
       cell.target.kind === 'dns'
         ? `undecided: a DNS egress rule has an ipBlock peer, and the model does not know the IP of the cluster DNS pod (${CLUSTER_DNS.namespace}/${CLUSTER_DNS.pod.name}) it would have to match`
@@ -64,13 +73,22 @@ export function modelResultFor(cell: PlannedCell, model: PolicyModel, suite: Sui
   return result;
 }
 
-function modelResultOf(cell: PlannedCell, evaluated: readonly { backend?: string; verdict: Verdict }[], suite: Suite): ModelResult {
+/** `allow` / `deny` when every connection (family) agrees, else `mixed`. */
+function familiesWord(verdicts: readonly Verdict[]): 'allow' | 'deny' | 'mixed' {
+  const allowed = verdicts.filter((v) => v.allowed).length;
+  return allowed === verdicts.length ? 'allow' : allowed === 0 ? 'deny' : 'mixed';
+}
+
+function modelResultOf(cell: PlannedCell, evaluated: readonly { backend?: string; verdicts: Verdict[] }[], suite: Suite): ModelResult {
   const target = cell.target;
   switch (target.kind) {
     case 'workload':
     case 'external': {
-      const verdict = (evaluated[0] as { verdict: Verdict }).verdict;
-      return { verdict: verdictWord(verdict), explanation: explainVerdict(verdict) };
+      const verdicts = (evaluated[0] as { verdicts: Verdict[] }).verdicts;
+      const verdict = familiesWord(verdicts);
+      const explanation = explainVerdicts(verdicts);
+      if (verdict === 'mixed') explanation.unshift('the pair is dual-stack: its IPv4 and IPv6 connections get different verdicts');
+      return { verdict, explanation };
     }
     case 'service': {
       if (evaluated.length === 0) {
@@ -81,11 +99,12 @@ function modelResultOf(cell: PlannedCell, evaluated: readonly { backend?: string
           ],
         };
       }
-      const allowed = evaluated.filter((b) => b.verdict.allowed).length;
-      const verdict = allowed === evaluated.length ? 'allow' : allowed === 0 ? 'deny' : 'mixed';
-      const explanation = evaluated.flatMap(({ backend, verdict: v }) => [
-        `backend ${backend ?? '?'}: ${verdictWord(v)}`,
-        ...explainVerdict(v).map((line) => `  ${line}`),
+      const words = evaluated.map((b) => familiesWord(b.verdicts));
+      const allowed = words.filter((w) => w === 'allow').length;
+      const verdict = allowed === evaluated.length ? 'allow' : allowed === 0 && !words.includes('mixed') ? 'deny' : 'mixed';
+      const explanation = evaluated.flatMap(({ backend, verdicts }, i) => [
+        `backend ${backend ?? '?'}: ${words[i] ?? '?'}`,
+        ...explainVerdicts(verdicts).map((line) => `  ${line}`),
       ]);
       if (verdict === 'mixed') {
         explanation.unshift(
@@ -95,7 +114,9 @@ function modelResultOf(cell: PlannedCell, evaluated: readonly { backend?: string
       return { verdict, explanation };
     }
     case 'dns': {
-      const verdict = (evaluated[0] as { verdict: Verdict }).verdict;
+      const verdicts = (evaluated[0] as { verdicts: Verdict[] }).verdicts;
+      // the cluster DNS pod has no IP in the model: the lookup goes over the first family (IPv4 on dual-stack clusters)
+      const verdict = verdicts[0] as Verdict;
       const result: ModelResult = {
         verdict: verdictWord(verdict),
         explanation: [

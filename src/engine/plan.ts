@@ -26,6 +26,7 @@ import { fixtureLabels, labelsAfter } from '../suite/index.js';
 import type { SourcePosition } from '../util/index.js';
 import type { Expectation, MatrixSymbol } from '../results/index.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
+import { appendAll } from '../util/index.js';
 
 /** `<namespace>/<name>` */
 export function refKey(ref: WorkloadRef): string {
@@ -65,6 +66,8 @@ export interface PlannedCell {
 }
 
 export interface PlannedMatrix {
+  /** The assertion the matrix comes from (its cells are planned from it, see planMatrixCell). */
+  assertion: MatrixAssertion;
   assertionId: string;
   position: SourcePosition;
   port: number | string;
@@ -83,11 +86,23 @@ export interface StepState extends LabelsInForce {
 export interface StepPlan {
   step: SuiteStep;
   state: StepState;
+  /** The fixture's workloads with the labels in force at this step, keyed `<namespace>/<name>`. */
+  workloads: Map<string, SuiteWorkload>;
+  /** Every cell to judge; a matrix's cells only when planned with `matrixCells` (the default). */
   cells: PlannedCell[];
   matrices: PlannedMatrix[];
 }
 
-export function planSuite(suite: Suite): StepPlan[] {
+export interface PlanOptions {
+  /**
+   * Plan every cell of every matrix into `cells` (default true: the live run probes them). Static verify passes
+   * false and judges matrices as whole tables, planning a cell (planMatrixCell) only when it must report it.
+   */
+  matrixCells?: boolean;
+}
+
+export function planSuite(suite: Suite, options: PlanOptions = {}): StepPlan[] {
+  const matrixCells = options.matrixCells ?? true;
   const workloads = new Map(suite.fixture.workloads.map((w) => [refKey(w), w]));
   let state: StepState = { ...fixtureLabels(suite.fixture.namespaces, suite.fixture.workloads), policies: new Map() };
   const plans: StepPlan[] = [];
@@ -98,11 +113,11 @@ export function planSuite(suite: Suite): StepPlan[] {
     const cells: PlannedCell[] = [];
     const matrices: PlannedMatrix[] = [];
     for (const assertion of step.assertions) {
-      const planned = planAssertion(suite, relabeled, assertion, stepRef);
-      for (const cell of planned.cells) cells.push(cell); // not push(...): a matrix may plan more cells than fit as arguments
+      const planned = planAssertion(suite, relabeled, assertion, stepRef, matrixCells);
+      appendAll(cells, planned.cells);
       if (planned.matrix) matrices.push(planned.matrix);
     }
-    plans.push({ step, state, cells, matrices });
+    plans.push({ step, state, workloads: relabeled, cells, matrices });
   }
   return plans;
 }
@@ -132,6 +147,7 @@ function planAssertion(
   workloads: Map<string, SuiteWorkload>,
   assertion: Assertion,
   step: { index: number; name: string },
+  matrixCells: boolean,
 ): { cells: PlannedCell[]; matrix?: PlannedMatrix } {
   switch (assertion.kind) {
     case 'connect':
@@ -139,7 +155,7 @@ function planAssertion(
     case 'dns':
       return { cells: [planDns(workloads, assertion, step)] };
     case 'matrix':
-      return planMatrix(suite, workloads, assertion, step);
+      return planMatrix(suite, workloads, assertion, step, matrixCells);
   }
 }
 
@@ -175,49 +191,74 @@ function planDns(workloads: Map<string, SuiteWorkload>, assertion: DnsAssertion,
   };
 }
 
-/** One cell per row and column whose symbol is not `skip` (self-connections are skipped), and the table. */
+/**
+ * The table, and (with `matrixCells`) one cell per row and column whose symbol is not `skip` (self-connections
+ * are skipped).
+ */
 function planMatrix(
   suite: Suite,
   workloads: Map<string, SuiteWorkload>,
   assertion: MatrixAssertion,
   step: { index: number; name: string },
+  matrixCells: boolean,
 ): { cells: PlannedCell[]; matrix: PlannedMatrix } {
   const cells: PlannedCell[] = [];
-  const expected: MatrixSymbol[][] = assertion.expected.map((row) => [...row]);
-  assertion.rows.forEach((rowRef, r) => {
-    assertion.columns.forEach((columnRef, c) => {
-      const symbol = assertion.expected[r]?.[c] ?? 'skip';
-      if (symbol === 'skip' || refKey(rowRef) === refKey(columnRef)) {
-        (expected[r] as MatrixSymbol[])[c] = 'skip';
-        return;
-      }
-      const to: TargetRef = { kind: 'workload', namespace: columnRef.namespace, name: columnRef.name };
-      cells.push(
-        connectCell({
-          assertionId: assertion.id,
-          cellId: `${assertion.id}[${refKey(rowRef)}->${refKey(columnRef)}]`,
-          step,
-          position: assertion.rowPositions[r] ?? assertion.position,
-          source: mustGet(workloads, refKey(rowRef), assertion.id),
-          target: resolveTarget(suite, workloads, to, assertion.port, assertion.protocol, assertion.id),
-          portLabel: assertion.port,
-          protocol: assertion.protocol,
-          expected: symbol,
-          matrix: { assertionId: assertion.id, row: r, column: c },
-        }),
-      );
-    });
+  const rows = assertion.rows.map(refKey);
+  const columns = assertion.columns.map(refKey);
+  const columnIndex = new Map(columns.map((key, c) => [key, c]));
+  const expected: MatrixSymbol[][] = assertion.expected.map((row, r) => {
+    const diagonal = columnIndex.get(rows[r] as string) ?? -1;
+    const symbols = new Array<MatrixSymbol>(columns.length);
+    for (let c = 0; c < columns.length; c += 1) symbols[c] = c === diagonal ? 'skip' : (row[c] ?? 'skip');
+    return symbols;
   });
   const matrix: PlannedMatrix = {
+    assertion,
     assertionId: assertion.id,
     position: assertion.position,
     port: assertion.port,
     protocol: assertion.protocol,
-    rows: assertion.rows.map(refKey),
-    columns: assertion.columns.map(refKey),
+    rows,
+    columns,
     expected,
   };
+  if (matrixCells) {
+    expected.forEach((row, r) =>
+      row.forEach((symbol, c) => {
+        if (symbol !== 'skip') cells.push(planMatrixCell(suite, workloads, matrix, r, c, step));
+      }),
+    );
+  }
   return { cells, matrix };
+}
+
+/** The cell of a matrix at (row, column), which must be asserted (its expected symbol is not `skip`). */
+export function planMatrixCell(
+  suite: Suite,
+  workloads: Map<string, SuiteWorkload>,
+  matrix: PlannedMatrix,
+  r: number,
+  c: number,
+  step: { index: number; name: string },
+): PlannedCell {
+  const assertion = matrix.assertion;
+  const rowRef = assertion.rows[r] as WorkloadRef;
+  const columnRef = assertion.columns[c] as WorkloadRef;
+  const symbol = matrix.expected[r]?.[c];
+  if (symbol !== 'allow' && symbol !== 'deny') throw planningBug(assertion.id, `cell ${r},${c} of the matrix is not asserted`);
+  const to: TargetRef = { kind: 'workload', namespace: columnRef.namespace, name: columnRef.name };
+  return connectCell({
+    assertionId: assertion.id,
+    cellId: `${assertion.id}[${refKey(rowRef)}->${refKey(columnRef)}]`,
+    step,
+    position: assertion.rowPositions[r] ?? assertion.position,
+    source: mustGet(workloads, refKey(rowRef), assertion.id),
+    target: resolveTarget(suite, workloads, to, assertion.port, assertion.protocol, assertion.id),
+    portLabel: assertion.port,
+    protocol: assertion.protocol,
+    expected: symbol,
+    matrix: { assertionId: assertion.id, row: r, column: c },
+  });
 }
 
 /** One connection at a step that no assertion names (explain): from a workload to a target, on one port. */

@@ -136,8 +136,7 @@ export function lintSuite(suite: Suite): LintFinding[] {
       }
     }
     for (const cell of plan.cells) {
-      for (const { traffic } of trafficsFor(cell)) {
-        const verdict = model.evaluate(traffic);
+      for (const verdict of trafficsFor(cell).flatMap(({ traffic }) => model.evaluateFamilies(traffic))) {
         for (const p of verdict.egress.selectedBy) exercised.add(p);
         for (const p of verdict.ingress.selectedBy) exercised.add(p);
         if (cell.kind === 'dns' && cell.expected !== 'blocked' && !verdict.egress.allowed) {

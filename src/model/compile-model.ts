@@ -6,11 +6,23 @@
  * Judging a pair then costs work proportional to the rules of the policies that select its two endpoints, and a
  * truth table (evaluateMatrix) costs one bitset pass per row and column plus one bit test per cell.
  */
+import {
+  addressesOfFamily,
+  connectionFamilies,
+  FAMILY_AT,
+  noSharedFamilyText,
+  familyIndex,
+  networksOfFamily,
+  podFamilies,
+  type ConnectionFamily,
+  type EndpointFamilies,
+  type FamilyIndex,
+} from './address-family.js';
 import type { Cidr, IpAddress } from './cidr.js';
 import { ipBlockContains, ipBlockMatchesNetwork, parseExternalIp, parseIpBlock, parsePodIps, parsePodNetwork, type ParsedIpBlock } from './ip-block.js';
 import { selectorKey, selectorMatches } from './label-selector.js';
 import { addAll, addIntersection, addPod, createPodSet, hasPod, type PodSet } from './pod-set.js';
-import { podKey, type MatrixQuery, type MatrixVerdicts, type PolicyModel } from './policy-model.js';
+import { CELL, podKey, singleConnectionVerdict, type MatrixQuery, type MatrixVerdicts, type PolicyModel } from './policy-model.js';
 import { isolatesFor } from './policy-types.js';
 import { formatPortQuery, isDestinationIndependent, portMatches, portProtocol, type PortQuery } from './port-match.js';
 import type {
@@ -36,16 +48,20 @@ import {
   externalVerdict,
   formatRuleRef,
   isolationText,
+  notIsolatedText,
   notIsolatedVerdict,
 } from './verdict-text.js';
 
+/** A pod set per connection family, by FamilyIndex (unknown, IPv4, IPv6); one shared set when family is moot. */
+type ByFamily = readonly [PodSet, PodSet, PodSet];
+
 interface CompiledPeer {
-  /** The pods this peer matches. */
-  pods: PodSet;
+  /** The pods this peer matches, per connection family (an ipBlock matches a pod by its address of that family). */
+  pods: ByFamily;
   /** Set for an ipBlock peer: what external addresses are judged against. */
   ipBlock: ParsedIpBlock | undefined;
-  /** ipBlock peers: pods without a known IP whose real IP decides (see ClusterState.podNetwork). */
-  undecided?: PodSet;
+  /** ipBlock peers: pods without a known IP whose real IP decides (see ClusterState.podNetwork), per family. */
+  undecided?: ByFamily;
 }
 
 interface CompiledRule {
@@ -53,12 +69,18 @@ interface CompiledRule {
   peers: CompiledPeer[] | undefined;
   /** Undefined when the rule has no ports (it matches every port). */
   ports: NetworkPolicyPort[] | undefined;
-  /** Union of the peers' pod sets (undefined with `peers`). */
-  peerPods: PodSet | undefined;
-  /** Union of the ipBlock peers' undecided pods; undefined when the rule has no ipBlock peer. */
-  undecidedPods: PodSet | undefined;
+  /** Union of the peers' pod sets per family (undefined with `peers`). */
+  peerPods: ByFamily | undefined;
+  /** Union of the ipBlock peers' undecided pods per family; undefined when the rule has no ipBlock peer. */
+  undecidedPods: ByFamily | undefined;
   /** formatRuleRef texts of this rule, by peer and port index (cached: explanations repeat). */
   refTexts: Map<number, string>;
+  /**
+   * When no port entry is a name (so the match does not depend on the destination): the last port query judged
+   * and its firstPortMatch result. Per-pair evaluation asks the same port over and over.
+   */
+  portMemo: { port: number; protocol: string; portName: string | undefined; index: number | undefined } | undefined;
+  portsIndependent: boolean;
 }
 
 interface CompiledPolicy {
@@ -67,8 +89,11 @@ interface CompiledPolicy {
 }
 
 type ResolvedEndpoint =
-  | { kind: 'pod'; index: number; text: string }
-  | { kind: 'external'; ip: IpAddress; text: string };
+  | { kind: 'pod'; index: number; text: string; families: EndpointFamilies }
+  | { kind: 'external'; ip: IpAddress; text: string; families: EndpointFamilies };
+
+/** Per-pod family bits for the matrix: 1 IPv4, 2 IPv6, 0 unknown. */
+const FAMILY_BITS_OF = (families: EndpointFamilies): number => (families === undefined ? 0 : (families.includes(4) ? 1 : 0) | (families.includes(6) ? 2 : 0));
 
 const NO_MATCH = -1;
 const DIRECTIONS: readonly PolicyType[] = ['Ingress', 'Egress'];
@@ -80,10 +105,27 @@ function firstPortMatch(ports: NetworkPolicyPort[] | undefined, query: PortQuery
   return NO_MATCH;
 }
 
+function portMemoFor(ports: NetworkPolicyPort[] | undefined): Pick<CompiledRule, 'portMemo' | 'portsIndependent'> {
+  return { portMemo: undefined, portsIndependent: (ports ?? []).every(isDestinationIndependent) };
+}
+
+/** firstPortMatch of a rule, remembered per port query when the rule's ports do not depend on the destination. */
+function rulePortMatch(rule: CompiledRule, query: PortQuery, destinationPorts: readonly PodPort[] | undefined): number | undefined {
+  if (!rule.portsIndependent) return firstPortMatch(rule.ports, query, destinationPorts);
+  const memo = rule.portMemo;
+  if (memo !== undefined && memo.port === query.port && memo.protocol === query.protocol && memo.portName === query.portName) return memo.index;
+  const index = firstPortMatch(rule.ports, query, destinationPorts);
+  rule.portMemo = { port: query.port, protocol: query.protocol, portName: query.portName, index };
+  return index;
+}
+
 class CompiledPolicyModel implements PolicyModel {
   readonly state: ClusterState;
   private readonly pods: PodInfo[];
   private readonly podIps: IpAddress[][];
+  private readonly podFamilies: EndpointFamilies[];
+  /** ClusterState.podNetwork as given, per FamilyIndex (for explanations); undefined without one. */
+  private readonly podNetworkTexts: (string[] | undefined)[];
   private readonly podKeys: string[];
   private readonly podIndex = new Map<string, number>();
   /** namespace -> name -> index: resolving an endpoint without building its key. */
@@ -92,7 +134,7 @@ class CompiledPolicyModel implements PolicyModel {
   /** selecting[direction][pod] = indexes of the policies that select the pod for that direction, in policy order. */
   private readonly selecting: Record<PolicyType, number[][]>;
   private readonly selectedByKeys: Record<PolicyType, string[][]>;
-  /** isolationText per direction and pod, computed on first use. */
+  /** isolationText (or, for a pod no policy selects, notIsolatedText) per direction and pod, computed on first use. */
   private readonly isolationTexts: Record<PolicyType, (string | undefined)[]>;
 
   constructor(state: ClusterState) {
@@ -115,6 +157,9 @@ class CompiledPolicyModel implements PolicyModel {
       byName.set(pod.name, i);
     });
     this.podIps = this.pods.map((pod) => parsePodIps(pod.ips, podKey(pod)));
+    const podNetwork = state.podNetwork?.map((cidr) => parsePodNetwork(cidr));
+    this.podFamilies = this.podIps.map((ips) => podFamilies(ips, podNetwork));
+    this.podNetworkTexts = FAMILY_AT.map((family) => (podNetwork === undefined ? undefined : networksOfFamily(podNetwork, family).map((n) => n.text)));
     this.selecting = { Ingress: this.pods.map(() => []), Egress: this.pods.map(() => []) };
     this.selectedByKeys = { Ingress: this.pods.map(() => []), Egress: this.pods.map(() => []) };
     this.isolationTexts = { Ingress: [], Egress: [] };
@@ -127,45 +172,100 @@ class CompiledPolicyModel implements PolicyModel {
   }
 
   evaluate(traffic: Traffic): Verdict {
+    const verdicts = this.evaluateFamilies(traffic);
+    if (verdicts.length === 1) return verdicts[0] as Verdict;
+    const source = this.resolve(traffic.source);
+    const destination = this.resolve(traffic.destination);
+    return singleConnectionVerdict(verdicts, `${source.text} -> ${destination.text} on ${traffic.port}/${traffic.protocol}`, () => noSharedFamilyText(source, destination));
+  }
+
+  evaluateFamilies(traffic: Traffic): Verdict[] {
     const source = this.resolve(traffic.source);
     const destination = this.resolve(traffic.destination);
     const query: PortQuery = { port: traffic.port, protocol: traffic.protocol, portName: traffic.portName };
     const destinationPorts = destination.kind === 'pod' ? (this.pods[destination.index] as PodInfo).ports : undefined;
+    return connectionFamilies(source, destination, traffic.family).map((family) => this.evaluateConnection(source, destination, query, destinationPorts, family));
+  }
+
+  private evaluateConnection(
+    source: ResolvedEndpoint,
+    destination: ResolvedEndpoint,
+    query: PortQuery,
+    destinationPorts: readonly PodPort[] | undefined,
+    family: ConnectionFamily,
+  ): Verdict {
+    const fi = familyIndex(family);
     const egress =
       source.kind === 'pod'
-        ? this.judge('Egress', source, destination, query, destinationPorts)
+        ? this.judge('Egress', source, destination, query, destinationPorts, fi)
         : externalVerdict('Egress', source.text);
     const ingress =
       destination.kind === 'pod'
-        ? this.judge('Ingress', destination, source, query, destinationPorts)
+        ? this.judge('Ingress', destination, source, query, destinationPorts, fi)
         : externalVerdict('Ingress', destination.text);
-    return { allowed: egress.allowed && ingress.allowed, egress, ingress };
+    const verdict: Verdict = { allowed: egress.allowed && ingress.allowed, egress, ingress };
+    if (family !== undefined) verdict.family = family;
+    return verdict;
   }
 
   evaluateMatrix(query: MatrixQuery): MatrixVerdicts {
     const sources = query.sources ? [...query.sources] : [...this.podKeys];
     const destinations = query.destinations ? [...query.destinations] : [...this.podKeys];
-    const rows = sources.map((key) => this.indexOf(key));
-    const columns = destinations.map((key) => this.indexOf(key));
+    const rows = Int32Array.from(sources, (key) => this.indexOf(key));
+    const columns = Int32Array.from(destinations, (key) => this.indexOf(key));
     const portQuery: PortQuery = { port: query.port, protocol: query.protocol };
     const masks = new RulePortMasks(this.pods, portQuery);
-    const admittedSources = columns.map((d) => this.ingressAdmits(d, masks));
-    const reachableDestinations = rows.map((s) => this.egressReaches(s, masks));
-    const allowed = rows.map((s, i) =>
-      columns.map((d, j) => {
-        const egress = reachableDestinations[i];
-        const ingress = admittedSources[j];
-        return (egress === undefined || hasPod(egress, d)) && (ingress === undefined || hasPod(ingress, s));
-      }),
-    );
+    const bits = this.podFamilies.map(FAMILY_BITS_OF);
+    // The connection families some pair of the table has: from the few distinct family bits of rows and columns.
+    const families = new Set<FamilyIndex>();
+    const rowBits = new Set(Array.from(rows, (s) => bits[s] as number));
+    const columnBits = new Set(Array.from(columns, (d) => bits[d] as number));
+    for (const a of rowBits) for (const b of columnBits) for (const fi of PAIR_FAMILIES[a * 4 + b] as readonly FamilyIndex[]) families.add(fi);
+    const ingress: (DirectionSets | undefined)[][] = [[], [], []];
+    const egress: (DirectionSets | undefined)[][] = [[], [], []];
+    for (const fi of families) {
+      ingress[fi] = Array.from(columns, (d) => this.ingressAdmits(d, masks, fi));
+      egress[fi] = Array.from(rows, (s) => this.egressReaches(s, masks, fi));
+    }
+    const width = columns.length;
+    const cells = new Uint8Array(rows.length * width);
+    const only = families.size === 1 ? ([...families][0] as FamilyIndex) : undefined;
+    if (only !== undefined) {
+      // every pair has the same single connection family (the usual case): one set look-up per side and cell
+      fillSingleFamily(cells, rows, columns, egress[only] ?? [], ingress[only] ?? []);
+    } else for (let i = 0; i < rows.length; i += 1) {
+      const s = rows[i] as number;
+      for (let j = 0; j < width; j += 1) {
+        const d = columns[j] as number;
+        let allowedCount = 0;
+        let undecided = false;
+        const pair = PAIR_FAMILIES[(bits[s] as number) * 4 + (bits[d] as number)] as readonly FamilyIndex[];
+        for (const fi of pair) {
+          const out = egress[fi]?.[i];
+          const into = ingress[fi]?.[j];
+          const egressAllowed = out === undefined || hasPod(out.allowed, d);
+          const ingressAllowed = into === undefined || hasPod(into.allowed, s);
+          if (egressAllowed && ingressAllowed) {
+            allowedCount += 1;
+          } else if (
+            (egressAllowed || (out?.undecided !== undefined && hasPod(out.undecided, d))) &&
+            (ingressAllowed || (into?.undecided !== undefined && hasPod(into.undecided, s)))
+          ) {
+            undecided = true;
+          }
+        }
+        cells[i * width + j] = pair.length === 0 ? CELL.NO_CONNECTION : undecided ? CELL.UNDECIDED : allowedCount === pair.length ? CELL.ALLOW : allowedCount === 0 ? CELL.DENY : CELL.MIXED;
+      }
+    }
     return {
       sources,
       destinations,
       port: query.port,
       protocol: query.protocol,
-      allowed,
-      verdict: (row: number, column: number): Verdict =>
-        this.evaluate({
+      cells,
+      allowed: (row, column) => cells[row * width + column] === CELL.ALLOW,
+      verdicts: (row, column) =>
+        this.evaluateFamilies({
           source: this.podEndpoint(rows[row], sources[row]),
           destination: this.podEndpoint(columns[column], destinations[column]),
           port: query.port,
@@ -174,47 +274,58 @@ class CompiledPolicyModel implements PolicyModel {
     };
   }
 
+  private resolvePod(index: number): Extract<ResolvedEndpoint, { kind: 'pod' }> {
+    return { kind: 'pod', index, text: this.podKeys[index] as string, families: this.podFamilies[index] };
+  }
+
   private podEndpoint(index: number | undefined, key: string | undefined): Endpoint {
     const pod = index === undefined ? undefined : this.pods[index];
     if (pod === undefined) throw unknownPodError(key ?? '(no pod)', this.pods.length);
     return { kind: 'pod', namespace: pod.namespace, name: pod.name };
   }
 
-  /** The sources `destination` admits for ingress on the queried port, or undefined when it admits every source. */
-  private ingressAdmits(destination: number, masks: RulePortMasks): PodSet | undefined {
+  /**
+   * The sources `destination` admits for ingress on the queried port over family `fi`, or undefined when it admits
+   * every source; with the IP-less sources whose real IP could be admitted by an ipBlock peer (see judge).
+   */
+  private ingressAdmits(destination: number, masks: RulePortMasks, fi: FamilyIndex): DirectionSets | undefined {
     const selected = this.selecting.Ingress[destination] ?? [];
     if (selected.length === 0) return undefined;
-    const admitted = createPodSet(this.pods.length);
+    const sets: DirectionSets = { allowed: createPodSet(this.pods.length), undecided: undefined };
     for (const p of selected) {
       for (const rule of (this.policies[p] as CompiledPolicy).rules.Ingress) {
         const mask = masks.of(rule);
         if (mask !== true && !hasPod(mask, destination)) continue;
         if (rule.peerPods === undefined) return undefined;
-        addAll(admitted, rule.peerPods);
+        addAll(sets.allowed, rule.peerPods[fi]);
+        if (rule.undecidedPods !== undefined) addAll((sets.undecided ??= createPodSet(this.pods.length)), rule.undecidedPods[fi]);
       }
     }
-    return admitted;
+    return sets;
   }
 
-  /** The destinations `source` may reach for egress on the queried port, or undefined when it may reach every one. */
-  private egressReaches(source: number, masks: RulePortMasks): PodSet | undefined {
+  /** The destinations `source` may reach for egress on the queried port over family `fi`, or undefined for all. */
+  private egressReaches(source: number, masks: RulePortMasks, fi: FamilyIndex): DirectionSets | undefined {
     const selected = this.selecting.Egress[source] ?? [];
     if (selected.length === 0) return undefined;
-    const reachable = createPodSet(this.pods.length);
+    const sets: DirectionSets = { allowed: createPodSet(this.pods.length), undecided: undefined };
     for (const p of selected) {
       for (const rule of (this.policies[p] as CompiledPolicy).rules.Egress) {
         const mask = masks.of(rule);
         if (rule.peerPods === undefined) {
           if (mask === true) return undefined;
-          addAll(reachable, mask);
-        } else if (mask === true) {
-          addAll(reachable, rule.peerPods);
-        } else {
-          addIntersection(reachable, rule.peerPods, mask);
+          addAll(sets.allowed, mask);
+          continue;
         }
+        if (mask === true) addAll(sets.allowed, rule.peerPods[fi]);
+        else addIntersection(sets.allowed, rule.peerPods[fi], mask);
+        if (rule.undecidedPods === undefined) continue;
+        const undecided = (sets.undecided ??= createPodSet(this.pods.length));
+        if (mask === true) addAll(undecided, rule.undecidedPods[fi]);
+        else addIntersection(undecided, rule.undecidedPods[fi], mask);
       }
     }
-    return reachable;
+    return sets;
   }
 
   private judge(
@@ -223,9 +334,17 @@ class CompiledPolicyModel implements PolicyModel {
     peer: ResolvedEndpoint,
     query: PortQuery,
     destinationPorts: readonly PodPort[] | undefined,
+    fi: FamilyIndex,
   ): DirectionVerdict {
     const selected = this.selecting[direction][subject.index] ?? [];
-    if (selected.length === 0) return notIsolatedVerdict(direction, subject.text);
+    if (selected.length === 0) {
+      let text = this.isolationTexts[direction][subject.index];
+      if (text === undefined) {
+        text = notIsolatedText(direction, subject.text);
+        this.isolationTexts[direction][subject.index] = text;
+      }
+      return notIsolatedVerdict(direction, subject.text, text);
+    }
     const selectedBy = this.selectedByKeys[direction][subject.index] ?? [];
     let undecided = false;
     for (const p of selected) {
@@ -233,10 +352,10 @@ class CompiledPolicyModel implements PolicyModel {
       const rules = policy.rules[direction];
       for (let r = 0; r < rules.length; r += 1) {
         const rule = rules[r] as CompiledRule;
-        const portIndex = firstPortMatch(rule.ports, query, destinationPorts);
+        const portIndex = rulePortMatch(rule, query, destinationPorts);
         if (portIndex === NO_MATCH) continue;
-        if (!undecided && peer.kind === 'pod' && rule.undecidedPods !== undefined) undecided = hasPod(rule.undecidedPods, peer.index);
-        const peerIndex = this.firstPeerMatch(rule.peers, peer);
+        if (!undecided && peer.kind === 'pod' && rule.undecidedPods !== undefined) undecided = hasPod(rule.undecidedPods[fi], peer.index);
+        const peerIndex = this.firstPeerMatch(rule.peers, peer, fi);
         if (peerIndex === NO_MATCH) continue;
         const ref: RuleRef = { policy: policy.key, direction, ruleIndex: r, peerIndex, portIndex };
         const textKey = ((peerIndex ?? -1) + 1) * 65536 + (portIndex ?? -1) + 1;
@@ -252,7 +371,7 @@ class CompiledPolicyModel implements PolicyModel {
       peerText: peer.text,
       portText: formatPortQuery(query, destinationPorts),
       peerIpUndecided: undecided,
-      podNetwork: this.state.podNetwork,
+      podNetwork: this.podNetworkTexts[fi],
     });
   }
 
@@ -265,11 +384,11 @@ class CompiledPolicyModel implements PolicyModel {
     return text;
   }
 
-  private firstPeerMatch(peers: CompiledPeer[] | undefined, peer: ResolvedEndpoint): number | undefined {
+  private firstPeerMatch(peers: CompiledPeer[] | undefined, peer: ResolvedEndpoint, fi: FamilyIndex): number | undefined {
     if (peers === undefined) return undefined;
     for (let i = 0; i < peers.length; i += 1) {
       const candidate = peers[i] as CompiledPeer;
-      if (peer.kind === 'pod' ? hasPod(candidate.pods, peer.index) : candidate.ipBlock !== undefined && ipBlockContains(candidate.ipBlock, peer.ip)) {
+      if (peer.kind === 'pod' ? hasPod(candidate.pods[fi], peer.index) : candidate.ipBlock !== undefined && ipBlockContains(candidate.ipBlock, peer.ip)) {
         return i;
       }
     }
@@ -283,11 +402,75 @@ class CompiledPolicyModel implements PolicyModel {
   }
 
   private resolve(endpoint: Endpoint): ResolvedEndpoint {
-    if (endpoint.kind === 'external') return { kind: 'external', ip: parseExternalIp(endpoint.ip), text: externalText(endpoint.ip) };
+    if (endpoint.kind === 'external') {
+      const ip = parseExternalIp(endpoint.ip);
+      return { kind: 'external', ip, text: externalText(endpoint.ip), families: [ip.family] };
+    }
     const index = this.podsByName.get(endpoint.namespace)?.get(endpoint.name);
     if (index === undefined) throw unknownPodError(podKey(endpoint), this.pods.length);
-    return { kind: 'pod', index, text: this.podKeys[index] as string };
+    return this.resolvePod(index);
   }
+}
+
+/** One set for every family: a peer whose match does not depend on addresses. */
+function same(set: PodSet): ByFamily {
+  return [set, set, set];
+}
+
+/** The cells of a table whose pairs all have one connection family, from that family's row and column sets. */
+function fillSingleFamily(
+  cells: Uint8Array,
+  rows: Int32Array,
+  columns: Int32Array,
+  egress: readonly (DirectionSets | undefined)[],
+  ingress: readonly (DirectionSets | undefined)[],
+): void {
+  const width = columns.length;
+  for (let i = 0; i < rows.length; i += 1) {
+    const s = rows[i] as number;
+    const sWord = s >>> 5;
+    const sBit = 1 << (s & 31);
+    const out = egress[i];
+    const reach = out?.allowed;
+    const reachUndecided = out?.undecided;
+    const base = i * width;
+    for (let j = 0; j < width; j += 1) {
+      const d = columns[j] as number;
+      const dWord = d >>> 5;
+      const dBit = 1 << (d & 31);
+      const into = ingress[j];
+      const egressAllowed = reach === undefined || ((reach[dWord] as number) & dBit) !== 0;
+      const ingressAllowed = into === undefined || ((into.allowed[sWord] as number) & sBit) !== 0;
+      if (egressAllowed && ingressAllowed) {
+        cells[base + j] = CELL.ALLOW;
+      } else if (
+        (egressAllowed || (reachUndecided !== undefined && ((reachUndecided[dWord] as number) & dBit) !== 0)) &&
+        (ingressAllowed || (into?.undecided !== undefined && ((into.undecided[sWord] as number) & sBit) !== 0))
+      ) {
+        cells[base + j] = CELL.UNDECIDED;
+      } else {
+        cells[base + j] = CELL.DENY;
+      }
+    }
+  }
+}
+
+/** FamilyIndexes of the connections of a pair, by the bits its two ends share (1 IPv4, 2 IPv6, 0 unknown). */
+const FAMILY_LISTS: readonly (readonly FamilyIndex[])[] = [[0], [1], [2], [1, 2]];
+const NO_FAMILY: readonly FamilyIndex[] = [];
+/** The connection families of a pod pair (see connectionFamilies) by its ends' family bits: PAIR_FAMILIES[a * 4 + b]. */
+const PAIR_FAMILIES: readonly (readonly FamilyIndex[])[] = Array.from({ length: 16 }, (_, i) => {
+  const a = i >> 2;
+  const b = i & 3;
+  if (a === 0) return FAMILY_LISTS[b] as readonly FamilyIndex[];
+  if (b === 0) return FAMILY_LISTS[a] as readonly FamilyIndex[];
+  return (a & b) === 0 ? NO_FAMILY : (FAMILY_LISTS[a & b] as readonly FamilyIndex[]);
+});
+
+/** What one side of a table's pairs allows: the other ends admitted, and the IP-less ones an ipBlock could admit. */
+interface DirectionSets {
+  allowed: PodSet;
+  undecided: PodSet | undefined;
 }
 
 /**
@@ -404,50 +587,59 @@ class StateCompiler {
   ): CompiledRule {
     const compiledPorts = ports !== undefined && ports.length > 0 ? ports : undefined;
     if (peers === undefined || peers.length === 0) {
-      return { peers: undefined, ports: compiledPorts, peerPods: undefined, undecidedPods: undefined, refTexts: new Map() };
+      return { peers: undefined, ports: compiledPorts, peerPods: undefined, undecidedPods: undefined, refTexts: new Map(), ...portMemoFor(compiledPorts) };
     }
     const compiledPeers = peers.map((peer, i) =>
       this.compilePeer(peer, namespace, `policy ${policyKey} ${direction} rule ${ruleIndex + 1} peer ${i + 1}`),
     );
-    const peerPods = createPodSet(this.pods.length);
-    for (const peer of compiledPeers) addAll(peerPods, peer.pods);
-    let undecidedPods: PodSet | undefined;
-    for (const peer of compiledPeers) {
-      if (peer.undecided === undefined) continue;
-      undecidedPods ??= createPodSet(this.pods.length);
-      addAll(undecidedPods, peer.undecided);
-    }
-    return { peers: compiledPeers, ports: compiledPorts, peerPods, undecidedPods, refTexts: new Map() };
+    const peerPods = this.union(compiledPeers.map((peer) => peer.pods));
+    const undecided = compiledPeers.flatMap((peer) => (peer.undecided === undefined ? [] : [peer.undecided]));
+    const undecidedPods = undecided.length === 0 ? undefined : this.union(undecided);
+    return { peers: compiledPeers, ports: compiledPorts, peerPods, undecidedPods, refTexts: new Map(), ...portMemoFor(compiledPorts) };
+  }
+
+  /** The union of per-family sets; one shared set when no input depends on the family. */
+  private union(sets: readonly ByFamily[]): ByFamily {
+    const perFamily = sets.some((set) => set[0] !== set[1] || set[0] !== set[2]);
+    const make = (fi: FamilyIndex): PodSet => {
+      const out = createPodSet(this.pods.length);
+      for (const set of sets) addAll(out, set[fi]);
+      return out;
+    };
+    if (!perFamily) return same(make(0));
+    return [make(0), make(1), make(2)];
   }
 
   private compilePeer(peer: NetworkPolicyPeer, namespace: string, subject: string): CompiledPeer {
     if (peer.ipBlock !== undefined) {
       const block = parseIpBlock(peer.ipBlock, subject);
-      const pods = createPodSet(this.pods.length);
-      const undecided = createPodSet(this.pods.length);
-      // pods without an IP: the pod network decides, or (without one) their real IP would
-      const withoutIp = this.podNetwork === undefined ? 'some' : ipBlockMatchesNetwork(block, this.podNetwork);
-      this.podIps.forEach((ips, i) => {
-        if (ips.length === 0) {
-          if (withoutIp === 'all') addPod(pods, i);
-          else if (withoutIp === 'some') addPod(undecided, i);
-        } else if (ips.some((ip) => ipBlockContains(block, ip))) {
-          addPod(pods, i);
-        }
+      const pods = [createPodSet(this.pods.length), createPodSet(this.pods.length), createPodSet(this.pods.length)] as const;
+      const undecided = [createPodSet(this.pods.length), createPodSet(this.pods.length), createPodSet(this.pods.length)] as const;
+      FAMILY_AT.forEach((family, fi) => {
+        // pods without an IP: the pod network (of the connection's family) decides, or (without one) their real IP would
+        const withoutIp = this.podNetwork === undefined ? 'some' : ipBlockMatchesNetwork(block, networksOfFamily(this.podNetwork, family));
+        this.podIps.forEach((ips, i) => {
+          if (ips.length === 0) {
+            if (withoutIp === 'all') addPod(pods[fi] as PodSet, i);
+            else if (withoutIp === 'some') addPod(undecided[fi] as PodSet, i);
+          } else if (addressesOfFamily(ips, family).some((ip) => ipBlockContains(block, ip))) {
+            addPod(pods[fi] as PodSet, i);
+          }
+        });
       });
       return { pods, ipBlock: block, undecided };
     }
     if (peer.namespaceSelector === undefined && peer.podSelector === undefined) {
-      return { pods: createPodSet(this.pods.length), ipBlock: undefined };
+      return { pods: same(createPodSet(this.pods.length)), ipBlock: undefined };
     }
     if (peer.namespaceSelector === undefined) {
-      return { pods: this.selectPods(namespace, peer.podSelector ?? {}), ipBlock: undefined };
+      return { pods: same(this.selectPods(namespace, peer.podSelector ?? {})), ipBlock: undefined };
     }
     const pods = createPodSet(this.pods.length);
     for (const ns of this.selectNamespaces(peer.namespaceSelector)) {
       addAll(pods, this.selectPods(ns, peer.podSelector ?? {}));
     }
-    return { pods, ipBlock: undefined };
+    return { pods: same(pods), ipBlock: undefined };
   }
 
   /** The pods of `namespace` that `selector` selects (cached). */

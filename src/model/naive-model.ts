@@ -4,10 +4,11 @@
  * right: the compiled model must agree with it on every verdict (test/unit/model/differential.test.ts), and the
  * benchmark measures how much the compilation buys.
  */
+import { addressesOfFamily, connectionFamilies, familiesOfAddresses, networksOfFamily, noSharedFamilyText, type ConnectionFamily, type EndpointFamilies } from './address-family.js';
 import type { IpAddress } from './cidr.js';
 import { ipBlockContains, ipBlockMatchesNetwork, parseExternalIp, parseIpBlock, parsePodIps, parsePodNetwork, type ParsedIpBlock } from './ip-block.js';
 import { selectorMatches } from './label-selector.js';
-import { podKey, type MatrixQuery, type MatrixVerdicts, type PolicyModel } from './policy-model.js';
+import { CELL, cellOf, podKey, singleConnectionVerdict, type MatrixQuery, type MatrixVerdicts, type PolicyModel } from './policy-model.js';
 import { isolatesFor } from './policy-types.js';
 import { formatPortQuery, portMatches, type PortQuery } from './port-match.js';
 import type {
@@ -42,12 +43,21 @@ function resolve(state: ClusterState, endpoint: Endpoint): NaiveEndpoint {
   return { kind: 'pod', pod: findPod(state, endpoint), text: podKey(endpoint) };
 }
 
-function peerMatches(state: ClusterState, peer: NetworkPolicyPeer, policyNamespace: string, endpoint: NaiveEndpoint, subject: string): boolean {
+/** The families an end has addresses of: its IPs, or (a pod without one) the pod network's; undefined if unknown. */
+function familiesOfEndpoint(state: ClusterState, endpoint: NaiveEndpoint): EndpointFamilies {
+  if (endpoint.kind === 'external') return [endpoint.ip.family];
+  const ips = parsePodIps(endpoint.pod.ips, endpoint.text);
+  if (ips.length > 0) return familiesOfAddresses(ips);
+  return familiesOfAddresses(state.podNetwork?.map((cidr) => parsePodNetwork(cidr)));
+}
+
+function peerMatches(state: ClusterState, peer: NetworkPolicyPeer, policyNamespace: string, endpoint: NaiveEndpoint, subject: string, family: ConnectionFamily): boolean {
   if (peer.ipBlock !== undefined) {
     const block = parseIpBlock(peer.ipBlock, subject);
-    const ips = endpoint.kind === 'pod' ? parsePodIps(endpoint.pod.ips, endpoint.text) : [endpoint.ip];
-    if (ips.length === 0) return networkMatch(state, block) === 'all';
-    return ips.some((ip) => ipBlockContains(block, ip));
+    // a connection of one family: only the end's addresses of that family can match
+    const all = endpoint.kind === 'pod' ? parsePodIps(endpoint.pod.ips, endpoint.text) : [endpoint.ip];
+    if (all.length === 0) return networkMatch(state, block, family) === 'all';
+    return addressesOfFamily(all, family).some((ip) => ipBlockContains(block, ip));
   }
   if (endpoint.kind === 'external') return false;
   if (peer.podSelector === undefined && peer.namespaceSelector === undefined) return false;
@@ -58,13 +68,26 @@ function peerMatches(state: ClusterState, peer: NetworkPolicyPeer, policyNamespa
   return selectorMatches(peer.namespaceSelector, namespaceLabels(state, pod.namespace)) && selectorMatches(peer.podSelector ?? {}, pod.labels);
 }
 
-/** How an ipBlock treats a pod without an IP: the pod network decides, or (without one) its real IP would. */
-function networkMatch(state: ClusterState, block: ParsedIpBlock): 'all' | 'none' | 'some' {
+/** How an ipBlock treats a pod without an IP: the pod network of the family decides, or (without one) its real IP would. */
+function networkMatch(state: ClusterState, block: ParsedIpBlock, family: ConnectionFamily): 'all' | 'none' | 'some' {
   if (state.podNetwork === undefined) return 'some';
-  return ipBlockMatchesNetwork(block, state.podNetwork.map((cidr) => parsePodNetwork(cidr)));
+  return ipBlockMatchesNetwork(block, networksOfFamily(state.podNetwork.map((cidr) => parsePodNetwork(cidr)), family));
 }
 
-function judge(state: ClusterState, direction: PolicyType, subject: NaiveEndpoint & { kind: 'pod' }, peer: NaiveEndpoint, query: PortQuery, destination: NaiveEndpoint): DirectionVerdict {
+/** The pod network CIDRs of a family, as written (for explanations). */
+function podNetworkTexts(state: ClusterState, family: ConnectionFamily): string[] | undefined {
+  return state.podNetwork?.filter((cidr) => family === undefined || parsePodNetwork(cidr).family === family);
+}
+
+function judge(
+  state: ClusterState,
+  direction: PolicyType,
+  subject: NaiveEndpoint & { kind: 'pod' },
+  peer: NaiveEndpoint,
+  query: PortQuery,
+  destination: NaiveEndpoint,
+  family: ConnectionFamily,
+): DirectionVerdict {
   const pod = subject.pod;
   const selecting = state.policies.filter(
     (policy) => policy.metadata.namespace === pod.namespace && isolatesFor(policy.spec, direction) && selectorMatches(policy.spec.podSelector, pod.labels),
@@ -86,12 +109,12 @@ function judge(state: ClusterState, direction: PolicyType, subject: NaiveEndpoin
         if (portIndex < 0) continue;
       }
       if (peer.kind === 'pod' && (peer.pod.ips ?? []).length === 0) {
-        undecided ||= peers.some((p, i) => p.ipBlock !== undefined && networkMatch(state, parseIpBlock(p.ipBlock, `policy ${key} rule ${r + 1} peer ${i + 1}`)) === 'some');
+        undecided ||= peers.some((p, i) => p.ipBlock !== undefined && networkMatch(state, parseIpBlock(p.ipBlock, `policy ${key} rule ${r + 1} peer ${i + 1}`), family) === 'some');
       }
       let peerIndex: number | undefined;
       if (peers.length > 0) {
         const subjectText = `policy ${key} ${direction === 'Ingress' ? 'ingress' : 'egress'} rule ${r + 1}`;
-        peerIndex = peers.findIndex((p, i) => peerMatches(state, p, policy.metadata.namespace, peer, `${subjectText} peer ${i + 1}`));
+        peerIndex = peers.findIndex((p, i) => peerMatches(state, p, policy.metadata.namespace, peer, `${subjectText} peer ${i + 1}`, family));
         if (peerIndex < 0) continue;
       }
       return allowedVerdict(direction, selectedBy, isolationText(subject.text, selectedBy), { policy: key, direction, ruleIndex: r, peerIndex, portIndex });
@@ -101,19 +124,39 @@ function judge(state: ClusterState, direction: PolicyType, subject: NaiveEndpoin
     peerText: peer.text,
     portText: formatPortQuery(query, destinationPorts),
     peerIpUndecided: undecided,
-    podNetwork: state.podNetwork,
+    podNetwork: podNetworkTexts(state, family),
   });
 }
 
-/** Judges one connection against a state by reading every policy literally. */
-export function evaluateNaively(state: ClusterState, traffic: Traffic): Verdict {
+/** Judges every connection of the traffic (one per family both ends have) by reading every policy literally. */
+export function evaluateFamiliesNaively(state: ClusterState, traffic: Traffic): Verdict[] {
   const source = resolve(state, traffic.source);
   const destination = resolve(state, traffic.destination);
   const query: PortQuery = { port: traffic.port, protocol: traffic.protocol, portName: traffic.portName };
-  const egress = source.kind === 'pod' ? judge(state, 'Egress', source, destination, query, destination) : externalVerdict('Egress', source.text);
-  const ingress =
-    destination.kind === 'pod' ? judge(state, 'Ingress', destination, source, query, destination) : externalVerdict('Ingress', destination.text);
-  return { allowed: egress.allowed && ingress.allowed, egress, ingress };
+  const families = connectionFamilies(
+    { text: source.text, families: familiesOfEndpoint(state, source) },
+    { text: destination.text, families: familiesOfEndpoint(state, destination) },
+    traffic.family,
+  );
+  return families.map((family) => {
+    const egress = source.kind === 'pod' ? judge(state, 'Egress', source, destination, query, destination, family) : externalVerdict('Egress', source.text);
+    const ingress =
+      destination.kind === 'pod' ? judge(state, 'Ingress', destination, source, query, destination, family) : externalVerdict('Ingress', destination.text);
+    const verdict: Verdict = { allowed: egress.allowed && ingress.allowed, egress, ingress };
+    if (family !== undefined) verdict.family = family;
+    return verdict;
+  });
+}
+
+/** Judges one connection against a state by reading every policy literally (see PolicyModel.evaluate). */
+export function evaluateNaively(state: ClusterState, traffic: Traffic): Verdict {
+  const verdicts = evaluateFamiliesNaively(state, traffic);
+  if (verdicts.length === 1) return verdicts[0] as Verdict;
+  const source = resolve(state, traffic.source);
+  const destination = resolve(state, traffic.destination);
+  return singleConnectionVerdict(verdicts, `${source.text} -> ${destination.text} on ${traffic.port}/${traffic.protocol}`, () =>
+    noSharedFamilyText({ text: source.text, families: familiesOfEndpoint(state, source) }, { text: destination.text, families: familiesOfEndpoint(state, destination) }),
+  );
 }
 
 function endpointOf(key: string, state: ClusterState): Endpoint {
@@ -128,20 +171,23 @@ export function createNaiveModel(state: ClusterState): PolicyModel {
   return {
     state,
     evaluate: (traffic) => evaluateNaively(state, traffic),
+    evaluateFamilies: (traffic) => evaluateFamiliesNaively(state, traffic),
     evaluateMatrix(query: MatrixQuery): MatrixVerdicts {
       const sources = query.sources ? [...query.sources] : state.pods.map(podKey);
       const destinations = query.destinations ? [...query.destinations] : state.pods.map(podKey);
       const rowEndpoints = sources.map((key) => endpointOf(key, state));
       const columnEndpoints = destinations.map((key) => endpointOf(key, state));
-      const verdict = (row: number, column: number): Verdict =>
-        evaluateNaively(state, {
+      const verdicts = (row: number, column: number): Verdict[] =>
+        evaluateFamiliesNaively(state, {
           source: rowEndpoints[row] as Endpoint,
           destination: columnEndpoints[column] as Endpoint,
           port: query.port,
           protocol: query.protocol,
         });
-      const allowed = rowEndpoints.map((_, i) => columnEndpoints.map((__, j) => verdict(i, j).allowed));
-      return { sources, destinations, port: query.port, protocol: query.protocol, allowed, verdict };
+      const width = columnEndpoints.length;
+      const cells = new Uint8Array(rowEndpoints.length * width);
+      for (let i = 0; i < rowEndpoints.length; i += 1) for (let j = 0; j < width; j += 1) cells[i * width + j] = cellOf(verdicts(i, j));
+      return { sources, destinations, port: query.port, protocol: query.protocol, cells, allowed: (row, column) => cells[row * width + column] === CELL.ALLOW, verdicts };
     },
   };
 }

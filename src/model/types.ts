@@ -7,6 +7,8 @@
  * selectors are well formed.
  */
 
+import type { IpFamily } from './cidr.js';
+
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
@@ -127,6 +129,11 @@ export interface Traffic {
   port: number;
   protocol: Protocol;
   portName?: string;
+  /**
+   * The address family of the connection. Omitted: each family both ends have (a dual-stack pair is two
+   * connections, see PolicyModel.evaluateFamilies); an end without a known address takes the other's families.
+   */
+  family?: IpFamily;
 }
 
 /** A reference to one rule and peer of one policy, for explanations. Indexes are 0-based. */
@@ -161,6 +168,8 @@ export interface DirectionVerdict {
 
 export interface Verdict {
   allowed: boolean;
+  /** The family of the connection judged; absent when neither end has a known address (nor a pod network). */
+  family?: IpFamily;
   egress: DirectionVerdict;
   ingress: DirectionVerdict;
 }

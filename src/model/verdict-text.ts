@@ -28,14 +28,13 @@ export function externalVerdict(direction: PolicyType, endpointText: string): Di
   };
 }
 
-export function notIsolatedVerdict(direction: PolicyType, pod: string): DirectionVerdict {
-  return {
-    direction,
-    isolated: false,
-    selectedBy: [],
-    allowed: true,
-    reason: `${pod} is not isolated for ${directionWord(direction)} (no policy selects it)`,
-  };
+/** `reason` is notIsolatedText(direction, pod) (callers may cache it). */
+export function notIsolatedVerdict(direction: PolicyType, pod: string, reason: string = notIsolatedText(direction, pod)): DirectionVerdict {
+  return { direction, isolated: false, selectedBy: [], allowed: true, reason };
+}
+
+export function notIsolatedText(direction: PolicyType, pod: string): string {
+  return `${pod} is not isolated for ${directionWord(direction)} (no policy selects it)`;
 }
 
 /** `prod/api is isolated by prod/default-deny, prod/allow-web`: the start of every reason of an isolated pod. */
@@ -109,4 +108,19 @@ export function explainVerdict(verdict: Verdict): string[] {
   else if (!verdict.egress.allowed) summary = 'denied by the egress side (the source)';
   else summary = 'denied by the ingress side (the destination)';
   return [summary, `egress: ${verdict.egress.reason}`, `ingress: ${verdict.ingress.reason}`];
+}
+
+/**
+ * The verdicts of a pair's connections (one per address family, see PolicyModel.evaluateFamilies) as sentences:
+ * one explanation when they agree, otherwise each family's under an `IPv4:` / `IPv6:` heading.
+ */
+export function explainVerdicts(verdicts: readonly Verdict[]): string[] {
+  const [first, ...rest] = verdicts;
+  if (first === undefined) return [];
+  const agree = rest.every((v) => v.allowed === first.allowed && v.egress.reason === first.egress.reason && v.ingress.reason === first.ingress.reason);
+  if (agree) return explainVerdict(first);
+  return verdicts.flatMap((verdict) => [
+    `${verdict.family === undefined ? 'connection' : `IPv${verdict.family}`}: ${verdict.allowed ? 'allowed' : 'denied'}`,
+    ...explainVerdict(verdict).map((line) => `  ${line}`),
+  ]);
 }

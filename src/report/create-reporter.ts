@@ -5,7 +5,7 @@
 import { InputError } from '../util/index.js';
 import { ConsoleReporter } from './console-reporter.js';
 import { formatGithubAnnotations } from './format-github-annotations.js';
-import { formatJsonReport } from './format-json-report.js';
+import { formatJsonReportChunks } from './format-json-report.js';
 import { formatJunitReport } from './format-junit-report.js';
 import { formatMarkdownReport } from './format-markdown-report.js';
 import { OutputReporter } from './output-reporter.js';
@@ -49,7 +49,7 @@ export function createReporter(name: string, options: ReporterOptions): Reporter
     case 'junit':
       return new OutputReporter('junit', formatJunitReport, target);
     case 'json':
-      return new OutputReporter('json', formatJsonReport, target);
+      return new OutputReporter('json', formatJsonReportChunks, target);
     case 'markdown':
       return new OutputReporter('markdown', formatMarkdownReport, target);
     case 'github':

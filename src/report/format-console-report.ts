@@ -5,7 +5,8 @@
  * allows (names are never cut).
  */
 import {
-  countCells,
+  countSuite,
+  type MatrixAggregate,
   runPassed,
   type CellResult,
   type CellStatus,
@@ -16,12 +17,14 @@ import {
   type Timing,
 } from '../results/index.js';
 import { createPalette, type Palette } from './ansi-palette.js';
+import { describeAggregateVerdict, formatAggregateLines } from './aggregate-matrix.js';
 import { describeCell, describeLocation, isProblem } from './describe-cell.js';
 import { explainCell, type CellDetailKind } from './explain-cell.js';
 import { describeCounts, describeRunCounts } from './describe-counts.js';
 import { formatDuration } from './format-duration.js';
 import { buildMatrixGrid, describeMatrix, describeMatrixLegend, describeMatrixVerdict, findCellMatrix, formatMatrixLines } from './matrix-grid.js';
 import { wrapText } from './wrap-text.js';
+import { appendAll } from '../util/index.js';
 
 export interface ConsoleFormatOptions {
   /** ANSI colors; only for a terminal, never for files or CI logs. */
@@ -62,7 +65,8 @@ export function formatConsoleReport(run: RunResult, options: ConsoleFormatOption
   if (verbose) lines.push(...formatEnvironment(run.environment));
   for (const suite of run.suites) {
     if (options.quiet && !suiteNeedsAttention(suite)) continue;
-    lines.push(...(lines.length > 0 ? [''] : []), ...formatSuite(run, suite, verbose, palette));
+    if (lines.length > 0) lines.push('');
+    appendAll(lines, formatSuite(run, suite, verbose, palette));
   }
   if (run.errors.length > 0) {
     lines.push(...(lines.length > 0 ? [''] : []), palette.bold('Run errors'));
@@ -88,11 +92,12 @@ function formatEnvironment(environment: Record<string, string>): string[] {
 }
 
 function suiteNeedsAttention(suite: SuiteResult): boolean {
-  return suite.errors.length > 0 || suite.cells.some(isProblem);
+  const counts = countSuite(suite);
+  return suite.errors.length > 0 || counts.failed + counts.errors + counts.flaky > 0;
 }
 
 function formatSuite(run: RunResult, suite: SuiteResult, verbose: boolean, palette: Palette): string[] {
-  const counts = countCells(suite.cells);
+  const counts = countSuite(suite);
   const failed = suiteNeedsAttention(suite);
   const title = `${suite.name} (${suite.file})`;
   const lines = [
@@ -103,7 +108,7 @@ function formatSuite(run: RunResult, suite: SuiteResult, verbose: boolean, palet
   const shownMatrices = new Set<MatrixResult>();
   for (const cell of suite.cells) {
     if (!isProblem(cell)) continue;
-    lines.push(...formatProblemCell(suite, cell, palette));
+    appendAll(lines, formatProblemCell(suite, cell, palette));
     if (cell.expected === 'table') {
       const matrix = findCellMatrix(suite, cell);
       if (matrix) {
@@ -114,6 +119,10 @@ function formatSuite(run: RunResult, suite: SuiteResult, verbose: boolean, palet
   }
   for (const matrix of suite.matrices) {
     if (shownMatrices.has(matrix)) continue;
+    if (matrix.aggregate) {
+      appendAll(lines, formatAggregate(run, suite, matrix, matrix.aggregate, palette));
+      continue;
+    }
     const grid = buildMatrixGrid(matrix);
     // A suite's truth tables are always shown; a corpus has hundreds, so there only those with mismatches.
     const always = run.command !== 'conformance';
@@ -178,6 +187,14 @@ function formatMatrix(run: RunResult, suite: SuiteResult, matrix: MatrixResult, 
     ...table.map((line) => `${indent}  ${line}`),
     `${indent}  ${palette.dim(describeMatrixLegend(run.command))}`,
   ];
+}
+
+/** A matrix at scale: its heading with counts, the first mismatches with their explanations, then counts. */
+function formatAggregate(run: RunResult, suite: SuiteResult, matrix: MatrixResult, aggregate: MatrixAggregate, palette: Palette): string[] {
+  const title = `${CELL_INDENT}${describeMatrix(matrix)}: ${describeAggregateVerdict(aggregate)}`;
+  const lines = [`${title}  ${palette.dim(`${suite.file}:${matrix.position.line}`)}`];
+  for (const line of formatAggregateLines(matrix, aggregate, run.command)) appendAll(lines, wrapText(line, WIDTH, DETAIL_INDENT));
+  return lines;
 }
 
 function formatRunError(error: RunError, palette: Palette): string[] {

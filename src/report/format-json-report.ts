@@ -3,7 +3,7 @@
  * run and each suite). Keys come in a fixed order (fields a tool adds later follow, sorted), so two reports of the
  * same run are byte-identical and diff well. Arrays of short scalars (matrix rows) stay on one line.
  */
-import { countCells, countRun, runPassed, type RunResult, type SuiteResult } from '../results/index.js';
+import { aggregateRow, countRun, countSuite, runPassed, type MatrixResult, type RunResult, type SuiteResult } from '../results/index.js';
 
 export const JSON_REPORT_SCHEMA_VERSION = 1;
 
@@ -20,7 +20,8 @@ const KEY_ORDER = {
   position: ['file', 'line', 'column'],
   model: ['verdict', 'explanation'],
   observed: ['outcome', 'verdict', 'detail', 'attempts', 'history', 'durationMs'],
-  matrix: ['assertionId', 'step', 'position', 'port', 'protocol', 'rows', 'columns', 'expected', 'observed'],
+  matrix: ['assertionId', 'step', 'position', 'port', 'protocol', 'rows', 'columns', 'expected', 'observed', 'aggregate'],
+  aggregate: ['counts', 'rowLines', 'expectedRows', 'observedRows', 'details'],
   error: ['code', 'message', 'hint', 'suite'],
   timing: ['name', 'ms'],
 } as const satisfies Record<string, readonly string[]>;
@@ -30,7 +31,8 @@ const NESTED: Partial<Record<keyof typeof KEY_ORDER, Record<string, keyof typeof
   run: { tool: 'tool', counts: 'counts', environment: 'sorted', errors: 'error', timings: 'timing', suites: 'suite' },
   suite: { counts: 'counts', errors: 'error', timings: 'timing', cells: 'cell', matrices: 'matrix' },
   cell: { step: 'step', position: 'position', model: 'model', observed: 'observed' },
-  matrix: { step: 'step', position: 'position' },
+  matrix: { step: 'step', position: 'position', aggregate: 'aggregate' },
+  aggregate: { counts: 'counts', details: 'cell' },
 };
 
 /** The report object, ordered. */
@@ -40,13 +42,39 @@ export function buildJsonReport(run: RunResult): Json {
     ...run,
     passed: runPassed(run),
     counts: countRun(run),
-    suites: run.suites.map((suite: SuiteResult) => ({ ...suite, counts: countCells(suite.cells) })),
+    suites: run.suites.map((suite: SuiteResult) => ({ ...suite, counts: countSuite(suite), matrices: suite.matrices.map(jsonMatrix) })),
   };
   return orderValue(withCounts, 'run');
 }
 
+/**
+ * A matrix at scale in JSON: its tables as one string per row, a character per cell (`.` allow, `X` deny, `?` not
+ * asserted or not judged, `E` error, `~` flaky), with the counts and the explained cells that did not pass.
+ */
+function jsonMatrix(matrix: MatrixResult): unknown {
+  const aggregate = matrix.aggregate;
+  if (!aggregate) return matrix;
+  const width = matrix.columns.length;
+  return {
+    ...matrix,
+    aggregate: {
+      counts: aggregate.counts,
+      expectedRows: matrix.rows.map((_, r) => aggregateRow(aggregate.expected, width, r)),
+      observedRows: matrix.rows.map((_, r) => aggregateRow(aggregate.observed, width, r)),
+      details: aggregate.details,
+      rowLines: aggregate.rowLines,
+    },
+  };
+}
+
 export function formatJsonReport(run: RunResult): string {
-  return `${stringifyJson(buildJsonReport(run), '')}\n`;
+  return [...formatJsonReportChunks(run)].join('');
+}
+
+/** The JSON report as chunks, for streaming to a file (formatJsonReport is the same text in one string). */
+export function* formatJsonReportChunks(run: RunResult): Generator<string> {
+  yield* stringifyJson(buildJsonReport(run), '');
+  yield '\n';
 }
 
 function orderValue(value: unknown, kind: keyof typeof KEY_ORDER | 'sorted' | undefined): Json {
@@ -70,19 +98,58 @@ function orderValue(value: unknown, kind: keyof typeof KEY_ORDER | 'sorted' | un
 
 const INLINE_LIMIT = 100;
 
-/** JSON.stringify with two-space indentation, except that arrays of scalars fitting in a line stay on one line. */
-function stringifyJson(value: Json, indent: string): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+/**
+ * JSON.stringify with two-space indentation, except that arrays of scalars fitting in a line stay on one line;
+ * as chunks, so a big report streams.
+ */
+function* stringifyJson(value: Json, indent: string): Generator<string> {
+  if (value === null || typeof value !== 'object') {
+    yield JSON.stringify(value);
+    return;
+  }
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    if (value.every((item) => item === null || typeof item !== 'object')) {
-      const inline = `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
-      if (inline.length <= INLINE_LIMIT) return inline;
+    if (value.length === 0) {
+      yield '[]';
+      return;
     }
-    return `[\n${value.map((item) => inner + stringifyJson(item, inner)).join(',\n')}\n${indent}]`;
+    const inline = inlineArray(value);
+    if (inline !== undefined) {
+      yield inline;
+      return;
+    }
+    yield '[\n';
+    for (let i = 0; i < value.length; i += 1) {
+      yield inner;
+      yield* stringifyJson(value[i] as Json, inner);
+      yield i === value.length - 1 ? `\n${indent}]` : ',\n';
+    }
+    return;
   }
   const entries = Object.entries(value);
-  if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([key, item]) => `${inner}${JSON.stringify(key)}: ${stringifyJson(item, inner)}`).join(',\n')}\n${indent}}`;
+  if (entries.length === 0) {
+    yield '{}';
+    return;
+  }
+  yield '{\n';
+  for (let i = 0; i < entries.length; i += 1) {
+    const [key, item] = entries[i] as [string, Json];
+    yield `${inner}${JSON.stringify(key)}: `;
+    yield* stringifyJson(item, inner);
+    yield i === entries.length - 1 ? `\n${indent}}` : ',\n';
+  }
+}
+
+/** An array of scalars on one line, when it fits in INLINE_LIMIT characters (given up as soon as it cannot). */
+function inlineArray(value: Json[]): string | undefined {
+  let length = 2;
+  const parts: string[] = [];
+  for (const item of value) {
+    if (item !== null && typeof item === 'object') return undefined;
+    const text = JSON.stringify(item);
+    length += text.length + (parts.length > 0 ? 2 : 0);
+    if (length > INLINE_LIMIT) return undefined;
+    parts.push(text);
+  }
+  return `[${parts.join(', ')}]`;
 }

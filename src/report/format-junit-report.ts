@@ -9,6 +9,7 @@ import { countCells, type CellResult, type RunError, type RunResult, type SuiteR
 import { describeCell, describeVerdicts } from './describe-cell.js';
 import { explainCell } from './explain-cell.js';
 import { formatSeconds } from './format-duration.js';
+import { buildAggregateTestcases } from './junit-aggregate.js';
 import { buildMatrixGrid, describeMatrix, describeMatrixLegend, findCellMatrix, formatMatrixLines } from './matrix-grid.js';
 import { serializeXml, xmlElement, type XmlElement } from './serialize-xml.js';
 
@@ -66,19 +67,29 @@ function buildSuite(run: RunResult, suite: SuiteResult): XmlElement {
   const counts = countCells(suite.cells);
   const setup = suite.errors.map((error, i) => buildSetupTestcase(`${JUNIT_ROOT_NAME}.${suite.name}`, error, i, suite.file));
   const testcases = suite.cells.map((cell) => buildTestcase(run, suite, cell));
+  // matrices at scale: one testcase per row (junit-aggregate.ts)
+  let aggregateFailures = 0;
+  let aggregateSkipped = 0;
+  for (const matrix of suite.matrices) {
+    if (!matrix.aggregate) continue;
+    const rows = buildAggregateTestcases(run, suite, matrix, matrix.aggregate, JUNIT_ROOT_NAME);
+    for (const testcase of rows.testcases) testcases.push(testcase);
+    aggregateFailures += rows.failures;
+    aggregateSkipped += rows.skipped;
+  }
   return xmlElement(
     'testsuite',
     {
       name: suite.name,
       timestamp: run.startedAt,
-      tests: counts.total + setup.length,
-      failures: counts.failed + counts.flaky,
+      tests: testcases.length + setup.length,
+      failures: counts.failed + counts.flaky + aggregateFailures,
       errors: counts.errors + setup.length,
-      skipped: counts.skipped,
+      skipped: counts.skipped + aggregateSkipped,
       time: formatSeconds(suite.durationMs),
       file: suite.file,
     },
-    [buildProperties(run), ...setup, ...testcases],
+    [buildProperties(run), ...setup].concat(testcases),
   );
 }
 

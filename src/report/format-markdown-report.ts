@@ -5,7 +5,8 @@
  * skipped cells. All text from the run is escaped.
  */
 import {
-  countCells,
+  countSuite,
+  type MatrixAggregate,
   runPassed,
   type CellResult,
   type MatrixResult,
@@ -13,6 +14,7 @@ import {
   type RunResult,
   type SuiteResult,
 } from '../results/index.js';
+import { describeAggregateVerdict, formatAggregateLines } from './aggregate-matrix.js';
 import { describeCell, describeLocation, describeObservation, isProblem } from './describe-cell.js';
 import { escapeMarkdown, escapeMarkdownCell } from './escape-markdown.js';
 import { explainCell } from './explain-cell.js';
@@ -89,7 +91,7 @@ function formatErrors(errors: readonly RunError[]): string {
 const STATUS_ICONS = { passed: '✅', failed: '❌', error: '⚠️', flaky: '🔁', skipped: '⏭️' } as const;
 
 function formatSuite(run: RunResult, suite: SuiteResult, observed: boolean, detail: Detail): string {
-  const counts = countCells(suite.cells);
+  const counts = countSuite(suite);
   const ok = counts.failed + counts.errors + counts.flaky === 0 && suite.errors.length === 0;
   const parts = [
     `### ${ok ? '✅' : '❌'} ${escapeMarkdown(suite.name)}`,
@@ -99,13 +101,13 @@ function formatSuite(run: RunResult, suite: SuiteResult, observed: boolean, deta
   const limit = detail.level === 'limited' ? detail.limit : Number.POSITIVE_INFINITY;
   const problems = suite.cells.filter(isProblem);
   if (problems.length > 0 && limit > 0) parts.push(formatProblemTable(suite, problems.slice(0, limit), observed));
-  const mismatching = suite.matrices.filter((matrix) => buildMatrixGrid(matrix).mismatches > 0);
+  const mismatching = suite.matrices.filter((matrix) => matrixMismatches(matrix) > 0);
   for (const matrix of mismatching.slice(0, limit)) parts.push(formatMatrix(run, suite, matrix));
   const leftOut = Math.max(0, problems.length - limit) + Math.max(0, mismatching.length - limit);
   if (leftOut > 0) parts.push(`… and ${leftOut} more failing ${leftOut === 1 ? 'cell or matrix' : 'cells and matrices'} (left out for size)`);
   if (detail.level !== 'full') return parts.join('\n\n');
   const passedCells = suite.cells.filter((cell) => cell.status === 'passed');
-  const matching = suite.matrices.filter((matrix) => buildMatrixGrid(matrix).mismatches === 0);
+  const matching = suite.matrices.filter((matrix) => matrixMismatches(matrix) === 0);
   if (passedCells.length > 0 || matching.length > 0) parts.push(formatPassed(run, suite, passedCells, matching, observed));
   const skipped = suite.cells.filter((cell) => cell.status === 'skipped');
   if (skipped.length > 0) parts.push(formatSkipped(suite, skipped));
@@ -145,7 +147,24 @@ function formatProblemTable(suite: SuiteResult, cells: readonly CellResult[], ob
   return formatTable(header, rows);
 }
 
+function matrixMismatches(matrix: MatrixResult): number {
+  if (!matrix.aggregate) return buildMatrixGrid(matrix).mismatches;
+  const { counts } = matrix.aggregate;
+  return counts.failed + counts.errors + counts.flaky;
+}
+
+/** A matrix at scale: no grid; its counts, the first mismatches with explanations, then how many more. */
+function formatAggregate(run: RunResult, suite: SuiteResult, matrix: MatrixResult, aggregate: MatrixAggregate): string {
+  const title = `**${escapeMarkdown(describeMatrix(matrix))}**: ${describeAggregateVerdict(aggregate)} (${escapeMarkdown(`${suite.file}:${matrix.position.line}`)})`;
+  const lines = formatAggregateLines(matrix, aggregate, run.command);
+  if (lines.length === 0) return title;
+  // a fenced block shows the lines as they are; a fence longer than any backtick run in them cannot be closed early
+  const fence = '`'.repeat(Math.max(3, ...lines.map((line) => (line.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length + 1), 0))));
+  return `${title}\n\n${fence}text\n${lines.join('\n')}\n${fence}`;
+}
+
 function formatMatrix(run: RunResult, suite: SuiteResult, matrix: MatrixResult): string {
+  if (matrix.aggregate) return formatAggregate(run, suite, matrix, matrix.aggregate);
   const grid = buildMatrixGrid(matrix);
   const verdict = describeMatrixVerdict(grid);
   const title = `**${escapeMarkdown(describeMatrix(matrix))}**: ${verdict} (${escapeMarkdown(`${suite.file}:${matrix.position.line}`)})`;

@@ -8,7 +8,7 @@ export { ReportWriteError } from './report-write-error.js';
 export { writeReportOutput, describeReportTarget, type ReportStream, type ReportTarget } from './write-report-output.js';
 export { formatConsoleReport, type ConsoleFormatOptions } from './format-console-report.js';
 export { formatJunitReport, buildJunitTree } from './format-junit-report.js';
-export { formatJsonReport, buildJsonReport, JSON_REPORT_SCHEMA_VERSION } from './format-json-report.js';
+export { formatJsonReport, formatJsonReportChunks, buildJsonReport, JSON_REPORT_SCHEMA_VERSION } from './format-json-report.js';
 export { formatMarkdownReport, MARKDOWN_MAX_BYTES, type MarkdownFormatOptions } from './format-markdown-report.js';
 export {
   formatGithubAnnotations,

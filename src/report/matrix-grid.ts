@@ -73,9 +73,9 @@ export function describeMatrix(matrix: MatrixResult): string {
 /** The grid as aligned plain-text lines: a header of columns, then one line per row. */
 export function formatMatrixLines(grid: MatrixGrid, style: (cell: MatrixGridCell) => string = (cell) => cell.text): string[] {
   const corner = 'from \\ to';
-  const labelWidth = Math.max(corner.length, ...grid.rows.map((row) => row.length));
+  const labelWidth = grid.rows.reduce((width, row) => Math.max(width, row.length), corner.length);
   const widths = grid.columns.map((column, c) =>
-    Math.max(column.length, ...grid.cells.map((row) => row[c]?.text.length ?? 0)),
+    grid.cells.reduce((width, row) => Math.max(width, row[c]?.text.length ?? 0), column.length),
   );
   const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - text.length));
   const header = [pad(corner, labelWidth), ...grid.columns.map((column, c) => pad(column, widths[c] ?? 0))].join('  ');

@@ -1,6 +1,6 @@
 import type { RunResult } from '../results/index.js';
 import type { Reporter } from './reporter.js';
-import { writeReportOutput, type ReportTarget } from './write-report-output.js';
+import { writeReportOutput, type ReportTarget, type ReportText } from './write-report-output.js';
 
 /**
  * A reporter that renders the whole run once it ended and writes it to a file or stream: how the JUnit, JSON,
@@ -10,7 +10,7 @@ export class OutputReporter implements Reporter {
   constructor(
     /** Which report this is, for messages: `junit`, `json`, ... */
     readonly report: string,
-    private readonly format: (run: RunResult) => string,
+    private readonly format: (run: RunResult) => ReportText,
     private readonly target: ReportTarget,
   ) {}
 

@@ -116,6 +116,42 @@ export interface MatrixResult {
   expected: MatrixSymbol[][];
   /** Observed (live) or model (static) verdict per cell. */
   observed: MatrixSymbol[][];
+  /**
+   * Set for a matrix too big to report cell by cell (see AGGREGATE_CELLS): its cells are then NOT in the suite's
+   * `cells`; `expected` and `observed` are empty and the aggregate holds the table compactly, the counts of all
+   * its cells and the first cells that did not pass.
+   */
+  aggregate?: MatrixAggregate;
+}
+
+/** A matrix with more asserted cells than this is reported as an aggregate (one byte per cell, counts, details). */
+export const AGGREGATE_CELLS = 10_000;
+
+/** MatrixSymbol <-> one character, for compact tables (MatrixAggregate, the JSON report's table rows). */
+export const SYMBOL_CHARS: Readonly<Record<MatrixSymbol, string>> = { allow: '.', deny: 'X', skip: '?', error: 'E', flaky: '~' };
+export const SYMBOL_CODES: readonly MatrixSymbol[] = ['skip', 'allow', 'deny', 'error', 'flaky'];
+export const SYMBOL_CODE: Readonly<Record<MatrixSymbol, number>> = { skip: 0, allow: 1, deny: 2, error: 3, flaky: 4 };
+
+export interface MatrixAggregate {
+  /** SYMBOL_CODE per cell, row-major (rows.length x columns.length). */
+  expected: Uint8Array;
+  observed: Uint8Array;
+  /** Every asserted cell of the matrix (diagonal and `?` cells are not cells). */
+  counts: Counts;
+  /** The first cells that did not pass (failed and errored first, then skipped), with explanations: at most DETAIL_CELLS. */
+  details: CellResult[];
+  /** The line of each row of the table in the suite file (row order). */
+  rowLines: number[];
+}
+
+/** How many cells that did not pass an aggregate matrix keeps with explanations (the counts say how many there are). */
+export const DETAIL_CELLS = 200;
+
+/** One row of an aggregate table as characters (SYMBOL_CHARS), e.g. `..X?.`. */
+export function aggregateRow(table: Uint8Array, width: number, row: number): string {
+  let text = '';
+  for (let c = 0; c < width; c += 1) text += SYMBOL_CHARS[SYMBOL_CODES[table[row * width + c] as number] ?? 'skip'];
+  return text;
 }
 
 /** An error that stopped part or all of a run: reported, never hidden behind a pass. */
@@ -199,8 +235,27 @@ export function countCells(cells: readonly CellResult[]): Counts {
   return counts;
 }
 
+/** The counts of a suite: its cells and the cells of its aggregate matrices. */
+export function countSuite(suite: SuiteResult): Counts {
+  const counts = countCells(suite.cells);
+  for (const matrix of suite.matrices) if (matrix.aggregate) addCounts(counts, matrix.aggregate.counts);
+  return counts;
+}
+
+export function addCounts(target: Counts, more: Counts): Counts {
+  target.total += more.total;
+  target.passed += more.passed;
+  target.failed += more.failed;
+  target.errors += more.errors;
+  target.flaky += more.flaky;
+  target.skipped += more.skipped;
+  return target;
+}
+
 export function countRun(run: RunResult): Counts {
-  return countCells(run.suites.flatMap((s) => s.cells));
+  const counts: Counts = { total: 0, passed: 0, failed: 0, errors: 0, flaky: 0, skipped: 0 };
+  for (const suite of run.suites) addCounts(counts, countSuite(suite));
+  return counts;
 }
 
 /** A run passes only when every cell passed (or was deliberately skipped) and nothing errored. */

@@ -30,12 +30,14 @@ export function readFixture(suite: MapReader): SuiteFixture {
   const namespaceNames = new Set(fixture.namespaces.map((n) => n.name));
 
   const workloadItems = reader.list('workloads', 'the fixture workloads', { required: true, nonEmpty: true }) ?? [];
+  const workloadKeys = new Set<string>(); // a snapshot of a cluster has thousands: no quadratic look-up
   workloadItems.forEach((item, i) => {
     const workload = readWorkload(reader.issues, reader.at('workloads', i), item, namespaceNames);
     if (!workload) return;
-    if (fixture.workloads.some((w) => refText(w) === refText(workload))) {
+    if (workloadKeys.has(refText(workload))) {
       reader.issues.add(reader.at('workloads', i, 'name'), `workload "${workload.name}" is declared twice in namespace ${workload.namespace}`);
     } else {
+      workloadKeys.add(refText(workload));
       fixture.workloads.push(workload);
     }
   });

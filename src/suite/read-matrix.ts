@@ -42,55 +42,69 @@ interface ReadTable {
 function readTable(matrix: MapReader, text: string, fixture: FixtureIndex): ReadTable | undefined {
   const issues = matrix.issues;
   const path = matrix.at('expected');
-  const place = tablePlacer(issues, path, text);
-  const lines = tokenizeTable(text);
-  const [header, ...body] = lines;
-  if (!header || body.length === 0) {
+  const textLines = text.split(/\r?\n/);
+  const place = tablePlacer(issues, path, textLines);
+  // The header is tokenised; body lines are scanned in place (a generated table has millions of cells).
+  let headerIndex = textLines.findIndex((line) => /\S/.test(line));
+  const header = headerIndex < 0 ? undefined : tokenizeTable(textLines[headerIndex] as string)[0];
+  const bodyStart = headerIndex + 1;
+  if (!header || !textLines.slice(bodyStart).some((line) => /\S/.test(line))) {
     issues.add(path, 'expected a table: a header line of "<namespace>/<workload>" columns, then one line per source row');
     return undefined;
   }
+  if (headerIndex < 0) headerIndex = 0;
   const before = issues.count;
   const columns = headerColumns(header);
   const columnWorkloads: SuiteWorkload[] = [];
+  const columnKeys = new Set<string>();
   columns.forEach((token) => {
-    const workload = resolveAt(issues, path, place(header.lineIndex, token.offset), token.text, `column`, fixture);
+    const workload = resolveAt(issues, path, place(headerIndex, token.offset), token.text, `column`, fixture);
     if (!workload) return;
-    if (columnWorkloads.some((w) => refText(w) === refText(workload))) {
-      issues.addAt(place(header.lineIndex, token.offset), path, `column ${token.text} appears twice in the header`);
+    if (columnKeys.has(refText(workload))) {
+      issues.addAt(place(headerIndex, token.offset), path, `column ${token.text} appears twice in the header`);
       return;
     }
+    columnKeys.add(refText(workload));
     columnWorkloads.push(workload);
   });
   const rows: WorkloadRef[] = [];
+  const rowKeys = new Set<string>();
   const expected: MatrixCellExpectation[][] = [];
   const rowPositions: SourcePosition[] = [];
-  for (const line of body) {
-    const [label, ...cells] = line.tokens;
-    if (!label) continue;
-    const position = place(line.lineIndex, label.offset);
-    const workload = resolveAt(issues, path, position, label.text, 'row', fixture);
-    if (workload && rows.some((r) => refText(r) === refText(workload))) {
-      issues.addAt(position, path, `row ${label.text} appears twice`);
-    }
-    if (cells.length !== columns.length) {
-      issues.addAt(position, path, `row ${label.text} has ${cells.length} cell${cells.length === 1 ? '' : 's'}, but the header has ${columns.length} column${columns.length === 1 ? '' : 's'}`);
-    }
+  for (let lineIndex = bodyStart; lineIndex < textLines.length; lineIndex += 1) {
+    const line = textLines[lineIndex] as string;
+    const labelStart = skipSpaces(line, 0);
+    if (labelStart === line.length) continue;
+    const labelEnd = skipToken(line, labelStart);
+    const label = line.slice(labelStart, labelEnd);
+    const position = place(lineIndex, labelStart);
+    const workload = resolveAt(issues, path, position, label, 'row', fixture);
+    if (workload && rowKeys.has(refText(workload))) issues.addAt(position, path, `row ${label} appears twice`);
     const symbols: MatrixCellExpectation[] = [];
-    cells.forEach((cell, c) => {
-      const symbol = MATRIX_SYMBOLS[cell.text];
+    const diagonal = columns.findIndex((column) => column.text === label);
+    let cellCount = 0;
+    for (let at = skipSpaces(line, labelEnd); at < line.length; at = skipSpaces(line, at)) {
+      const end = skipToken(line, at);
+      const symbol = end === at + 1 ? symbolOf(line.charCodeAt(at)) : undefined;
       if (symbol === undefined) {
-        const fromReport = reportSymbolProblem(cell.text);
+        const token = line.slice(at, end);
+        const fromReport = reportSymbolProblem(token);
         issues.addAt(
-          place(line.lineIndex, cell.offset),
+          place(lineIndex, at),
           path,
-          fromReport ? `${fromReport} (row ${label.text})` : `unknown symbol "${cell.text}" in row ${label.text}; use "." (allow), "X" (deny) or "?" / "-" (not asserted)`,
+          fromReport ? `${fromReport} (row ${label})` : `unknown symbol "${token}" in row ${label}; use "." (allow), "X" (deny) or "?" / "-" (not asserted)`,
         );
-        return;
+      } else {
+        symbols.push(cellCount === diagonal ? 'skip' : symbol);
       }
-      const column = columns[c]?.text;
-      symbols.push(column === label.text ? 'skip' : symbol);
-    });
+      cellCount += 1;
+      at = end;
+    }
+    if (cellCount !== columns.length) {
+      issues.addAt(position, path, `row ${label} has ${cellCount} cell${cellCount === 1 ? '' : 's'}, but the header has ${columns.length} column${columns.length === 1 ? '' : 's'}`);
+    }
     if (workload) {
+      rowKeys.add(refText(workload));
       rows.push({ namespace: workload.namespace, name: workload.name });
       expected.push(symbols);
       rowPositions.push(position);
@@ -100,14 +114,46 @@ function readTable(matrix: MapReader, text: string, fixture: FixtureIndex): Read
   return { rows, columns: columnWorkloads.map(workloadRef), columnWorkloads, expected, rowPositions };
 }
 
+const DOT = '.'.charCodeAt(0);
+const X = 'X'.charCodeAt(0);
+const QUESTION = '?'.charCodeAt(0);
+const DASH = '-'.charCodeAt(0);
+
+/** The symbol a one-character cell stands for (MATRIX_SYMBOLS), undefined for any other character. */
+function symbolOf(code: number): MatrixCellExpectation | undefined {
+  if (code === DOT) return MATRIX_SYMBOLS['.'];
+  if (code === X) return MATRIX_SYMBOLS['X'];
+  if (code === QUESTION) return MATRIX_SYMBOLS['?'];
+  if (code === DASH) return MATRIX_SYMBOLS['-'];
+  return undefined;
+}
+
+/** Index of the first non-blank character at or after `from` (the line's length when there is none). */
+function skipSpaces(line: string, from: number): number {
+  let at = from;
+  while (at < line.length && isSpace(line.charCodeAt(at))) at += 1;
+  return at;
+}
+
+/** Index just after the token that starts at `from`. */
+function skipToken(line: string, from: number): number {
+  let at = from;
+  while (at < line.length && !isSpace(line.charCodeAt(at))) at += 1;
+  return at;
+}
+
+/** The blanks between table tokens (what tokenizeTable's \S+ splits on). */
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 13 || code === 11 || code === 12 || code === 0xa0 || code === 0xfeff || (code >= 0x2000 && code <= 0x200a) || code === 0x1680 || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000;
+}
+
 /** Resolves a table label, reporting a problem at its place in the table. */
 function resolveAt(issues: IssueList, path: FieldPath, position: SourcePosition, text: string, role: string, fixture: FixtureIndex): SuiteWorkload | undefined {
   return fixture.workload(issues.forDocument(fixedLocator(position), path), [], text, `matrix ${role}`);
 }
 
 /** Maps a line and offset of the table text to the source position (exact for `|` block scalars). */
-function tablePlacer(issues: IssueList, path: FieldPath, text: string): (lineIndex: number, offset: number) => SourcePosition {
-  const textLines = text.split(/\r?\n/);
+function tablePlacer(issues: IssueList, path: FieldPath, textLines: readonly string[]): (lineIndex: number, offset: number) => SourcePosition {
   return (lineIndex, offset) => issues.positionInBlock(path, lineIndex, textLines[lineIndex] ?? '', offset);
 }
 

@@ -4,3 +4,4 @@ export * from './poll.js';
 export * from './map-with-concurrency.js';
 export * from './read-input-file.js';
 export * from './escape-text.js';
+export * from './append-all.js';

@@ -1,6 +1,6 @@
 /** The compiled model against the naive reference, on seeded random states: every verdict must be identical. */
 import { expect } from 'chai';
-import { compileModel, createNaiveModel, podKey, type ClusterState, type Endpoint, type Traffic, type Verdict } from '../../../src/model/index.js';
+import { compileModel, createNaiveModel, podKey, type ClusterState, type Endpoint, type PolicyModel, type Traffic, type Verdict } from '../../../src/model/index.js';
 import { createRandom } from '../../support/seeded-random.js';
 import { EXTERNAL_IPS, QUERIES, RandomStates } from './random-state.js';
 
@@ -12,6 +12,8 @@ describe('compiled model vs naive reference (differential)', () => {
     let allowed = 0;
     let undecided = 0;
     let decidedByNetwork = 0;
+    let familiesDiffer = 0;
+    let noConnection = 0;
     for (let seed = 1; seed <= STATES; seed += 1) {
       const state = new RandomStates(createRandom(seed)).state();
       const compiled = compileModel(state);
@@ -24,19 +26,29 @@ describe('compiled model vs naive reference (differential)', () => {
         for (const source of endpoints) {
           for (const destination of endpoints) {
             const traffic: Traffic = { source, destination, ...query };
-            const expected = naive.evaluate(traffic);
-            expect(compiled.evaluate(traffic), `seed ${seed}: ${JSON.stringify(traffic)}`).to.deep.equal(expected);
-            judged += 1;
-            if (expected.allowed) allowed += 1;
-            const ipSides = [expected.egress, expected.ingress].filter((side) => side.dependsOnPeerIp);
-            if (ipSides.length > 0) undecided += 1;
-            if (admittedByIpBlockWithoutIp(state, traffic, expected)) decidedByNetwork += 1;
+            const connections = naive.evaluateFamilies(traffic);
+            expect(compiled.evaluateFamilies(traffic), `seed ${seed}: ${JSON.stringify(traffic)}`).to.deep.equal(connections);
+            // a single connection, and each family asked by name: the same verdicts, or the same InputError
+            for (const family of seed % 4 === 0 ? ([undefined, 4, 6] as const) : []) {
+              const asked: Traffic = family === undefined ? traffic : { ...traffic, family };
+              const how = family === undefined ? 'evaluate' : `family ${family}`;
+              expect(outcome(compiled, asked), `seed ${seed} ${how}: ${JSON.stringify(traffic)}`).to.deep.equal(outcome(naive, asked));
+            }
+            if (connections.length === 0) noConnection += 1;
+            if (connections.length === 2 && connections[0]?.allowed !== connections[1]?.allowed) familiesDiffer += 1;
+            for (const expected of connections) {
+              judged += 1;
+              if (expected.allowed) allowed += 1;
+              const ipSides = [expected.egress, expected.ingress].filter((side) => side.dependsOnPeerIp);
+              if (ipSides.length > 0) undecided += 1;
+              if (admittedByIpBlockWithoutIp(state, traffic, expected)) decidedByNetwork += 1;
+            }
           }
         }
         const bulk = compiled.evaluateMatrix(query);
         const reference = naive.evaluateMatrix(query);
         expect(bulk.sources).to.deep.equal(state.pods.map(podKey));
-        expect(bulk.allowed, `seed ${seed}: matrix ${query.port}/${query.protocol}`).to.deep.equal(reference.allowed);
+        expect(bulk.cells, `seed ${seed}: matrix ${query.port}/${query.protocol}`).to.deep.equal(reference.cells);
       }
     }
     // The generator must produce both outcomes in bulk, or the comparison proves little.
@@ -45,6 +57,9 @@ describe('compiled model vs naive reference (differential)', () => {
     // ...and pods without an IP, undecided (no pod network or one partly inside a block) and decided by a network
     expect(undecided, 'verdicts that depend on pod IPs').to.be.greaterThan(100);
     expect(decidedByNetwork, 'IP-less pods admitted by an ipBlock peer through the pod network').to.be.greaterThan(0);
+    // ...and dual-stack pairs whose IPv4 and IPv6 connections differ, and pairs with no family in common
+    expect(familiesDiffer, 'dual-stack pairs whose two connections get different verdicts').to.be.greaterThan(20);
+    expect(noConnection, 'pairs that share no address family').to.be.greaterThan(0);
   });
 
   it('agrees on traffic asked by port name', () => {
@@ -57,12 +72,21 @@ describe('compiled model vs naive reference (differential)', () => {
       for (const portName of ['http', 'dns', 'web']) {
         for (const ip of EXTERNAL_IPS) {
           const traffic: Traffic = { source: { kind: 'pod', namespace: from.namespace, name: from.name }, destination: { kind: 'external', ip }, port: 80, protocol: 'TCP', portName };
-          expect(compiled.evaluate(traffic)).to.deep.equal(naive.evaluate(traffic));
+          expect(compiled.evaluateFamilies(traffic)).to.deep.equal(naive.evaluateFamilies(traffic));
         }
       }
     }
   });
 });
+
+/** The verdict of `evaluate`, or the message of the InputError it throws. */
+function outcome(model: PolicyModel, traffic: Traffic): Verdict | string {
+  try {
+    return model.evaluate(traffic);
+  } catch (error) {
+    return `error: ${(error as Error).message}`;
+  }
+}
 
 /** A side admitted the connection by an ipBlock peer although its other end is a pod without an IP. */
 function admittedByIpBlockWithoutIp(state: ClusterState, traffic: Traffic, verdict: Verdict): boolean {

@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import {
+  CELL,
   compileModel,
   createNaiveModel,
   effectivePolicyTypes,
@@ -379,7 +380,9 @@ for (const [label, create] of EVALUATORS) {
         expect(m.evaluate(traffic('v6/client', '10.1.0.2', 80)).allowed).to.equal(false);
         // A dual-stack source matches an ipBlock through its IPv6 address.
         expect(m.evaluate(traffic('v6/client', 'v6/server', 80)).ingress.allowed).to.equal(true);
-        expect(m.evaluate(traffic('v6/legacy', 'v6/server', 80)).ingress.allowed).to.equal(false);
+        // An IPv4-only pod and an IPv6-only pod have no connection at all.
+        expect(m.evaluateFamilies(traffic('v6/legacy', 'v6/server', 80))).to.deep.equal([]);
+        expect(() => m.evaluate(traffic('v6/legacy', 'v6/server', 80))).to.throw(InputError, 'share no address family');
         expect(m.evaluate(traffic('fd00:10::1', 'v6/server', 80)).allowed).to.equal(true);
       });
 
@@ -503,13 +506,13 @@ for (const [label, create] of EVALUATORS) {
           matrix.sources.forEach((from, i) =>
             matrix.destinations.forEach((to, j) => {
               const single = m.evaluate(traffic(from, to, port));
-              expect(matrix.allowed[i]?.[j], `${from} -> ${to}:${port}`).to.equal(single.allowed);
-              expect(matrix.verdict(i, j)).to.deep.equal(single);
+              expect(matrix.allowed(i, j), `${from} -> ${to}:${port}`).to.equal(single.allowed);
+              expect(matrix.verdicts(i, j)).to.deep.equal([single]);
             }),
           );
         }
         const subset = m.evaluateMatrix({ sources: ['dev/web'], destinations: ['prod/api', 'prod/db'], port: 8080, protocol: 'TCP' });
-        expect(subset.allowed).to.deep.equal([[true, false]]);
+        expect([...subset.cells]).to.deep.equal([CELL.ALLOW, CELL.DENY]);
       });
     });
   });
