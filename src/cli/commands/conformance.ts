@@ -11,7 +11,7 @@ import { EXIT } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { createReportTargets, finishRun } from '../report-output.js';
 
-export const CONFORMANCE_USAGE = 'netpol-e2e conformance <corpus dir> [--live [cluster options]] [--junit f] [--json f] [--markdown f]';
+export const CONFORMANCE_USAGE = 'netpol-e2e conformance <corpus dir> [--live [cluster options]] [--junit f] [--json f] [--markdown f] [--html f]';
 
 export const CONFORMANCE_HELP = `${CONFORMANCE_USAGE}
 

@@ -6,7 +6,7 @@ import { EXIT } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { createReportTargets, finishRun } from '../report-output.js';
 
-export const VERIFY_USAGE = 'netpol-e2e verify <suite files or dirs…> [--junit f] [--json f] [--markdown f]';
+export const VERIFY_USAGE = 'netpol-e2e verify <suite files or dirs…> [--junit f] [--json f] [--markdown f] [--html f]';
 
 export const VERIFY_HELP = `${VERIFY_USAGE}
 
