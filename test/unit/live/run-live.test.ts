@@ -94,7 +94,8 @@ describe('runLive (against an in-memory cluster)', () => {
     const failed = result.suites[0]?.cells.filter((c) => c.status === 'failed') ?? [];
     expect(failed).to.have.length(1);
     expect(failed[0]?.assertionId).to.equal('deny-frontend');
-    expect(failed[0]?.position).to.deep.equal(assertion.position);
+    expect(failed[0]?.position).to.deep.equal(assertion.expectPosition);
+    expect(failed[0]?.position.line).to.be.greaterThan(assertion.position.line);
     expect(failed[0]?.position.file).to.match(/suites\/rollout\.yaml$/);
     expect(failed[0]?.message).to.match(/expected allowed, observed timeout/);
     expect(failed[0]?.message).to.match(/did not all match the expectations within the settle deadline/);
