@@ -128,6 +128,18 @@ describe('runLive (against an in-memory cluster)', () => {
     expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
   });
 
+  it('lists every suite it was given with its fixture: line, also those a stopped run never started (reports place run errors there)', async () => {
+    const { clock, cluster } = setup({ waitingReason: 'ErrImageNeverPull' });
+    const result = await runLive([rollout, threeTier], { kube: cluster, clock, runId: 'unit5b', externals: { enabled: false } });
+    expect(result.suites.map((s) => s.name)).to.deep.equal(['rollout']);
+    expect(result.suites[0]?.fixtureLine).to.be.a('number');
+    expect(result.plannedSuites).to.deep.equal([
+      { name: 'rollout', file: 'suites/rollout.yaml', fixtureLine: rollout.fixturePosition?.line },
+      { name: 'three-tier', file: 'suites/three-tier.yaml', fixtureLine: threeTier.fixturePosition?.line },
+    ]);
+    expect(result.plannedSuites?.[1]?.fixtureLine).to.be.greaterThan(1);
+  });
+
   it('refuses a namespace that exists and is not the run\'s, and touches nothing', async () => {
     const { clock, cluster } = setup({ foreignNamespaces: ['checkout'] });
     const result = await runLive([rollout], { kube: cluster, clock, runId: 'unit6', externals: { enabled: false } });
