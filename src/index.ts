@@ -60,8 +60,15 @@ export type { KubeClient } from './kube/index.js';
 export type { DockerGateway } from './external/index.js';
 
 // Reports.
-export { createReporter, MultiplexReporter, formatGithubAnnotations } from './report/index.js';
-export type { Reporter } from './report/index.js';
+export {
+  createReporter,
+  MultiplexReporter,
+  formatGithubAnnotations,
+  formatJunitReport,
+  formatHtmlReport,
+  reportPathsFor,
+} from './report/index.js';
+export type { Reporter, ReportPaths, JunitSchema } from './report/index.js';
 
 // Errors.
 export {

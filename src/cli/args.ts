@@ -91,16 +91,22 @@ export function requirePositionals(parsed: Parsed, command: string, usage: strin
 /** Options every evaluating command shares: where reports go. */
 export const REPORT_OPTIONS: OptionSpec = {
   junit: { type: 'string' },
+  'junit-schema': { type: 'string' },
   json: { type: 'string' },
   markdown: { type: 'string' },
+  html: { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 };
 
 export const REPORT_HELP = `Reports:
-  --junit <file>       JUnit XML, one testcase per assertion cell (file/line attributes for PR annotations)
+  --junit <file>       JUnit XML, one testcase per assertion cell (file/line attributes for PR annotations;
+                       paths relative to the repository root)
+  --junit-schema <s>   default (file/line, for GitHub, GitLab, Jenkins' junit step) or strict (valid against
+                       Jenkins' junit-10.xsd for the xUnit plugin: no testcase file/line)
   --json <file>        the full result as JSON
   --markdown <file>    a Markdown summary (e.g. for $GITHUB_STEP_SUMMARY)
+  --html <file>        one self-contained HTML page: failures first, coloured truth tables, environment, timings
   -v, --verbose        list passed cells too
   -q, --quiet          only the totals line (and failures) on the console`;

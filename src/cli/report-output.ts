@@ -1,10 +1,19 @@
 /**
  * Turns the report options of a command into reporters: the console reporter on stdout (always), and one file
- * reporter per --junit/--json/--markdown. In GitHub Actions, failing cells also become workflow annotations at
+ * reporter per --junit/--json/--markdown/--html. In GitHub Actions, failing cells also become workflow annotations at
  * the suite's file and line.
  */
-import { createReporter, describeReporterFailure, formatGithubAnnotations, MultiplexReporter } from '../report/index.js';
+import {
+  createReporter,
+  describeReporterFailure,
+  formatGithubAnnotations,
+  JUNIT_SCHEMAS,
+  MultiplexReporter,
+  reportPathsFor,
+  type JunitSchema,
+} from '../report/index.js';
 import type { Reporter } from '../report/index.js';
+import { InputError } from '../util/index.js';
 import type { RunResult } from '../results/index.js';
 import { booleanOption, stringOption } from './args.js';
 import type { Parsed } from './args.js';
@@ -31,16 +40,19 @@ export function createReportTargets(parsed: Parsed, io: CliIO, options: { progre
       progress: options.progress === true,
     }),
   });
-  for (const format of ['junit', 'json', 'markdown'] as const) {
+  // Paths in reports are relative to the repository root, so CI annotations land on the right file.
+  const paths = reportPathsFor(io.cwd);
+  const junitSchema = junitSchemaOption(parsed);
+  for (const format of ['junit', 'json', 'markdown', 'html'] as const) {
     const file = stringOption(parsed, format);
-    if (file !== undefined) reporters.push({ name: format, reporter: createReporter(format, { file }) });
+    if (file !== undefined) reporters.push({ name: format, reporter: createReporter(format, { file, paths, junitSchema }) });
   }
   const reporter = new MultiplexReporter(reporters);
   return {
     reporter,
     finish(run: RunResult): boolean {
       if (io.env.GITHUB_ACTIONS === 'true') {
-        for (const line of formatGithubAnnotations(run)) io.stdout.write(`${line}\n`);
+        for (const line of formatGithubAnnotations(run, { paths })) io.stdout.write(`${line}\n`);
       }
       const failures = reporter.failures();
       for (const failure of failures) {
@@ -60,4 +72,12 @@ export function finishRun(run: RunResult, targets: ReportTargets, io: CliIO): Ex
   const failure = runFailureOf(run);
   if (failure) printRunError(failure, io);
   return exitCodeFor(run, { reportsWritten });
+}
+
+function junitSchemaOption(parsed: Parsed): JunitSchema {
+  const value = stringOption(parsed, 'junit-schema') ?? 'default';
+  if ((JUNIT_SCHEMAS as readonly string[]).includes(value)) return value as JunitSchema;
+  throw new InputError([{ message: `--junit-schema must be one of ${JUNIT_SCHEMAS.join(', ')}, got '${value}'` }], {
+    hint: 'use --junit-schema strict for Jenkins\' xUnit plugin (junit-10.xsd), or leave it out',
+  });
 }

@@ -62,7 +62,16 @@ async function runCaseGroup(session: LiveSession, corpus: Corpus, group: readonl
 async function runCase(session: LiveSession, corpus: Corpus, testCase: MatrixCase, deployed: DeployedFixture, naming: CaseNaming): Promise<SuiteResult> {
   const { clock } = session.options;
   const started = clock.now();
-  const result: SuiteResult = { name: testCase.name, file: testCase.file, cells: [], matrices: [], errors: [], durationMs: 0, timings: [] };
+  const result: SuiteResult = {
+    name: testCase.name,
+    file: testCase.file,
+    fixtureLine: testCase.position.line,
+    cells: [],
+    matrices: [],
+    errors: [],
+    durationMs: 0,
+    timings: [],
+  };
   let suite;
   try {
     suite = corpusCaseSuite(testCase, corpus.model, naming, deployed.podIps);
@@ -117,7 +126,9 @@ function tableCells(testCase: MatrixCase, outcome: StepOutcome, toCorpus: (live:
     const scored = cells.filter((c) => c.status !== 'skipped');
     const status = foldStatus(cells);
     const message = tableMessage(cells, scored.length, toCorpus);
-    const cell = tableTestcase(testCase, step.step, probe, { status, scoredCells: scored.length, ...(message ? { message } : {}) });
+    // A table that was not judged (every cell skipped) has no count in its name.
+    const count = status === 'skipped' ? {} : { scoredCells: scored.length };
+    const cell = tableTestcase(testCase, step.step, probe, { status, ...count, ...(message ? { message } : {}) });
     return { cell, matrix };
   });
 }
@@ -169,7 +180,7 @@ function skippedTrafficCheckCase(testCase: TrafficCheckCase): SuiteResult {
     status: 'skipped',
     message: 'traffic-check cases (single connections between ad-hoc peers with fixed IPs) are judged by the model only (netpol-e2e conformance without --live)',
   }));
-  return { name: testCase.name, file: testCase.file, cells, matrices: [], errors: [], durationMs: 0, timings: [] };
+  return { name: testCase.name, file: testCase.file, fixtureLine: testCase.position.line, cells, matrices: [], errors: [], durationMs: 0, timings: [] };
 }
 
 /** Cases in corpus order, grouped by the fixture they need (pods and served ports/protocols). */

@@ -100,6 +100,7 @@ export function corpusCaseSuite(testCase: MatrixCase, model: CorpusModel, naming
     name: testCase.name,
     file: testCase.file,
     displayFile: testCase.file,
+    fixturePosition: testCase.position,
     fixture,
     steps,
   };

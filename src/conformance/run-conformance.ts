@@ -146,7 +146,16 @@ export function runConformance(corpus: Corpus, options: ConformanceOptions = {})
     const caseStart = now();
     const { cells, matrices } = testCase.kind === 'matrix' ? runMatrixCase(testCase, createModel) : runTrafficCheckCase(testCase, createModel);
     const ms = now() - caseStart;
-    return { name: testCase.name, file: testCase.file, cells, matrices, errors: [], durationMs: ms, timings: [{ name: 'evaluate', ms }] };
+    return {
+      name: testCase.name,
+      file: testCase.file,
+      fixtureLine: testCase.position.line,
+      cells,
+      matrices,
+      errors: [],
+      durationMs: ms,
+      timings: [{ name: 'evaluate', ms }],
+    };
   });
   const durationMs = now() - start;
   return {

@@ -23,7 +23,8 @@ export function tableTestcase(testCase: MatrixCase, step: number, probe: CasePro
   const cell: CellResult = {
     assertionId,
     cellId: `${assertionId}@step${step}`,
-    name: `${testCase.name} step ${step}: ${probe.port}/${probe.protocol} truth table${count}`,
+    // The step is not in the name: reports add it from `step` (describeCell), so it is said once.
+    name: `${testCase.name}: ${probe.port}/${probe.protocol} truth table${count}`,
     kind: 'matrix',
     step: { index: step, name: `step ${step}` },
     position: probe.position,

@@ -100,6 +100,7 @@ export async function runOneSuite(session: LiveSession, suite: Suite): Promise<S
   const { clock } = session.options;
   const started = clock.now();
   const result: SuiteResult = { name: suite.name, file: suite.displayFile, cells: [], matrices: [], errors: [], durationMs: 0, timings: [] };
+  if (suite.fixturePosition) result.fixtureLine = suite.fixturePosition.line;
   const holder: { deployed?: DeployedSuiteFixture } = {};
   await recordingErrors(session, result, undefined, () => deployAndProbe(session, suite, result, holder));
   if (suiteFailed(result)) await session.diagnose(suite.fixture.namespaces.map((n) => n.name));

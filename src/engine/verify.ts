@@ -70,6 +70,7 @@ export function verifySuite(suite: Suite, now: () => number = Date.now): SuiteRe
   return {
     name: suite.name,
     file: suite.displayFile,
+    ...(suite.fixturePosition ? { fixtureLine: suite.fixturePosition.line } : {}),
     cells,
     matrices,
     errors: [],

@@ -9,7 +9,14 @@ import type { CellResult, Observation, SuiteResult } from '../results/index.js';
  */
 export function describeCell(cell: CellResult): string {
   if (cell.step.index === 0) return cell.name;
-  return `${cell.name} [step ${cell.step.index}: ${cell.step.name}]`;
+  return `${cell.name} [${describeStep(cell.step)}]`;
+}
+
+/** `step 2: remove the allow`, or just `step 2` when the step has no name of its own (corpus steps are `step 2`). */
+export function describeStep(step: { index: number; name: string }): string {
+  const label = `step ${step.index}`;
+  const name = step.name.trim();
+  return name === '' || name === label ? label : `${label}: ${name}`;
 }
 
 /** What was observed, with how it reads as a verdict when that adds something: `timeout (deny)`. */
@@ -19,8 +26,18 @@ export function describeObservation(observed: Observation): string {
   return `${observed.outcome} (${observed.verdict})`;
 }
 
-/** `expected allow, observed timeout (deny), model allow` (the parts that are known). */
+/**
+ * `expected allow, observed timeout (deny), model allow` (the parts that are known). A flaky cell says so and
+ * lists every observation in order: `flaky: expected deny, observed timeout, connected, timeout (3 attempts),
+ * model deny`.
+ */
 export function describeVerdicts(cell: CellResult): string {
+  const history = cell.observed?.history;
+  if (cell.status === 'flaky' && history && history.length > 0) {
+    const parts = [`flaky: expected ${cell.expected}`, `observed ${history.join(', ')} (${history.length} attempts)`];
+    if (cell.model) parts.push(`model ${cell.model.verdict}`);
+    return parts.join(', ');
+  }
   const parts = [`expected ${cell.expected}`];
   if (cell.observed) parts.push(`observed ${describeObservation(cell.observed)}`);
   // For a DNS cell the model's answer is the verdict that matters: `expected nxdomain, model resolves`.

@@ -1,13 +1,15 @@
 /**
  * Escaping for text placed in GitHub-flavoured Markdown (job summaries, PR comments). Every character that can
- * start markup (emphasis, code, links, HTML, entities, headings, lists, tables, strikethrough, math) is backslash-escaped; text
- * for a table cell also turns line breaks into <br>.
+ * start markup (emphasis, code, links, headings, lists, tables, strikethrough, math) is backslash-escaped; text
+ * for a table cell also turns line breaks into <br>. `<`, `>` and `&` (HTML, entities, quotes) become character
+ * references instead: GitHub's job summary shows a backslash before `>` literally (`-\>`), a reference never.
  */
-const SIGNIFICANT = new Set(['\\', '`', '*', '_', '[', ']', '<', '>', '#', '+', '|', '~', '&', '$']);
+const SIGNIFICANT = new Set(['\\', '`', '*', '_', '[', ']', '#', '+', '|', '~', '$']);
+const ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
 
 export function escapeMarkdown(text: string): string {
   let result = '';
-  for (const char of text) result += SIGNIFICANT.has(char) ? `\\${char}` : char;
+  for (const char of text) result += ENTITIES[char] ?? (SIGNIFICANT.has(char) ? `\\${char}` : char);
   return result;
 }
 

@@ -22,7 +22,8 @@ export function explainCell(cell: CellResult): CellDetail[] {
   if (diagnosis !== undefined) details.push({ kind: 'diagnosis', text: diagnosis });
   if (cell.message !== undefined && cell.message !== '') details.push({ kind: 'message', text: cell.message });
   if (cell.observed) {
-    const attempts = describeAttempts(cell.observed);
+    // A flaky cell's verdicts line already lists every attempt.
+    const attempts = cell.status === 'flaky' ? undefined : describeAttempts(cell.observed);
     if (attempts !== undefined) details.push({ kind: 'attempts', text: attempts });
     if (cell.observed.detail !== '') details.push({ kind: 'detail', text: `detail: ${cell.observed.detail}` });
   }

@@ -1,7 +1,8 @@
 /**
  * GitHub Actions workflow commands that annotate the suite file at the failing assertion's line:
  * `::error file=<file>,line=<line>,title=<title>::<message>`, one per failed, error and flaky cell, plus one per
- * error that stopped a suite (at the suite file) or the run. The CLI prints them when GITHUB_ACTIONS=true.
+ * error that stopped a suite (at the suite's `fixture:` line) or the run (run-error-location.ts). Paths are
+ * repository-relative (report-paths.ts). The CLI prints them when GITHUB_ACTIONS=true.
  * Escaping as the Actions toolkit does: in the message %, \r, \n; in properties also : and ,.
  * GitHub shows at most 10 error annotations per step, so by default the first 10 are written (run and suite
  * errors first) and a final notice says how many more there were.
@@ -9,6 +10,8 @@
 import type { RunError, RunResult } from '../results/index.js';
 import { describeCell, isProblem } from './describe-cell.js';
 import { explainCell } from './explain-cell.js';
+import { relocateRun, type ReportPaths } from './report-paths.js';
+import { runErrorLocation } from './run-error-location.js';
 
 export function escapeAnnotationData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -33,11 +36,13 @@ export const GITHUB_ANNOTATIONS_PER_STEP = 10;
 export interface GithubAnnotationOptions {
   /** How many error annotations to write at most (default GITHUB_ANNOTATIONS_PER_STEP). */
   max?: number;
+  /** How suite paths become repository-relative (GitHub annotates only those); without it only normalised. */
+  paths?: ReportPaths;
 }
 
 export function formatGithubAnnotations(run: RunResult, options: GithubAnnotationOptions = {}): string[] {
   const max = options.max ?? GITHUB_ANNOTATIONS_PER_STEP;
-  const all = formatAllAnnotations(run);
+  const all = formatAllAnnotations(relocateRun(run, options.paths));
   if (all.length <= max) return all;
   const more = all.length - max;
   return [
@@ -48,13 +53,22 @@ export function formatGithubAnnotations(run: RunResult, options: GithubAnnotatio
   ];
 }
 
+function fixtureLine(line: number | undefined): [string, number][] {
+  return line === undefined ? [] : [['line', line]];
+}
+
 function formatAllAnnotations(run: RunResult): string[] {
+  // Errors that stopped the run: at a suite's fixture, as in the JUnit report.
+  const first = runErrorLocation(run);
+  const runLocation: [string, string | number][] = first === undefined ? [] : [['file', first.file], ...fixtureLine(first.fixtureLine)];
   const lines = run.errors.map((error) =>
-    formatAnnotation([['title', `${run.tool.name} ${run.command}: ${error.code}`]], describeRunError(error)),
+    formatAnnotation([...runLocation, ['title', `${run.tool.name} ${run.command}: ${error.code}`]], describeRunError(error)),
   );
   for (const suite of run.suites) {
     for (const error of suite.errors) {
-      lines.push(formatAnnotation([['file', suite.file], ['title', `${suite.name}: ${error.code}`]], describeRunError(error)));
+      lines.push(
+        formatAnnotation([['file', suite.file], ...fixtureLine(suite.fixtureLine), ['title', `${suite.name}: ${error.code}`]], describeRunError(error)),
+      );
     }
     for (const cell of suite.cells) {
       if (!isProblem(cell)) continue;

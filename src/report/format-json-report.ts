@@ -11,10 +11,11 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /** The canonical key order of each object kind of the report. */
 const KEY_ORDER = {
-  run: ['schemaVersion', 'tool', 'command', 'runId', 'startedAt', 'durationMs', 'passed', 'counts', 'environment', 'errors', 'timings', 'suites'],
+  run: ['schemaVersion', 'tool', 'command', 'runId', 'startedAt', 'durationMs', 'passed', 'counts', 'environment', 'errors', 'timings', 'plannedSuites', 'suites'],
   tool: ['name', 'version'],
   counts: ['total', 'passed', 'failed', 'errors', 'flaky', 'skipped'],
-  suite: ['name', 'file', 'durationMs', 'counts', 'errors', 'timings', 'cells', 'matrices'],
+  planned: ['name', 'file', 'fixtureLine'],
+  suite: ['name', 'file', 'fixtureLine', 'durationMs', 'counts', 'errors', 'timings', 'cells', 'matrices'],
   cell: ['assertionId', 'cellId', 'name', 'kind', 'step', 'position', 'source', 'sourceNamespace', 'target', 'port', 'protocol', 'expected', 'status', 'message', 'model', 'observed'],
   step: ['index', 'name'],
   position: ['file', 'line', 'column'],
@@ -28,7 +29,7 @@ const KEY_ORDER = {
 
 /** How to order the fields nested in an object of each kind. */
 const NESTED: Partial<Record<keyof typeof KEY_ORDER, Record<string, keyof typeof KEY_ORDER | 'sorted'>>> = {
-  run: { tool: 'tool', counts: 'counts', environment: 'sorted', errors: 'error', timings: 'timing', suites: 'suite' },
+  run: { tool: 'tool', counts: 'counts', environment: 'sorted', errors: 'error', timings: 'timing', plannedSuites: 'planned', suites: 'suite' },
   suite: { counts: 'counts', errors: 'error', timings: 'timing', cells: 'cell', matrices: 'matrix' },
   cell: { step: 'step', position: 'position', model: 'model', observed: 'observed' },
   matrix: { step: 'step', position: 'position', aggregate: 'aggregate' },

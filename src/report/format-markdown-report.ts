@@ -20,6 +20,7 @@ import { escapeMarkdown, escapeMarkdownCell } from './escape-markdown.js';
 import { explainCell } from './explain-cell.js';
 import { describeCounts, describeRunCounts } from './describe-counts.js';
 import { formatDuration } from './format-duration.js';
+import { relocateRun, type ReportPaths } from './report-paths.js';
 import { buildMatrixGrid, describeMatrix, describeMatrixLegend, describeMatrixVerdict } from './matrix-grid.js';
 
 /** GitHub rejects a job summary over 1 MiB; stay under it with room for other steps' output. */
@@ -28,6 +29,8 @@ export const MARKDOWN_MAX_BYTES = 1_000_000;
 export interface MarkdownFormatOptions {
   /** Size limit in UTF-8 bytes; detail is dropped (passed cells first, then excess failures) to stay within it. */
   maxBytes?: number;
+  /** How suite paths become repository-relative; without it they are only normalised. */
+  paths?: ReportPaths;
 }
 
 /**
@@ -36,7 +39,8 @@ export interface MarkdownFormatOptions {
  */
 type Detail = { level: 'full' } | { level: 'problems' } | { level: 'limited'; limit: number };
 
-export function formatMarkdownReport(run: RunResult, options: MarkdownFormatOptions = {}): string {
+export function formatMarkdownReport(input: RunResult, options: MarkdownFormatOptions = {}): string {
+  const run = relocateRun(input, options.paths);
   const maxBytes = options.maxBytes ?? MARKDOWN_MAX_BYTES;
   const details: Detail[] = [{ level: 'full' }, { level: 'problems' }];
   for (let limit = 256; limit >= 1; limit = Math.floor(limit / 2)) details.push({ level: 'limited', limit });

@@ -7,7 +7,10 @@ export { OutputReporter } from './output-reporter.js';
 export { ReportWriteError } from './report-write-error.js';
 export { writeReportOutput, describeReportTarget, type ReportStream, type ReportTarget } from './write-report-output.js';
 export { formatConsoleReport, type ConsoleFormatOptions } from './format-console-report.js';
-export { formatJunitReport, buildJunitTree } from './format-junit-report.js';
+export { formatJunitReport, buildJunitTree, JUNIT_SCHEMAS, type JunitSchema, type JunitFormatOptions } from './format-junit-report.js';
+export { junitCellClassname, junitCellName, junitSetupClassname, uniqueTestcaseNames, JUNIT_ROOT_NAME } from './junit-naming.js';
+export { formatHtmlReport, escapeHtml, type HtmlFormatOptions } from './format-html-report.js';
+export { findRepositoryRoot, reportPathsFor, relocateRun, toReportPath, type ReportPaths } from './report-paths.js';
 export { formatJsonReport, formatJsonReportChunks, buildJsonReport, JSON_REPORT_SCHEMA_VERSION } from './format-json-report.js';
 export { formatMarkdownReport, MARKDOWN_MAX_BYTES, type MarkdownFormatOptions } from './format-markdown-report.js';
 export {

@@ -6,6 +6,7 @@
  * The console, JUnit and Markdown reporters render this same grid.
  */
 import type { CellResult, MatrixResult, MatrixSymbol, RunCommand, SuiteResult } from '../results/index.js';
+import { describeStep } from './describe-cell.js';
 
 export const MATRIX_SYMBOLS: Record<MatrixSymbol, string> = {
   allow: '.',
@@ -66,7 +67,7 @@ export function describeMatrixLegend(command: RunCommand): string {
 
 /** `matrix isolation, port 80/TCP [step 1: deny all]` */
 export function describeMatrix(matrix: MatrixResult): string {
-  const step = matrix.step.index === 0 ? '' : ` [step ${matrix.step.index}: ${matrix.step.name}]`;
+  const step = matrix.step.index === 0 ? '' : ` [${describeStep(matrix.step)}]`;
   return `matrix ${matrix.assertionId}, port ${matrix.port}/${matrix.protocol}${step}`;
 }
 

@@ -172,11 +172,23 @@ export interface SuiteResult {
   name: string;
   /** The suite file as the user named it (relative when given relative), for annotations. */
   file: string;
+  /**
+   * Line of the suite's `fixture:` key (a corpus case: its first line): where errors that stopped the suite
+   * (fixture not Ready, teardown failed) are reported.
+   */
+  fixtureLine?: number;
   cells: CellResult[];
   matrices: MatrixResult[];
   errors: RunError[];
   durationMs: number;
   timings: Timing[];
+}
+
+/** A suite a run was given: its name, file (as the user named it) and `fixture:` line. */
+export interface PlannedSuite {
+  name: string;
+  file: string;
+  fixtureLine?: number;
 }
 
 export type RunCommand = 'verify' | 'run' | 'conformance';
@@ -189,6 +201,11 @@ export interface RunResult {
   startedAt: string;
   durationMs: number;
   suites: SuiteResult[];
+  /**
+   * Every suite the run was given, in order, also those that never started (the run stopped before them):
+   * where reports place errors that stopped the whole run.
+   */
+  plannedSuites?: PlannedSuite[];
   errors: RunError[];
   timings: Timing[];
   /** Free-form facts about the environment (cluster, CNI, Kubernetes version, images). */

@@ -12,21 +12,23 @@ import { createClusterProvider, type ClusterProvider, type ClusterSelection, typ
 import { LiveSession, resolveLiveSettings, type ResolvedLiveSettings } from '../engine/index.js';
 import type { ExternalsOptions } from '../external/index.js';
 import type { KubeClient } from '../kube/index.js';
-import { runErrorOf, startRunResult, type RunCommand, type RunResult } from '../results/index.js';
+import { runErrorOf, startRunResult, type PlannedSuite, type RunCommand, type RunResult } from '../results/index.js';
 import { InterruptedError } from '../util/index.js';
 import { TOOL } from '../version.js';
 import type { LiveRunOptions, RunProgress } from './live-run-options.js';
 
 export type RunBody = (session: LiveSession) => Promise<RunResult>;
 
-export async function ownLiveRun(command: RunCommand, suiteNames: readonly string[], options: LiveRunOptions, body: RunBody): Promise<RunResult> {
+/** `planned`: every suite of the run, in order; the result lists them (reports place run errors at them). */
+export async function ownLiveRun(command: RunCommand, planned: readonly PlannedSuite[], options: LiveRunOptions, body: RunBody): Promise<RunResult> {
   const settings = resolveLiveSettings(options);
   const cluster = clusterOf(options);
-  settings.reporter?.onBegin?.({ command, runId: settings.runId, suites: [...suiteNames] });
+  settings.reporter?.onBegin?.({ command, runId: settings.runId, suites: planned.map((s) => s.name) });
   const result =
     'kube' in cluster
       ? await runGuarded(command, settings, () => body(new LiveSession({ ...settings, kube: cluster.kube })))
       : await runOnProvisioned(command, settings, cluster.provider, options.progress ?? {}, keepsCluster(options.cluster), body);
+  result.plannedSuites = planned.map((s) => ({ ...s }));
   await settings.reporter?.onEnd(result);
   return result;
 }

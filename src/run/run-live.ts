@@ -12,7 +12,8 @@ import { ownLiveRun } from './own-cluster.js';
 
 /** `netpol-e2e run`: each suite deployed, probed, judged and cleaned up. */
 export async function runLive(suites: readonly Suite[], options: LiveRunOptions): Promise<RunResult> {
-  return ownLiveRun('run', suites.map((s) => s.name), options, (session) => runSuitesLive(session, suites));
+  const planned = suites.map((s) => ({ name: s.name, file: s.displayFile, ...(s.fixturePosition ? { fixtureLine: s.fixturePosition.line } : {}) }));
+  return ownLiveRun('run', planned, options, (session) => runSuitesLive(session, suites));
 }
 
 export interface LiveConformanceOptions extends LiveRunOptions {
@@ -22,6 +23,6 @@ export interface LiveConformanceOptions extends LiveRunOptions {
 
 /** `netpol-e2e conformance --live`: the corpus' matrix cases judged by real traffic. */
 export async function runConformanceLive(corpus: Corpus, options: LiveConformanceOptions): Promise<RunResult> {
-  const names = selectCases(corpus, options.cases).map((c) => c.name);
-  return ownLiveRun('conformance', names, options, (session) => runCorpusLive(session, corpus, options.cases));
+  const planned = selectCases(corpus, options.cases).map((c) => ({ name: c.name, file: c.file, fixtureLine: c.position.line }));
+  return ownLiveRun('conformance', planned, options, (session) => runCorpusLive(session, corpus, options.cases));
 }

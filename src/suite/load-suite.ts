@@ -222,6 +222,7 @@ async function readSuiteDocument(value: unknown, issues: IssueList, source: Suit
   }
   if (name === undefined) return undefined;
   const suite: Suite = { apiVersion: SUITE_API_VERSION, name, file: absolute, displayFile, fixture: fixtureData, steps: stages.steps };
+  if (root.has('fixture')) suite.fixturePosition = issues.position(['fixture'], 'key');
   if (description !== undefined) suite.description = description;
   return suite;
 }

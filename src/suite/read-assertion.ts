@@ -55,7 +55,8 @@ export function readAssertion(issues: IssueList, path: FieldPath, value: unknown
   const base = { id: '', position: issues.position(path), ...(description !== undefined ? { description } : {}) };
   const read = form === 'dns' ? readDns(reader, fixture) : form === 'matrix' ? readMatrix(reader, fixture) : readConnect(reader, fixture);
   if (!read || issues.count > before) return undefined;
-  const assertion = { ...base, ...read.assertion } as Assertion;
+  const expectPath = form === 'dns' ? ['dns', 'expect'] : form === 'matrix' ? ['matrix', 'expected'] : ['expect'];
+  const assertion = { ...base, expectPosition: issues.position([...path, ...expectPath], 'key'), ...read.assertion } as Assertion;
   return { assertion, derivedId: read.derivedId, path, ...(explicitId !== undefined ? { explicitId } : {}) };
 }
 

@@ -84,6 +84,11 @@ interface AssertionBase {
   id: string;
   description?: string;
   position: SourcePosition;
+  /**
+   * Where the expectation is written (`expect:`, `dns.expect:`, `matrix.expected:`): the line a pull request
+   * edits, so reports point there. Absent for assertions built in code (then `position`).
+   */
+  expectPosition?: SourcePosition;
 }
 
 export interface ConnectAssertion extends AssertionBase {
@@ -162,6 +167,8 @@ export interface Suite {
   file: string;
   /** The path as the user gave it (relative paths stay relative), for reports and annotations. */
   displayFile: string;
+  /** Where the `fixture:` key is (a corpus case: where the case begins): setup errors are reported there. */
+  fixturePosition?: SourcePosition;
   fixture: SuiteFixture;
   steps: SuiteStep[];
 }

@@ -61,8 +61,8 @@ describe('conformance corpus (test/fixtures/netpol-corpus)', function () {
     const allowAll = run.suites.find((s) => s.name === 'e2e-allow-all');
     expect(allowAll?.file).to.equal(`${CORPUS_DIR}/cases/e2e-allow-all.yaml`);
     expect(allowAll?.cells.map((c) => c.name)).to.deep.equal([
-      'e2e-allow-all step 1: 80/TCP truth table (72 cells)',
-      'e2e-allow-all step 1: 81/TCP truth table (72 cells)',
+      'e2e-allow-all: 80/TCP truth table (72 cells)',
+      'e2e-allow-all: 81/TCP truth table (72 cells)',
     ]);
     expect(allowAll?.cells[0]).to.include({ kind: 'matrix', expected: 'table', sourceNamespace: 'matrix', status: 'passed' });
     expect(allowAll?.matrices).to.have.length(2);
@@ -72,7 +72,7 @@ describe('conformance corpus (test/fixtures/netpol-corpus)', function () {
   it("points matrix testcases at the probe's expected: line, and scores only off-diagonal, non-? cells", () => {
     const run = runConformance(corpus, { cases: ['pa-deny-all-ingress', 'e2e-allow-all'] });
     const pa = run.suites.find((s) => s.name === 'pa-deny-all-ingress');
-    expect(pa?.cells[0]?.name).to.equal('pa-deny-all-ingress step 1: 80/TCP truth table (2 cells)');
+    expect(pa?.cells[0]?.name).to.equal('pa-deny-all-ingress: 80/TCP truth table (2 cells)');
     expect(pa?.cells[0]?.position).to.deep.equal({ file: `${CORPUS_DIR}/cases/pa-deny-all-ingress.yaml`, line: 35, column: 9 });
     expect(pa?.matrices[0]?.expected).to.deep.equal([
       ['skip', 'deny'],

@@ -12,7 +12,7 @@ import { loadSuites } from '../../src/suite/index.js';
 import { requireLiveCluster } from './live-env.js';
 import { kubeFor, liveFlags, namespacesOfRun, PROBE_IMAGE, runCli } from './run-live-helpers.js';
 
-/** A suite with a default deny and one assertion (at a known line) that wrongly expects an allow. */
+/** A suite with a default deny and one assertion (its expect: at a known line) that wrongly expects an allow. */
 function wrongSuite(namespace: string): { text: string; line: number } {
   const lines = [
     'apiVersion: netpol-e2e/v1',
@@ -41,7 +41,8 @@ function wrongSuite(namespace: string): { text: string; line: number } {
     '    port: 8080',
     '    expect: allow',
   ];
-  return { text: `${lines.join('\n')}\n`, line: lines.indexOf('  - id: wrongly-expected-allowed') + 1 };
+  // Reports point at the expect: line of a multi-line assertion: the line a pull request edits.
+  return { text: `${lines.join('\n')}\n`, line: lines.lastIndexOf('    expect: allow') + 1 };
 }
 
 describe('live run: failures are reported, never passed', function () {

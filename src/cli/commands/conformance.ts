@@ -13,7 +13,7 @@ import { createReportTargets, finishRun } from '../report-output.js';
 import { checkInterrupted } from '../interruption.js';
 import { prepareReportPaths } from '../report-paths.js';
 
-export const CONFORMANCE_USAGE = 'netpol-e2e conformance <corpus dir> [--live [cluster options]] [--junit f] [--json f] [--markdown f]';
+export const CONFORMANCE_USAGE = 'netpol-e2e conformance <corpus dir> [--live [cluster options]] [--junit f] [--json f] [--markdown f] [--html f]';
 
 export const CONFORMANCE_HELP = `${CONFORMANCE_USAGE}
 

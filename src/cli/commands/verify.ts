@@ -9,7 +9,7 @@ import { checkInterrupted } from '../interruption.js';
 import { prepareReportPaths } from '../report-paths.js';
 import { INPUT_HELP, INPUT_OPTIONS, suiteInputOptionsOf } from '../input-options.js';
 
-export const VERIFY_USAGE = 'netpol-e2e verify <suite files or dirs…> [--junit f] [--json f] [--markdown f]';
+export const VERIFY_USAGE = 'netpol-e2e verify <suite files or dirs…> [--junit f] [--json f] [--markdown f] [--html f]';
 
 export const VERIFY_HELP = `${VERIFY_USAGE}
 

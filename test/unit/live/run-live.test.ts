@@ -94,7 +94,8 @@ describe('runLive (against an in-memory cluster)', () => {
     const failed = result.suites[0]?.cells.filter((c) => c.status === 'failed') ?? [];
     expect(failed).to.have.length(1);
     expect(failed[0]?.assertionId).to.equal('deny-frontend');
-    expect(failed[0]?.position).to.deep.equal(assertion.position);
+    expect(failed[0]?.position).to.deep.equal(assertion.expectPosition);
+    expect(failed[0]?.position.line).to.be.greaterThan(assertion.position.line);
     expect(failed[0]?.position.file).to.match(/suites\/rollout\.yaml$/);
     expect(failed[0]?.message).to.match(/expected allowed, observed timeout/);
     expect(failed[0]?.message).to.match(/did not all match the expectations within the settle deadline/);
@@ -125,6 +126,18 @@ describe('runLive (against an in-memory cluster)', () => {
     expect(error?.hint).to.contain('kind load docker-image example.com/missing:1');
     expect(clock.now()).to.be.below(10_000);
     expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
+  });
+
+  it('lists every suite it was given with its fixture: line, also those a stopped run never started (reports place run errors there)', async () => {
+    const { clock, cluster } = setup({ waitingReason: 'ErrImageNeverPull' });
+    const result = await runLive([rollout, threeTier], { kube: cluster, clock, runId: 'unit5b', externals: { enabled: false } });
+    expect(result.suites.map((s) => s.name)).to.deep.equal(['rollout']);
+    expect(result.suites[0]?.fixtureLine).to.be.a('number');
+    expect(result.plannedSuites).to.deep.equal([
+      { name: 'rollout', file: 'suites/rollout.yaml', fixtureLine: rollout.fixturePosition?.line },
+      { name: 'three-tier', file: 'suites/three-tier.yaml', fixtureLine: threeTier.fixturePosition?.line },
+    ]);
+    expect(result.plannedSuites?.[1]?.fixtureLine).to.be.greaterThan(1);
   });
 
   it('refuses a namespace that exists and is not the run\'s, and touches nothing', async () => {

@@ -596,6 +596,7 @@ export function setupFailedRun(): RunResult {
       {
         name: 'prod-api',
         file: 'suites/prod-api.yaml',
+        fixtureLine: 6,
         durationMs: 120_400,
         timings: [],
         errors: [

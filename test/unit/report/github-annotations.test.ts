@@ -33,8 +33,8 @@ describe('GitHub annotations', () => {
   it('annotates errors that stopped a suite or the run', () => {
     const lines = formatGithubAnnotations(setupFailedRun());
     expect(lines).to.deep.equal([
-      '::error title=netpol-e2e run%3A NOT_ENFORCING::the CNI accepts NetworkPolicy objects but did not enforce a default-deny within 30 s (the positive control still connected)%0Ahint: use a CNI that enforces NetworkPolicy (the kind config of netpol-e2e installs Calico)',
-      '::error file=suites/prod-api.yaml,title=prod-api%3A TIMEOUT::probe pods in namespace prod-q3m9v not Ready after 120 s (2 of 3 Ready; prod/api in ImagePullBackOff for image ghcr.io/netpol-e2e/probe:0.1.0)%0Ahint: preload the probe image into the cluster (kind load docker-image) or check the registry credentials',
+      '::error file=suites/prod-api.yaml,line=6,title=netpol-e2e run%3A NOT_ENFORCING::the CNI accepts NetworkPolicy objects but did not enforce a default-deny within 30 s (the positive control still connected)%0Ahint: use a CNI that enforces NetworkPolicy (the kind config of netpol-e2e installs Calico)',
+      '::error file=suites/prod-api.yaml,line=6,title=prod-api%3A TIMEOUT::probe pods in namespace prod-q3m9v not Ready after 120 s (2 of 3 Ready; prod/api in ImagePullBackOff for image ghcr.io/netpol-e2e/probe:0.1.0)%0Ahint: preload the probe image into the cluster (kind load docker-image) or check the registry credentials',
     ]);
   });
 
@@ -57,5 +57,14 @@ describe('GitHub annotations limit', () => {
       '::notice title=5 more failures not annotated::GitHub shows at most 10 error annotations per step; the job summary, JUnit and JSON reports list all 15.',
     );
     expect(formatGithubAnnotations(run, { max: Number.POSITIVE_INFINITY })).to.have.length(15);
+  });
+
+  it('annotates at repository-relative paths, whatever the suite path was typed as', () => {
+    const run = liveRun();
+    run.suites[0]!.file = './deploy/../suites/prod-api.yaml';
+    const paths = { cwd: '/repo/sub', root: '/repo' };
+    for (const line of formatGithubAnnotations(run, { paths })) {
+      if (line.startsWith('::error')) expect(line).to.match(/^::error file=sub\/suites\/prod-api\.yaml,line=\d+,/);
+    }
   });
 });

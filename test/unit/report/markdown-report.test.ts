@@ -23,7 +23,7 @@ function splitRow(row: string): string[] {
 describe('Markdown report', () => {
   it('escapes characters that would start markup, and turns line breaks in cells into <br>', () => {
     expect(escapeMarkdown('a|b *c* _d_ `e` [f](g) <h> #i ~j~ $k$ \\l &m; +n')).to.equal(
-      'a\\|b \\*c\\* \\_d\\_ \\`e\\` \\[f\\](g) \\<h\\> \\#i \\~j\\~ \\$k\\$ \\\\l \\&m; \\+n',
+      'a\\|b \\*c\\* \\_d\\_ \\`e\\` \\[f\\](g) &lt;h&gt; \\#i \\~j\\~ \\$k\\$ \\\\l &amp;m; \\+n',
     );
     expect(escapeMarkdownCell('one|two\nthree\r\nfour')).to.equal('one\\|two<br>three<br>four');
   });
@@ -33,7 +33,7 @@ describe('Markdown report', () => {
     run.suites[0]!.cells[1]!.name = 'frontend | legacy\n<script>alert(1)</script>';
     const markdown = formatMarkdownReport(run);
     const row = markdown.split('\n').find((line) => line.includes('legacy'))!;
-    expect(row).to.include('frontend \\| legacy<br>\\<script\\>alert(1)\\</script\\>');
+    expect(row).to.include('frontend \\| legacy<br>&lt;script&gt;alert(1)&lt;/script&gt;');
     const header = markdown.split('\n').find((line) => line.startsWith('|  | Cell'))!;
     expect(splitRow(row)).to.have.length(splitRow(header).length);
   });
