@@ -2,3 +2,5 @@
 export * from './errors.js';
 export * from './poll.js';
 export * from './map-with-concurrency.js';
+export * from './limiter.js';
+export * from './run-disjoint.js';
