@@ -10,3 +10,4 @@ export { LiveSession } from './live-session.js';
 export { runInSession, runOneSuite, runSuitesLive, recordingErrors, suiteFailed } from './run-live.js';
 export { runSuiteSteps, type StepOutcome, type SuiteStepsOptions, type SuiteStepsResult } from './run-suite-steps.js';
 export { expectationMet, observationOf, pathProbeForCell, probeForCell, type CellProbe } from './cell-probes.js';
+export { OrderedProgress, type ProgressSink, type UnitProgress } from './ordered-progress.js';
