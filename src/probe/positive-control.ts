@@ -19,6 +19,8 @@ export interface ControlResult {
   /** Keys of the paths that answered. */
   answered: Set<string>;
   failures: ControlFailure[];
+  /** The last result of every path probed. */
+  last: Map<string, ProbeResult>;
   elapsedMs: number;
   rounds: number;
 }
@@ -61,5 +63,5 @@ export async function runPositiveControl(probes: readonly PathProbe[], round: Pr
     const result = last.get(probe.key);
     return { probe, outcome: result?.outcome ?? 'exec-error', detail: result?.detail ?? 'never probed' } satisfies ControlFailure;
   });
-  return { answered, failures, elapsedMs: clock.now() - start, rounds };
+  return { answered, failures, last, elapsedMs: clock.now() - start, rounds };
 }
