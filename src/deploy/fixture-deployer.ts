@@ -73,13 +73,20 @@ export class FixtureDeployer {
     return deployed;
   }
 
-  /** Deletes a fixture's namespaces (waiting until gone) and its external targets. */
-  async teardown(deployed: DeployedFixture): Promise<void> {
-    if (this.settings.keep) return;
+  /**
+   * Tears a fixture down without waiting for its namespaces: their deletion is issued (the run waits for all of
+   * them once, at the end: RunInventory.removeAll); a later suite that needs one of the names waits for it
+   * (deploy). External targets are removed before this returns: their /24 must be free for the next suite that
+   * uses it. Returns how long it took.
+   */
+  async teardown(deployed: DeployedFixture): Promise<number> {
+    if (this.settings.keep) return 0;
     const started = this.settings.clock.now();
-    await this.inventory.deleteNamespaces(deployed.namespaces);
+    await this.inventory.issueNamespaceDeletion(deployed.namespaces);
     if (deployed.externals) await this.inventory.removeExternals(deployed.externals);
-    this.time(`teardown ${deployed.namespaces.join(', ')}`, this.settings.clock.now() - started);
+    const ms = this.settings.clock.now() - started;
+    this.time(`teardown ${deployed.namespaces.join(', ')} (issued)`, ms);
+    return ms;
   }
 
   /** An earlier suite of this run used the same names: wait until its namespaces are gone. */

@@ -62,7 +62,8 @@ export class LiveSession {
   async cleanupAll(): Promise<RunError[]> {
     if (this.options.keep) return [];
     const started = this.options.clock.now();
-    const errors = await this.inventory.removeAll();
+    const { errors, awaited } = await this.inventory.removeAll();
+    if (awaited.namespaces > 0) this.time(`teardown: ${awaited.namespaces} namespaces gone, awaited at the end`, awaited.ms);
     this.time('cleanup', this.options.clock.now() - started);
     return errors;
   }
