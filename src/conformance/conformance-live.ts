@@ -16,7 +16,7 @@ import { selectCases } from './run-conformance.js';
 import type { CellResult, CellStatus, MatrixResult, RunResult, SuiteResult } from '../results/index.js';
 import { probeAssertionId, tableTestcase } from './table-testcase.js';
 import { corpusCaseSuite, corpusFixture, livePodKey, serviceNameOf, UnreproducibleCaseError, type CaseNaming } from './corpus-suite.js';
-import type { DeployedFixture } from '../deploy/index.js';
+import type { DeployedSuiteFixture } from '../deploy/index.js';
 import { recordingErrors, runInSession, runSuiteSteps, suiteFailed, type LiveSession, type StepOutcome } from '../engine/index.js';
 import type { Suite } from '../suite/index.js';
 
@@ -43,7 +43,7 @@ export async function runCorpusLive(session: LiveSession, corpus: Corpus, caseNa
 /** Cases sharing one deployed fixture, in order; returns true when one ended with an error (the run stops). */
 async function runCaseGroup(session: LiveSession, corpus: Corpus, group: readonly MatrixCase[], naming: CaseNaming, emit: (suite: SuiteResult) => void): Promise<boolean> {
   const first = group[0] as MatrixCase;
-  let deployed: DeployedFixture | undefined;
+  let deployed: DeployedSuiteFixture | undefined;
   try {
     deployed = await session.fixtures.deploy(corpusFixture(corpus.model, first, naming), `conformance ${first.served.ports.join(',')}/${first.served.protocols.join(',')}`);
     await session.measureEnforcement();
@@ -59,7 +59,7 @@ async function runCaseGroup(session: LiveSession, corpus: Corpus, group: readonl
   }
 }
 
-async function runCase(session: LiveSession, corpus: Corpus, testCase: MatrixCase, deployed: DeployedFixture, naming: CaseNaming): Promise<SuiteResult> {
+async function runCase(session: LiveSession, corpus: Corpus, testCase: MatrixCase, deployed: DeployedSuiteFixture, naming: CaseNaming): Promise<SuiteResult> {
   const { clock } = session.options;
   const started = clock.now();
   const result: SuiteResult = { name: testCase.name, file: testCase.file, cells: [], matrices: [], errors: [], durationMs: 0, timings: [] };
@@ -81,7 +81,7 @@ async function runCase(session: LiveSession, corpus: Corpus, testCase: MatrixCas
 }
 
 /** The case's steps on the deployed fixture, each probe's cells folded into one table testcase. */
-async function runCaseSteps(session: LiveSession, testCase: MatrixCase, suite: Suite, deployed: DeployedFixture, naming: CaseNaming, result: SuiteResult): Promise<void> {
+async function runCaseSteps(session: LiveSession, testCase: MatrixCase, suite: Suite, deployed: DeployedSuiteFixture, naming: CaseNaming, result: SuiteResult): Promise<void> {
   const { reporter } = session.options;
   const workloadServices = new Map<string, string>();
   for (const key of testCase.pods) {
@@ -182,7 +182,7 @@ function groupBySharedFixture(cases: readonly MatrixCase[]): MatrixCase[][] {
   return [...groups.values()];
 }
 
-async function deleteAllPolicies(session: LiveSession, deployed: DeployedFixture): Promise<void> {
+async function deleteAllPolicies(session: LiveSession, deployed: DeployedSuiteFixture): Promise<void> {
   const { kube } = session.options;
   for (const namespace of deployed.namespaces) {
     for (const policy of await kube.list<KubeObject>('networking.k8s.io/v1', 'NetworkPolicy', { namespace })) {

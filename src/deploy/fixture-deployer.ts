@@ -31,8 +31,11 @@ export interface DeploySettings {
   signal: AbortSignal | undefined;
 }
 
-/** A deployed fixture; `externalsSkipped` says why its external targets were not started. */
-export type DeployedSuiteFixture = DeployedFixture & { externalsSkipped?: string };
+/**
+ * A deployed fixture; `externalsSkipped` says why its external targets were not started; `deployMs` and
+ * `readyMs` how long applying it and waiting for it to be Ready took.
+ */
+export type DeployedSuiteFixture = DeployedFixture & { externalsSkipped?: string; deployMs: number; readyMs: number };
 
 export class FixtureDeployer {
   constructor(
@@ -58,9 +61,12 @@ export class FixtureDeployer {
     this.inventory.addNamespaces(names);
     const serviceIps = await applyFixture(this.kube, fixture, context, this.settings.concurrency, this.settings.signal);
     const externals = await this.externalsFor(fixture);
+    const applied = clock.now();
     const podIps = await this.waitForPods(fixture);
     this.time(`${suiteName}: fixture ready`, clock.now() - started);
     const deployed: DeployedSuiteFixture = {
+      deployMs: Math.round(applied - started),
+      readyMs: Math.round(clock.now() - applied),
       context,
       fixture,
       namespaces: names,

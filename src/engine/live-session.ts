@@ -17,6 +17,7 @@ export class LiveSession {
   readonly canary: EnforcementCanary;
   readonly settle: SettleWindow;
   readonly fixtures: FixtureDeployer;
+  private measuring: Promise<CanaryMeasurement> | undefined;
 
   constructor(readonly options: ResolvedLiveOptions) {
     const { kube, clock } = options;
@@ -42,15 +43,14 @@ export class LiveSession {
     this.timings.push({ name, ms: Math.round(ms) });
   }
 
-  /** Proves enforcement and measures it (once per run), recording the times. */
-  async measureEnforcement(): Promise<CanaryMeasurement> {
-    const first = this.canary.measured === undefined;
-    const measured = await this.canary.measure();
-    if (first) {
+  /** Proves enforcement and measures it (once per run, shared by suites running at once), recording the times. */
+  measureEnforcement(): Promise<CanaryMeasurement> {
+    this.measuring ??= this.canary.measure().then((measured) => {
       this.time('canary: policy applied -> traffic blocked', measured.enforceMs);
       this.time('canary: policy deleted -> traffic restored', measured.restoreMs);
-    }
-    return measured;
+      return measured;
+    });
+    return this.measuring;
   }
 
   /** Diagnostics for these namespaces, the canary's and the CNI's (when an artifacts directory is set). */

@@ -8,7 +8,7 @@ import { LIVE_DEFAULTS } from '../deploy/index.js';
 import { compileModel } from '../model/index.js';
 import type { Protocol } from '../model/index.js';
 import { runPositiveControl, settleProbes, type ControlFailure, type ControlResult, type PathProbe, type SettleOutcome } from '../probe/index.js';
-import { modelAgrees, type CellResult, type Expectation, type MatrixResult, type ModelResult, type Outcome, type Timing } from '../results/index.js';
+import { modelAgrees, type CellResult, type Expectation, type MatrixResult, type ModelResult, type Outcome, type SuitePhases, type Timing } from '../results/index.js';
 import type { Suite } from '../suite/index.js';
 import { ClusterError, formatDuration } from '../util/index.js';
 import { expectationMet, observationOf, pathProbeForCell } from './cell-probes.js';
@@ -43,6 +43,8 @@ export interface SuiteStepsResult {
   timings: Timing[];
   /** Protocols skipped because the cluster does not carry them (with the evidence). */
   unsupported: Map<Protocol, string>;
+  /** Where the time went (see SuitePhases). */
+  phases: Pick<SuitePhases, 'controlMs' | 'settleMs' | 'probeMs' | 'rounds'>;
 }
 
 /** The cells of a suite mapped to the paths they probe: each cell's probe and key derived once. */
@@ -87,16 +89,17 @@ export async function runSuiteSteps(session: LiveSession, suite: Suite, deployed
   }
   const { control, unsupported } = await runControl(session, suite, plans, paths, options);
   timings.push({ name: 'positive control', ms: Math.round(control.elapsedMs) });
+  const phases: SuiteStepsResult['phases'] = { controlMs: Math.round(control.elapsedMs), settleMs: 0, probeMs: 0, rounds: control.rounds };
   // what each path showed last: before the first step, in the positive control; then at the end of each step
   const lastOutcome = new Map<string, Outcome>([...control.last].map(([key, result]) => [key, result.outcome]));
   const steps: StepOutcome[] = [];
   for (const plan of plans) {
     options.onStepBegin?.(plan);
-    const outcome = await runStep(session, suite, plan, deployed, paths, control.answered, lastOutcome, timings);
+    const outcome = await runStep(session, suite, plan, deployed, paths, control.answered, lastOutcome, timings, phases);
     steps.push(outcome);
     options.onStep?.(outcome);
   }
-  return { steps, timings, unsupported };
+  return { steps, timings, unsupported, phases };
 }
 
 /** The positive control over every path of every step, before any policy; throws when paths do not answer. */
@@ -133,6 +136,7 @@ async function runStep(
   answered: ReadonlySet<string>,
   lastOutcome: Map<string, Outcome>,
   timings: Timing[],
+  phases: SuiteStepsResult['phases'],
 ): Promise<StepOutcome> {
   const { clock } = session.options;
   const changedAt = clock.now();
@@ -144,6 +148,9 @@ async function runStep(
   const settled = await settleStep(session, plan, paths, answered, window, changed);
   for (const [key, probe] of settled.probes) lastOutcome.set(key, probe.history[probe.history.length - 1] ?? probe.result.outcome);
   if (settled.settled) session.settle.recordSettle(settled.settleMs);
+  phases.probeMs += Math.round(settled.confirmMs);
+  phases.settleMs += Math.round(clock.now() - changedAt - settled.confirmMs);
+  phases.rounds += settled.rounds;
   const label = plan.step.index === 0 ? 'step 0' : `step ${plan.step.index} (${plan.step.name})`;
   timings.push({ name: `${label}: settle deadline`, ms: window.deadlineMs });
   timings.push({ name: `${label}: settled after`, ms: Math.round(settled.settleMs) });

@@ -45,6 +45,8 @@ export interface SettleOutcome {
   settleMs: number;
   /** Total time spent, confirmation rounds included. */
   elapsedMs: number;
+  /** Time spent in the confirmation rounds. */
+  confirmMs: number;
   rounds: number;
 }
 
@@ -89,12 +91,14 @@ export async function settleProbes(
     const result = final.results.get(key) as ProbeResult;
     probes.set(key, { result, history: [result.outcome] });
   }
+  const confirmStart = clock.now();
   for (let i = 0; i < options.confirmRounds; i += 1) {
     throwIfAborted(options.signal);
     const results = complete(keys, await probe(keys));
     for (const key of keys) probes.get(key)?.history.push((results.get(key) as ProbeResult).outcome);
   }
-  return { probes, settled, settleMs, elapsedMs: clock.now() - start, rounds: rounds.length + options.confirmRounds };
+  const end = clock.now();
+  return { probes, settled, settleMs, elapsedMs: end - start, confirmMs: end - confirmStart, rounds: rounds.length + options.confirmRounds };
 }
 
 /** Start of the earliest round from which every key kept the outcome it has in the final round. */
