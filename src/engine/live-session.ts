@@ -5,7 +5,9 @@
  *   settle     the settle deadline (probe)       fixtures   deploy and tear down suites' fixtures (deploy)
  *   inventory  what the run created (deploy)     timings    how long things took (for the report)
  */
-import { diagnoseRun, FixtureDeployer, RunInventory } from '../deploy/index.js';
+import { setMaxListeners } from 'node:events';
+import { diagnoseRun, FixtureDeployer, RunInventory, sizeParallelism } from '../deploy/index.js';
+import { createLimiter, type Limiter } from '../util/index.js';
 import { createProbeRound, EnforcementCanary, SettleWindow, type CanaryMeasurement, type ProbeRound } from '../probe/index.js';
 import type { RunError, Timing } from '../results/index.js';
 import type { ResolvedLiveOptions } from './live-run-options.js';
@@ -17,12 +19,19 @@ export class LiveSession {
   readonly canary: EnforcementCanary;
   readonly settle: SettleWindow;
   readonly fixtures: FixtureDeployer;
+  /** Every exec of the run takes a slot: --concurrency bounds them across suites running at once. */
+  readonly execs: Limiter;
+  private parallel: Promise<number> | undefined;
   private measuring: Promise<CanaryMeasurement> | undefined;
 
   constructor(readonly options: ResolvedLiveOptions) {
     const { kube, clock } = options;
+    // every suite in flight, every exec and every wait listens to the one signal
+    if (options.signal) setMaxListeners(0, options.signal);
+    this.execs = createLimiter(options.concurrency);
     this.round = createProbeRound(kube, {
       concurrency: options.concurrency,
+      limiter: this.execs,
       timeoutMs: options.connectTimeoutMs,
       mode: options.probeMode,
       signal: options.signal,
@@ -36,6 +45,17 @@ export class LiveSession {
 
   get runId(): string {
     return this.options.runId;
+  }
+
+  /** Suites to run at once: --parallel, or sized from the cluster (once per run; the basis goes into the environment). */
+  parallelism(): Promise<number> {
+    this.parallel ??= (async () => {
+      const given = this.options.parallel;
+      const sized = given === undefined ? await sizeParallelism(this.options.kube) : { parallel: given, basis: '--parallel' };
+      this.options.environment['parallel suites'] = `${sized.parallel} (${sized.basis})`;
+      return sized.parallel;
+    })();
+    return this.parallel;
   }
 
   /** Records how long something took, for the report. */

@@ -12,25 +12,72 @@
  * interrupt an INTERRUPTED error, after cleanup. Nothing is thrown for them.
  */
 import { describePodNetwork, type DeployedSuiteFixture } from '../deploy/index.js';
-import { runErrorOf, startRunResult, type CellResult, type RunCommand, type RunResult, type SuitePhases, type SuiteResult } from '../results/index.js';
-import type { ProgressSink } from './ordered-progress.js';
+import { runErrorOf, startRunResult, type RunCommand, type RunResult, type SuitePhases, type SuiteResult } from '../results/index.js';
+import { EXTERNAL_PREFIX_LENGTH } from '../external/index.js';
+import { networkOf, parseIp } from '../model/index.js';
+import { runDisjoint } from '../util/index.js';
+import { OrderedProgress, type ProgressSink } from './ordered-progress.js';
 import type { Suite } from '../suite/index.js';
 import { InterruptedError } from '../util/index.js';
 import { TOOL } from '../version.js';
 import type { LiveSession } from './live-session.js';
 import { runSuiteSteps } from './run-suite-steps.js';
 
-/** Runs the suites in order; the first suite that ends with an error stops the run. */
+/**
+ * Runs the suites, up to --parallel at once, never two that share a namespace (or an external /24); progress
+ * and results in input order. A suite that ends with an error stops the starting of new ones (the run stops;
+ * suites in flight finish).
+ */
 export async function runSuitesLive(session: LiveSession, suites: readonly Suite[]): Promise<RunResult> {
   return runInSession(session, 'run', suites.map((s) => s.name), async (emit) => {
-    const reporter = session.options.reporter;
-    const progress = { stepBegin: (name: string, step: { index: number; name: string }) => reporter?.onStepBegin?.(name, step), cell: (name: string, cell: CellResult) => reporter?.onCell?.(name, cell) };
-    for (const suite of suites) {
-      const result = await runOneSuite(session, suite, progress);
-      emit(result);
-      if (result.errors.length > 0) return;
+    const parallel = await session.parallelism();
+    const progress = new OrderedProgress(progressSink(session, emit), suites.length);
+    try {
+      await runDisjoint(
+        longestFirst(suites.map((suite, index) => ({ suite, index, resources: suiteResources(suite) }))),
+        parallel,
+        async ({ suite, index }, _position, control) => {
+          const unit = progress.unit(index);
+          try {
+            const result = await runOneSuite(session, suite, unit);
+            unit.suiteEnd(result);
+            if (result.errors.length > 0) control.stop();
+          } finally {
+            unit.end();
+          }
+        },
+        session.options.signal,
+      );
+    } finally {
+      progress.flushAll();
     }
   });
+}
+
+/**
+ * Suites with more steps first (stable otherwise): the longest suite bounds the run, so it should not start
+ * last. Progress is reported in input order whatever the order of running.
+ */
+export function longestFirst<T extends { suite: Suite }>(units: readonly T[]): T[] {
+  return [...units].sort((a, b) => b.suite.steps.length - a.suite.steps.length);
+}
+
+/** What a suite holds while it runs: its namespaces' names and the /24 networks of its external targets. */
+export function suiteResources(suite: Suite): string[] {
+  return [
+    ...suite.fixture.namespaces.map((n) => `namespace ${n.name}`),
+    ...suite.fixture.externals.map((e) => `external network ${parseIp(e.ip)?.family === 4 ? networkOf(e.ip, EXTERNAL_PREFIX_LENGTH) : e.ip}`),
+  ];
+}
+
+/** Suites' progress to the reporter, and each finished suite to `emit` (the run's result and onSuiteEnd). */
+export function progressSink(session: LiveSession, emit: (suite: SuiteResult) => void): ProgressSink {
+  const reporter = session.options.reporter;
+  return {
+    stepBegin: (suite, step) => reporter?.onStepBegin?.(suite, step),
+    cell: (suite, cell) => reporter?.onCell?.(suite, cell),
+    suiteEnd: emit,
+  };
 }
 
 /**
