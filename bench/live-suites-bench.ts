@@ -7,17 +7,21 @@
  * worst point of concurrency (execs and API calls in flight, the run's pods alive, the harness' memory) and
  * each suite's time split. Times are printed, never asserted.
  *
+ * --baseline <dir>: also time, in the same alternation, the CLI of another checkout (e.g. `git archive <commit>`
+ * unpacked, with node_modules) on the same suites and corpus: "today" before a change, by exit code and time.
+ *
  *   KUBECONFIG=... npm run bench:live -- [--only examples,corpus] [--repeat 1] [--parallel N]
- *     [--probe-image IMAGE] [--pull-policy Never]
+ *     [--baseline DIR] [--time-split] [--probe-image IMAGE] [--pull-policy Never]
  */
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCorpus } from '../src/conformance/index.js';
-import { runConformanceLive, runLive } from '../src/engine/live/index.js';
-import type { LiveRunOptions } from '../src/engine/live/index.js';
-import { countRun, type RunResult } from '../src/engine/results.js';
-import { createKubeClient } from '../src/kube/kube-client.js';
-import { LABEL_RUN_ID, type KubeClient, type KubeObject, type ListOptions, type WatchEventType, type WatchHandle } from '../src/kube/types.js';
-import type { ImagePullPolicy } from '../src/probe/probe-pod.js';
+import { runConformanceLive, runLive, type LiveRunOptions } from '../src/run/index.js';
+import { countRun, type RunResult } from '../src/results/index.js';
+import { createKubeClient } from '../src/kube/index.js';
+import { LABEL_RUN_ID, type KubeClient, type KubeObject, type ListOptions, type WatchEventType, type WatchHandle } from '../src/kube/index.js';
+import type { ImagePullPolicy } from '../src/deploy/index.js';
 import { formatTimeSplit } from '../src/report/format-time-split.js';
 import { loadSuites } from '../src/suite/index.js';
 import { describeError } from '../src/util/errors.js';
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     'probe-image': { type: 'string', default: process.env.NETPOL_E2E_PROBE_IMAGE ?? 'localhost/netpol-e2e/probe:k8s-v1.32.13' },
     'pull-policy': { type: 'string', default: process.env.NETPOL_E2E_PULL_POLICY ?? 'IfNotPresent' },
     'time-split': { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
 const only = new Set(values.only.split(','));
@@ -153,6 +158,24 @@ async function measure(mode: string, run: (options: LiveRunOptions) => Promise<R
   }
 }
 
+/** Times the other checkout's CLI on the same input: exit code and wall time only. */
+async function measureBaseline(dir: string, args: string[]): Promise<{ ms: number; code: number | null; tail: string }> {
+  const kubeconfig = process.env.KUBECONFIG ?? '/var/lib/netpol-e2e/cluster/kubeconfig/admin.kubeconfig';
+  const started = performance.now();
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(dir, 'src/cli/main.ts'), ...args, '--kubeconfig', kubeconfig, '--probe-image', values['probe-image'], '--image-pull-policy', values['pull-policy'], '--run-id', `a${Date.now().toString(36)}`], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', CI: '', GITHUB_ACTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-2000)));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-2000)));
+    child.on('error', fail);
+    child.on('close', (code) => done({ ms: performance.now() - started, code, tail: output.trim().split('\n').slice(-3).join(' | ') }));
+  });
+}
+
 /** suite › cell → status, for comparing the verdicts of two runs. */
 function verdicts(result: RunResult): Map<string, string> {
   return new Map(result.suites.flatMap((s) => s.cells.map((c) => [`${s.name} › ${c.cellId}`, c.status] as const)));
@@ -172,22 +195,35 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 let exitCode = 0;
 const lines: string[] = [`live suites bench (${(await raw.version()).gitVersion}, context ${raw.contextName}, ${repeat} × each mode, alternating)`];
-const workloads: { name: string; run: (options: LiveRunOptions) => Promise<RunResult> }[] = [];
+const workloads: { name: string; run: (options: LiveRunOptions) => Promise<RunResult>; cli: (dir: string) => string[] }[] = [];
 if (only.has('examples')) {
   const suites = await loadSuites(['suites']);
-  workloads.push({ name: `examples (${suites.length} suites)`, run: (options) => runLive(suites, options) });
+  workloads.push({ name: `examples (${suites.length} suites)`, run: (options) => runLive(suites, options), cli: (dir) => ['run', join(dir, 'suites')] });
 }
 if (only.has('corpus')) {
   const corpus = await loadCorpus('test/fixtures/netpol-corpus');
-  workloads.push({ name: `corpus (${corpus.cases.length} cases)`, run: (options) => runConformanceLive(corpus, options) });
+  workloads.push({
+    name: `corpus (${corpus.cases.length} cases)`,
+    run: (options) => runConformanceLive(corpus, options),
+    cli: (dir) => ['conformance', join(dir, 'test/fixtures/netpol-corpus'), '--live'],
+  });
 }
+const baselineDir = values.baseline === undefined ? undefined : resolve(values.baseline);
 try {
   for (const workload of workloads) {
     const runs: Measured[] = [];
+    const baselines: { ms: number; code: number | null; tail: string }[] = [];
     for (let i = 0; i < repeat; i += 1) {
       // alternate which mode goes first, so a trend in the machine's load favours neither
-      const order = i % 2 === 0 ? ['sequential', 'concurrent'] : ['concurrent', 'sequential'];
+      const order = i % 2 === 0 ? ['baseline', 'sequential', 'concurrent'] : ['concurrent', 'sequential', 'baseline'];
       for (const mode of order) {
+        if (mode === 'baseline') {
+          if (baselineDir === undefined) continue;
+          const b = await measureBaseline(baselineDir, workload.cli(baselineDir));
+          baselines.push(b);
+          process.stderr.write(`  ${workload.name}: baseline ${(b.ms / 1000).toFixed(1)} s, exit ${b.code}\n`);
+          continue;
+        }
         const m = await measure(mode === 'sequential' ? 'sequential (--parallel 1)' : `concurrent (${parallel === undefined ? 'default' : `--parallel ${parallel}`})`, workload.run, mode === 'sequential' ? 1 : parallel);
         runs.push(m);
         process.stderr.write(`  ${workload.name}: ${describe(m)}\n`);
@@ -200,6 +236,11 @@ try {
     lines.push(`  ${workload.name}`);
     for (const r of runs) lines.push(`    ${describe(r)}`);
     lines.push(`    median sequential ${(s / 1000).toFixed(1)} s, concurrent ${(c / 1000).toFixed(1)} s: speed-up ${(s / c).toFixed(2)}x`);
+    if (baselines.length > 0) {
+      const b = median(baselines.map((x) => x.ms));
+      lines.push(`    baseline (${baselineDir}): ${baselines.map((x) => `${(x.ms / 1000).toFixed(1)} s exit ${x.code}`).join(', ')}; median ${(b / 1000).toFixed(1)} s: concurrent is ${(b / c).toFixed(2)}x, sequential ${(b / s).toFixed(2)}x faster`);
+      for (const x of baselines) if (x.code !== 0) lines.push(`      baseline exit ${x.code}: ${x.tail}`);
+    }
     const reference = verdicts(seq[0]?.result as RunResult);
     for (const r of runs) {
       const differ = [...verdicts(r.result)].filter(([cell, status]) => reference.get(cell) !== status);

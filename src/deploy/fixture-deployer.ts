@@ -38,6 +38,9 @@ export interface DeploySettings {
 export type DeployedSuiteFixture = DeployedFixture & { externalsSkipped?: string; deployMs: number; readyMs: number };
 
 export class FixtureDeployer {
+  /** How many suites started external targets so far (their names carry the count: suites may run at once). */
+  private externalGroups = 0;
+
   constructor(
     private readonly kube: KubeClient,
     private readonly settings: DeploySettings,
@@ -110,8 +113,10 @@ export class FixtureDeployer {
   private async startExternals(fixture: SuiteFixture): Promise<StartedExternals> {
     const docker: DockerGateway = (this.inventory.docker ??= this.settings.externals.docker ?? (await createTestcontainersDockerGateway()));
     try {
+      this.externalGroups += 1;
       const started = await startExternalTargets(docker, fixture.externals, {
         runId: this.settings.runId,
+        group: `s${this.externalGroups}`,
         image: this.settings.probeImage,
         labels: runLabels(this.settings.runId),
         attachContainers: this.settings.externals.attachContainers,
