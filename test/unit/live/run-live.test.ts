@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { runLive } from '../../../src/run/index.js';
-import { suiteResources } from '../../../src/engine/run-live.js';
+import { longestFirst, suiteResources } from '../../../src/engine/index.js';
 import { LABEL_RUN_ID } from '../../../src/kube/types.js';
 import type { CellResult, RunResult } from '../../../src/results/results.js';
 import { countRun } from '../../../src/results/results.js';
@@ -283,6 +283,11 @@ describe('runLive: suites at the same time (--parallel)', () => {
     expect(resources).to.include.members(['namespace apps', 'namespace tools']);
     expect(resources.filter((r) => r.startsWith('external network '))).to.have.length((guardrails as Suite).fixture.externals.length);
     expect(resources.find((r) => r.startsWith('external network '))).to.match(/^external network \d+\.\d+\.\d+\.0\/24$/);
+  });
+
+  it('the suite with the most steps starts first; others keep their order', () => {
+    const units = [threeTier, rollout, { ...threeTier, name: 'another' }].map((suite) => ({ suite }));
+    expect(longestFirst(units).map((u) => u.suite.name)).to.deep.equal(['rollout', 'three-tier', 'another']);
   });
 
   it('every suite reports where its time went', async () => {
