@@ -1,13 +1,12 @@
 /**
- * Live matrix benchmark: the 9 x 9 pod matrix (3 namespaces x 3 pods, self-connections included) on two TCP
- * ports = 162 probes, on a real cluster, after the state settled; 88 of them denied. Timed two ways in
- * the same run, over the same pods and policies:
+ * Live matrix benchmark: the 9 x 9 pod matrix (3 namespaces x 3 pods, self-connections included) on two ports,
+ * TCP and UDP = 324 probes (--protocols TCP: 162), on a real cluster, after the state settled. Timed two ways in the same run, over the same pods and policies:
  *   batched:    one exec per source pod per round, its 18 probes run concurrently inside the pod (what `run` does)
  *   per probe:  one exec per probe (162 execs), with the same bound on execs in flight
  * Every round's outcomes are checked against the model (with the live pod IPs); a mismatch is printed and the
  * exit code is 1. Times are printed, never asserted.
  *
- *   KUBECONFIG=... node --import tsx bench/live-matrix-bench.ts [--rounds 3] [--connect-timeout-ms 2000]
+ *   KUBECONFIG=... npm run bench:live-matrix -- [--rounds 3] [--connect-timeout-ms 2000] [--protocols TCP,UDP]
  *     [--concurrency 16] [--probe-image IMAGE] [--pull-policy Never]
  */
 import { parseArgs } from 'node:util';
@@ -29,6 +28,7 @@ import { describeError } from '../src/util/errors.js';
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
+    protocols: { type: 'string', default: 'TCP,UDP' },
     'connect-timeout-ms': { type: 'string', default: String(LIVE_DEFAULTS.connectTimeoutMs) },
     concurrency: { type: 'string', default: String(LIVE_DEFAULTS.concurrency) },
     'probe-image': { type: 'string' },
@@ -40,6 +40,8 @@ const connectTimeoutMs = Number(values['connect-timeout-ms']);
 const concurrency = Number(values.concurrency);
 
 const PORTS = [80, 81];
+const PROTOCOLS = values.protocols.split(',').map((p) => p.trim().toUpperCase()) as ('TCP' | 'UDP')[];
+for (const protocol of PROTOCOLS) if (protocol !== 'TCP' && protocol !== 'UDP') throw new Error(`--protocols: TCP and/or UDP, got ${protocol}`);
 const position = { file: 'bench/live-matrix-bench.ts', line: 1, column: 1 };
 const controller = new AbortController();
 process.on('SIGINT', () => controller.abort('SIGINT'));
@@ -57,14 +59,15 @@ const ns = (n: string): string => `bench-${n}-${session.runId}`;
 const fixture: SuiteFixture = {
   namespaces: ['x', 'y', 'z'].map((n) => ({ name: ns(n), labels: { bench: n }, position })),
   workloads: ['x', 'y', 'z'].flatMap((n) =>
-    ['a', 'b', 'c'].map((pod) => ({ namespace: ns(n), name: pod, labels: { pod }, ports: PORTS.map((port) => ({ port, protocol: 'TCP' as const })), position })),
+    ['a', 'b', 'c'].map((pod) => ({ namespace: ns(n), name: pod, labels: { pod }, ports: PROTOCOLS.flatMap((protocol) => PORTS.map((port) => ({ port, protocol }))), position })),
   ),
   services: [],
   externals: [],
 };
 /**
  * Default deny ingress in x and y, and x admits pods labelled pod=a (any namespace) on port 80: with
- * self-connections exempt (a pod reaching itself never leaves it), 88 of the 162 probes are denied.
+ * self-connections exempt (a pod reaching itself never leaves it), 88 of the 162 TCP probes are denied; the
+ * allow names port 80 without a protocol (TCP only), so more UDP probes are. The model counts them.
  */
 const policies: NetworkPolicy[] = [
   ...['x', 'y'].map((n): NetworkPolicy => ({
@@ -98,11 +101,11 @@ try {
   const expected = new Map<string, boolean>();
   for (const from of fixture.workloads) {
     for (const to of fixture.workloads) {
-      for (const port of PORTS) {
-        const key = `${from.namespace}/${from.name}->${to.namespace}/${to.name}:${port}`;
+      for (const protocol of PROTOCOLS) for (const port of PORTS) {
+        const key = `${from.namespace}/${from.name}->${to.namespace}/${to.name}:${port}/${protocol}`;
         const ip = (deployed.podIps.get(`${to.namespace}/${to.name}`) ?? [])[0] as string;
-        probes.push({ key, namespace: from.namespace, pod: from.name, kind: 'tcp', target: hostPort(ip, port) });
-        const verdict = model.evaluate({ source: { kind: 'pod', namespace: from.namespace, name: from.name }, destination: { kind: 'pod', namespace: to.namespace, name: to.name }, port, protocol: 'TCP' });
+        probes.push({ key, namespace: from.namespace, pod: from.name, kind: protocol === 'TCP' ? 'tcp' : 'udp', target: hostPort(ip, port) });
+        const verdict = model.evaluate({ source: { kind: 'pod', namespace: from.namespace, name: from.name }, destination: { kind: 'pod', namespace: to.namespace, name: to.name }, port, protocol });
         // the model treats a pod reaching itself like any peer; enforcers exempt it (a pod cannot block itself)
         expected.set(key, verdict.allowed || (from.namespace === to.namespace && from.name === to.name));
       }
@@ -149,7 +152,7 @@ try {
   const wrong = [...batchedRuns, ...perProbeRuns].flatMap((r) => r.wrong);
   const lines = [
     `live matrix bench (run ${session.runId}, ${(await kube.version()).gitVersion}, context ${kube.contextName})`,
-    `  matrix: 9 x 9 pods x ${PORTS.length} TCP ports = ${probes.length} probes, ${denied} expected denied; connect timeout ${connectTimeoutMs} ms; ${concurrency} execs in flight`,
+    `  matrix: 9 x 9 pods x ${PORTS.length} ports x ${PROTOCOLS.join('+')} = ${probes.length} probes, ${denied} expected denied; connect timeout ${connectTimeoutMs} ms; ${concurrency} execs in flight`,
     `  canary: blocked ${canary.enforceMs} ms after apply, restored ${canary.restoreMs} ms after delete; settled ${Math.round(settled.settleMs)} ms after the policies (${settled.settled ? 'all as expected' : 'NOT all as expected'})`,
     `  batched (one exec per source pod, ${fixture.workloads.length} execs): ${batchedRuns.map((r) => `${(r.ms / 1000).toFixed(2)} s`).join(', ')}; median ${(b / 1000).toFixed(2)} s`,
     `  per probe (${probes.length} execs):                 ${perProbeRuns.map((r) => `${(r.ms / 1000).toFixed(2)} s`).join(', ')}; median ${(p / 1000).toFixed(2)} s`,

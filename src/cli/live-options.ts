@@ -54,6 +54,7 @@ export const LIVE_OPTIONS: OptionSpec = {
   'settle-timeout': { type: 'string' },
   'ready-timeout': { type: 'string' },
   concurrency: { type: 'string' },
+  parallel: { type: 'string' },
   artifacts: { type: 'string' },
   'no-externals': { type: 'boolean' },
   'keep-namespaces': { type: 'boolean' },
@@ -68,7 +69,9 @@ export const LIVE_HELP = `Run:
   --connect-timeout <s>     per-probe connect timeout in seconds (default ${seconds(LIVE_DEFAULTS.connectTimeoutMs)})
   --settle-timeout <s>      cap on waiting for results to settle after a change (default ${seconds(LIVE_DEFAULTS.settleTimeoutMs)})
   --ready-timeout <s>       bound on probe pods becoming Ready (default ${seconds(LIVE_DEFAULTS.readyTimeoutMs)})
-  --concurrency <n>         execs in flight at once (default ${LIVE_DEFAULTS.concurrency})
+  --concurrency <n>         execs in flight at once, across all suites (default ${LIVE_DEFAULTS.concurrency})
+  --parallel <n>            suites run at the same time, never two sharing a namespace (default: ${LIVE_DEFAULTS.parallelPerCpu} per
+                            allocatable CPU of the cluster, ${LIVE_DEFAULTS.minParallel}..${LIVE_DEFAULTS.maxParallel}; 1 runs them one after another)
   --artifacts <dir>         where diagnostics of a failed run go (default netpol-e2e-artifacts)
   --no-externals            do not start external targets; their cells are skipped
   --keep-namespaces         leave the run's namespaces for debugging ('netpol-e2e cleanup' removes them)`;
@@ -154,6 +157,8 @@ function liveSettingsOf(parsed: Parsed, command: string, io: CliIO): LiveSetting
   if (ready !== undefined) options.readyTimeoutMs = ready;
   const concurrency = integerOption(parsed, 'concurrency', command, { min: 1, max: 256 });
   if (concurrency !== undefined) options.concurrency = concurrency;
+  const parallel = integerOption(parsed, 'parallel', command, { min: 1, max: 64 });
+  if (parallel !== undefined) options.parallel = parallel;
   return options;
 }
 

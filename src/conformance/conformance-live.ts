@@ -13,55 +13,139 @@
 import type { Corpus, MatrixCase, TrafficCheckCase } from './corpus-types.js';
 import type { KubeObject } from '../kube/index.js';
 import { selectCases } from './run-conformance.js';
-import type { CellResult, CellStatus, MatrixResult, RunResult, SuiteResult } from '../results/index.js';
+import type { CellResult, CellStatus, MatrixResult, RunResult, SuitePhases, SuiteResult } from '../results/index.js';
 import { probeAssertionId, tableTestcase } from './table-testcase.js';
-import { corpusCaseSuite, corpusFixture, livePodKey, serviceNameOf, UnreproducibleCaseError, type CaseNaming } from './corpus-suite.js';
-import type { DeployedFixture } from '../deploy/index.js';
-import { recordingErrors, runInSession, runSuiteSteps, suiteFailed, type LiveSession, type StepOutcome } from '../engine/index.js';
+import { corpusCaseSuite, corpusFixture, liveNamespace, livePodKey, serviceNameOf, UnreproducibleCaseError, type CaseNaming } from './corpus-suite.js';
+import type { DeployedSuiteFixture } from '../deploy/index.js';
+import {
+  OrderedProgress,
+  progressSink,
+  recordingErrors,
+  runInSession,
+  runSuiteSteps,
+  suiteFailed,
+  type LiveSession,
+  type ProgressSink,
+  type StepOutcome,
+  type UnitProgress,
+} from '../engine/index.js';
+import { runDisjoint, type DisjointControl } from '../util/index.js';
 import type { Suite } from '../suite/index.js';
 
 /**
- * Runs the selected cases on the session's cluster. A case that ends with an infrastructure error stops the
- * run (its error is in its SuiteResult; the cases not run are a NOT_RUN error of the run).
+ * Runs the selected cases on the session's cluster, in lanes (copies of a group's fixture, each with its own
+ * namespace names, taking cases from the group's queue), up to --parallel lanes at once; results and progress in
+ * corpus order. A case that ends with an infrastructure error stops the run (its error is in its SuiteResult;
+ * the cases not run are a NOT_RUN error of the run); lanes in flight finish their case.
  */
 export async function runCorpusLive(session: LiveSession, corpus: Corpus, caseNames?: readonly string[]): Promise<RunResult> {
   const selected = selectCases(corpus, caseNames);
   session.options.environment.corpus = corpus.dir;
   session.options.environment['corpus model'] = corpus.model.name;
-  const naming: CaseNaming = { runId: session.runId };
   return runInSession(session, 'conformance', selected.map((c) => c.name), async (emit) => {
-    for (const testCase of selected) {
-      if (testCase.kind === 'traffic-checks') emit(skippedTrafficCheckCase(testCase));
-    }
-    for (const group of groupBySharedFixture(selected.filter((c): c is MatrixCase => c.kind === 'matrix'))) {
-      const stopped = await runCaseGroup(session, corpus, group, naming, emit);
-      if (stopped) return;
+    const progress = new OrderedProgress(progressSink(session, emit), selected.length);
+    const indexOf = new Map(selected.map((c, i) => [c, i]));
+    try {
+      for (const [index, testCase] of selected.entries()) {
+        if (testCase.kind !== 'traffic-checks') continue;
+        const unit = progress.unit(index);
+        unit.suiteEnd(skippedTrafficCheckCase(testCase));
+        unit.end();
+      }
+      const parallel = await session.parallelism();
+      const lanes = planLanes(groupBySharedFixture(selected.filter((c): c is MatrixCase => c.kind === 'matrix')), parallel, session.runId);
+      await runDisjoint(lanes, parallel, (lane, _position, control) => runLane(session, corpus, lane, control, (testCase) => progress.unit(indexOf.get(testCase) as number)), session.options.signal);
+    } finally {
+      progress.flushAll();
     }
   });
 }
 
-/** Cases sharing one deployed fixture, in order; returns true when one ended with an error (the run stops). */
-async function runCaseGroup(session: LiveSession, corpus: Corpus, group: readonly MatrixCase[], naming: CaseNaming, emit: (suite: SuiteResult) => void): Promise<boolean> {
-  const first = group[0] as MatrixCase;
-  let deployed: DeployedFixture | undefined;
-  try {
-    deployed = await session.fixtures.deploy(corpusFixture(corpus.model, first, naming), `conformance ${first.served.ports.join(',')}/${first.served.protocols.join(',')}`);
-    await session.measureEnforcement();
-    for (const [index, testCase] of group.entries()) {
-      if (index > 0) await deleteAllPolicies(session, deployed);
-      const suite = await runCase(session, corpus, testCase, deployed, naming);
-      emit(suite);
-      if (suite.errors.length > 0) return true;
+/** A copy of a fixture and the cases it runs: lanes of one group take cases from one shared queue. */
+interface Lane {
+  naming: CaseNaming;
+  queue: { cases: readonly MatrixCase[]; next: number };
+  resources: string[];
+}
+
+/**
+ * Lanes for the groups of cases: one per group, more for a group with many cases, so that no lane has far more
+ * than its share (cases ÷ parallel) to do. Each lane has its own namespace names; the biggest lanes come first.
+ */
+function planLanes(groups: readonly MatrixCase[][], parallel: number, runId: string): Lane[] {
+  const total = groups.reduce((n, g) => n + g.length, 0);
+  const share = Math.max(2, Math.ceil(total / parallel));
+  const lanes: (Lane & { size: number })[] = [];
+  for (const group of groups) {
+    const queue = { cases: group, next: 0 };
+    const count = parallel > 1 ? Math.ceil(group.length / share) : 1;
+    const namespaces = [...new Set((group[0] as MatrixCase).pods.map((key) => key.split('/')[0] as string))];
+    for (let i = 0; i < count; i += 1) {
+      const naming: CaseNaming = { runId, lane: lanes.length };
+      lanes.push({ naming, queue, resources: namespaces.map((n) => `namespace ${liveNamespace(n, naming)}`), size: group.length / count });
     }
-    return false;
+  }
+  return lanes.sort((a, b) => b.size - a.size);
+}
+
+/**
+ * One lane: deploys its copy of the fixture, runs cases from the queue on it (every policy deleted between
+ * cases) until the queue is empty or the run stops, and tears the copy down. The lane's deploy, ready and canary
+ * times go into its first case's time split, the teardown into its last.
+ */
+async function runLane(
+  session: LiveSession,
+  corpus: Corpus,
+  lane: Lane,
+  control: DisjointControl,
+  unitOf: (testCase: MatrixCase) => UnitProgress,
+): Promise<void> {
+  const take = (): MatrixCase | undefined => (control.stopped ? undefined : lane.queue.cases[lane.queue.next++]);
+  let testCase = take();
+  if (testCase === undefined) return;
+  const first = testCase;
+  let deployed: DeployedSuiteFixture | undefined;
+  let last: SuiteResult | undefined;
+  try {
+    const name = `conformance ${first.served.ports.join(',')}/${first.served.protocols.join(',')}${lane.naming.lane ? ` (copy ${lane.naming.lane + 1})` : ''}`;
+    deployed = await session.fixtures.deploy(corpusFixture(corpus.model, first, lane.naming), name);
+    const canaryStarted = session.options.clock.now();
+    await session.measureEnforcement();
+    const canaryMs = Math.round(session.options.clock.now() - canaryStarted);
+    for (; testCase !== undefined; testCase = take()) {
+      const unit = unitOf(testCase);
+      try {
+        if (last !== undefined) await deleteAllPolicies(session, deployed);
+        const suite = await runCase(session, corpus, testCase, deployed, lane.naming, unit);
+        if (last === undefined && suite.phases) Object.assign(suite.phases, { deployMs: deployed.deployMs, readyMs: deployed.readyMs, canaryMs });
+        last = suite;
+        unit.suiteEnd(suite);
+        if (suite.errors.length > 0) control.stop();
+      } finally {
+        unit.end();
+      }
+    }
   } finally {
-    if (deployed && !session.options.signal?.aborted) await session.fixtures.teardown(deployed);
+    // cases this lane took but could not run (it failed before them) are reported as not run
+    if (testCase !== undefined) unitOf(testCase).end();
+    if (deployed && !session.options.signal?.aborted) {
+      const teardownMs = await session.fixtures.teardown(deployed);
+      if (last?.phases) last.phases.teardownMs = Math.round(teardownMs);
+    }
   }
 }
 
-async function runCase(session: LiveSession, corpus: Corpus, testCase: MatrixCase, deployed: DeployedFixture, naming: CaseNaming): Promise<SuiteResult> {
+async function runCase(
+  session: LiveSession,
+  corpus: Corpus,
+  testCase: MatrixCase,
+  deployed: DeployedSuiteFixture,
+  naming: CaseNaming,
+  progress: Omit<ProgressSink, 'suiteEnd'>,
+): Promise<SuiteResult> {
   const { clock } = session.options;
   const started = clock.now();
+  const phases: SuitePhases = { deployMs: 0, readyMs: 0, canaryMs: 0, controlMs: 0, settleMs: 0, probeMs: 0, teardownMs: 0, rounds: 0 };
   const result: SuiteResult = {
     name: testCase.name,
     file: testCase.file,
@@ -71,6 +155,7 @@ async function runCase(session: LiveSession, corpus: Corpus, testCase: MatrixCas
     errors: [],
     durationMs: 0,
     timings: [],
+    phases,
   };
   let suite;
   try {
@@ -83,15 +168,22 @@ async function runCase(session: LiveSession, corpus: Corpus, testCase: MatrixCas
     result.durationMs = Math.round(clock.now() - started);
     return result;
   }
-  await recordingErrors(session, result, undefined, () => runCaseSteps(session, testCase, suite, deployed, naming, result));
+  await recordingErrors(session, result, undefined, () => runCaseSteps(session, testCase, suite, deployed, naming, result, progress));
   if (suiteFailed(result)) await session.diagnose(deployed.namespaces);
   result.durationMs = Math.round(clock.now() - started);
   return result;
 }
 
 /** The case's steps on the deployed fixture, each probe's cells folded into one table testcase. */
-async function runCaseSteps(session: LiveSession, testCase: MatrixCase, suite: Suite, deployed: DeployedFixture, naming: CaseNaming, result: SuiteResult): Promise<void> {
-  const { reporter } = session.options;
+async function runCaseSteps(
+  session: LiveSession,
+  testCase: MatrixCase,
+  suite: Suite,
+  deployed: DeployedSuiteFixture,
+  naming: CaseNaming,
+  result: SuiteResult,
+  progress: Omit<ProgressSink, 'suiteEnd'>,
+): Promise<void> {
   const workloadServices = new Map<string, string>();
   for (const key of testCase.pods) {
     const live = livePodKey(key, naming);
@@ -101,16 +193,17 @@ async function runCaseSteps(session: LiveSession, testCase: MatrixCase, suite: S
   const steps = await runSuiteSteps(session, suite, deployed, {
     workloadServices,
     skipUnsupportedProtocols: true,
-    onStepBegin: (plan) => reporter?.onStepBegin?.(testCase.name, { index: plan.step.index, name: plan.step.name }),
+    onStepBegin: (plan) => progress.stepBegin(testCase.name, { index: plan.step.index, name: plan.step.name }),
     onStep: (outcome) => {
       for (const { cell, matrix } of tableCells(testCase, outcome, toCorpus)) {
         result.cells.push(cell);
         result.matrices.push(matrix);
-        reporter?.onCell?.(testCase.name, cell);
+        progress.cell(testCase.name, cell);
       }
     },
   });
   result.timings.push(...steps.timings);
+  Object.assign(result.phases as SuitePhases, steps.phases);
 }
 
 /** One testcase per probe of the step: the cells of its matrix folded into a table verdict. */
@@ -193,7 +286,7 @@ function groupBySharedFixture(cases: readonly MatrixCase[]): MatrixCase[][] {
   return [...groups.values()];
 }
 
-async function deleteAllPolicies(session: LiveSession, deployed: DeployedFixture): Promise<void> {
+async function deleteAllPolicies(session: LiveSession, deployed: DeployedSuiteFixture): Promise<void> {
   const { kube } = session.options;
   for (const namespace of deployed.namespaces) {
     for (const policy of await kube.list<KubeObject>('networking.k8s.io/v1', 'NetworkPolicy', { namespace })) {

@@ -18,10 +18,12 @@ const NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export interface CaseNaming {
   runId: string;
+  /** Which copy of the fixture (cases run at the same time each need their own); 0 or absent: the first. */
+  lane?: number;
 }
 
 export function liveNamespace(corpusNamespace: string, naming: CaseNaming): string {
-  return `${corpusNamespace}-${naming.runId}`;
+  return naming.lane ? `${corpusNamespace}-${naming.runId}-${naming.lane}` : `${corpusNamespace}-${naming.runId}`;
 }
 
 /** `<live namespace>/<pod>` of a corpus pod key `<namespace>/<pod>`. */

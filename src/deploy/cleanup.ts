@@ -29,31 +29,56 @@ export async function deleteNamespacesAndWait(
   runId: string | undefined,
   options: DeleteNamespacesOptions,
 ): Promise<{ deleted: string[]; elapsedMs: number }> {
-  const deleted: string[] = [];
-  for (const name of names) {
-    const namespace = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name });
-    if (!namespace || !isRunObject(namespace.metadata.labels, runId)) continue;
-    await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name });
-    deleted.push(name);
-  }
-  if (deleted.length === 0) return { deleted, elapsedMs: 0 };
+  const deleted = await deleteNamespaces(kube, names, runId);
+  const { elapsedMs } = await waitNamespacesGone(kube, deleted, runId, options);
+  return { deleted, elapsedMs };
+}
+
+/** Issues the deletion of the namespaces that carry the run's labels (not waiting); returns their names. */
+export async function deleteNamespaces(kube: KubeClient, names: readonly string[], runId: string | undefined): Promise<string[]> {
+  const deleted = await Promise.all(
+    names.map(async (name) => {
+      const namespace = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name });
+      if (!namespace || !isRunObject(namespace.metadata.labels, runId)) return undefined;
+      await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name });
+      return name;
+    }),
+  );
+  return deleted.filter((name): name is string => name !== undefined);
+}
+
+/**
+ * Waits until the namespaces are gone, looking with one list by the run's labels (or a get per namespace
+ * without a run id). Throws TimeoutError naming those still there after the bound.
+ */
+export async function waitNamespacesGone(
+  kube: KubeClient,
+  names: readonly string[],
+  runId: string | undefined,
+  options: DeleteNamespacesOptions,
+): Promise<{ elapsedMs: number }> {
+  if (names.length === 0) return { elapsedMs: 0 };
   const outcome = await pollWithStats(
     async () => {
-      const remaining: string[] = [];
-      for (const name of deleted) {
-        if (await kube.get({ apiVersion: 'v1', kind: 'Namespace', name })) remaining.push(name);
+      let present: Set<string>;
+      if (runId !== undefined) {
+        present = new Set((await kube.list<KubeObject>('v1', 'Namespace', { labelSelector: runSelector(runId) })).map((n) => n.metadata.name));
+      } else {
+        present = new Set();
+        for (const name of names) if (await kube.get({ apiVersion: 'v1', kind: 'Namespace', name })) present.add(name);
       }
+      const remaining = names.filter((name) => present.has(name));
       return remaining.length === 0 ? pollDone(true) : pollPending(`still there: ${remaining.join(', ')}`);
     },
     {
       timeoutMs: options.timeoutMs,
       intervalMs: options.intervalMs,
       clock: options.clock,
-      describe: `namespaces ${deleted.join(', ')} to be deleted`,
+      describe: `namespaces ${names.join(', ')} to be deleted`,
       hint: "a namespace stuck in Terminating usually waits for a finalizer: look at its status conditions; 'netpol-e2e cleanup' retries later",
     },
   );
-  return { deleted, elapsedMs: outcome.elapsedMs };
+  return { elapsedMs: outcome.elapsedMs };
 }
 
 export interface CleanupRunsOptions {

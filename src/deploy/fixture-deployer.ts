@@ -31,10 +31,16 @@ export interface DeploySettings {
   signal: AbortSignal | undefined;
 }
 
-/** A deployed fixture; `externalsSkipped` says why its external targets were not started. */
-export type DeployedSuiteFixture = DeployedFixture & { externalsSkipped?: string };
+/**
+ * A deployed fixture; `externalsSkipped` says why its external targets were not started; `deployMs` and
+ * `readyMs` how long applying it and waiting for it to be Ready took.
+ */
+export type DeployedSuiteFixture = DeployedFixture & { externalsSkipped?: string; deployMs: number; readyMs: number };
 
 export class FixtureDeployer {
+  /** How many suites started external targets so far (their names carry the count: suites may run at once). */
+  private externalGroups = 0;
+
   constructor(
     private readonly kube: KubeClient,
     private readonly settings: DeploySettings,
@@ -58,9 +64,12 @@ export class FixtureDeployer {
     this.inventory.addNamespaces(names);
     const serviceIps = await applyFixture(this.kube, fixture, context, this.settings.concurrency, this.settings.signal);
     const externals = await this.externalsFor(fixture);
+    const applied = clock.now();
     const podIps = await this.waitForPods(fixture);
     this.time(`${suiteName}: fixture ready`, clock.now() - started);
     const deployed: DeployedSuiteFixture = {
+      deployMs: Math.round(applied - started),
+      readyMs: Math.round(clock.now() - applied),
       context,
       fixture,
       namespaces: names,
@@ -73,13 +82,20 @@ export class FixtureDeployer {
     return deployed;
   }
 
-  /** Deletes a fixture's namespaces (waiting until gone) and its external targets. */
-  async teardown(deployed: DeployedFixture): Promise<void> {
-    if (this.settings.keep) return;
+  /**
+   * Tears a fixture down without waiting for its namespaces: their deletion is issued (the run waits for all of
+   * them once, at the end: RunInventory.removeAll); a later suite that needs one of the names waits for it
+   * (deploy). External targets are removed before this returns: their /24 must be free for the next suite that
+   * uses it. Returns how long it took.
+   */
+  async teardown(deployed: DeployedFixture): Promise<number> {
+    if (this.settings.keep) return 0;
     const started = this.settings.clock.now();
-    await this.inventory.deleteNamespaces(deployed.namespaces);
+    await this.inventory.issueNamespaceDeletion(deployed.namespaces);
     if (deployed.externals) await this.inventory.removeExternals(deployed.externals);
-    this.time(`teardown ${deployed.namespaces.join(', ')}`, this.settings.clock.now() - started);
+    const ms = this.settings.clock.now() - started;
+    this.time(`teardown ${deployed.namespaces.join(', ')} (issued)`, ms);
+    return ms;
   }
 
   /** An earlier suite of this run used the same names: wait until its namespaces are gone. */
@@ -97,8 +113,10 @@ export class FixtureDeployer {
   private async startExternals(fixture: SuiteFixture): Promise<StartedExternals> {
     const docker: DockerGateway = (this.inventory.docker ??= this.settings.externals.docker ?? (await createTestcontainersDockerGateway()));
     try {
+      this.externalGroups += 1;
       const started = await startExternalTargets(docker, fixture.externals, {
         runId: this.settings.runId,
+        group: `s${this.externalGroups}`,
         image: this.settings.probeImage,
         labels: runLabels(this.settings.runId),
         attachContainers: this.settings.externals.attachContainers,

@@ -26,6 +26,15 @@ export const LIVE_DEFAULTS = {
    * same time; below the number of source pods, a round takes two or more connect timeouts instead of one.
    */
   concurrency: 16,
+  /**
+   * Suites running at once by default: perSuiteCpus suites per allocatable CPU of the Ready nodes, within
+   * [minParallel, maxParallel]; parallelFallback when the nodes cannot be read (no RBAC for nodes). A suite
+   * mostly waits (pods starting, connect timeouts), so more suites than CPUs keep the cluster busy.
+   */
+  parallelPerCpu: 2,
+  minParallel: 2,
+  maxParallel: 8,
+  parallelFallback: 4,
   /** Pods Ready (and images pulled). */
   readyTimeoutMs: 180_000,
   /** The positive control retries paths that do not answer yet (Service rules, endpoints) until this long. */

@@ -1,6 +1,7 @@
 /**
  * Everything a live run has created and not yet removed: namespaces (with all they hold) and external-target
- * containers. Cleanup removes exactly these, also after an error or an interrupt.
+ * containers. Cleanup removes exactly these, also after an error or an interrupt. A namespace whose deletion a
+ * suite's teardown issued is not waited for then: the run waits for all of them once, in removeAll.
  */
 import type { DockerGateway, DockerObject, StartedExternals } from '../external/index.js';
 import { removeExternals } from '../external/index.js';
@@ -8,11 +9,13 @@ import type { KubeClient } from '../kube/index.js';
 import type { RunError } from '../results/index.js';
 import { runErrorOf } from '../results/index.js';
 import type { Clock } from '../util/index.js';
-import { deleteNamespacesAndWait } from './cleanup.js';
+import { deleteNamespaces, deleteNamespacesAndWait, waitNamespacesGone } from './cleanup.js';
 import { LIVE_DEFAULTS } from './live-defaults.js';
 
 export class RunInventory {
   private readonly namespaceSet = new Set<string>();
+  /** Namespaces whose deletion was issued and not yet awaited. */
+  private readonly deleting = new Set<string>();
   private readonly started: StartedExternals[] = [];
   /** The Docker gateway external targets were started with; set when the first one starts. */
   docker: DockerGateway | undefined;
@@ -36,6 +39,13 @@ export class RunInventory {
     return [...this.namespaceSet];
   }
 
+  /** Issues the deletion of these namespaces without waiting; removeAll waits for them. */
+  async issueNamespaceDeletion(names: readonly string[]): Promise<void> {
+    const deleted = await deleteNamespaces(this.kube, names, this.runId);
+    for (const name of names) this.namespaceSet.delete(name);
+    for (const name of deleted) this.deleting.add(name);
+  }
+
   externalContainers(): DockerObject[] {
     return this.started.flatMap((e) => e.containers);
   }
@@ -47,7 +57,10 @@ export class RunInventory {
       intervalMs: LIVE_DEFAULTS.pollIntervalMs,
       clock: this.clock,
     });
-    for (const name of names) this.namespaceSet.delete(name);
+    for (const name of names) {
+      this.namespaceSet.delete(name);
+      this.deleting.delete(name);
+    }
   }
 
   /** Removes these external targets and forgets them. */
@@ -58,15 +71,25 @@ export class RunInventory {
   }
 
   /**
-   * Removes everything still here. Never uses the run's AbortSignal: cleanup must complete after an interrupt.
-   * Returns the errors met, as data.
+   * Removes everything still here, and waits (within a bound) for every namespace whose deletion was issued.
+   * Never uses the run's AbortSignal: cleanup must complete after an interrupt. Returns the errors met, as data,
+   * and how many namespaces it waited for, how long.
    */
-  async removeAll(): Promise<RunError[]> {
+  async removeAll(): Promise<{ errors: RunError[]; awaited: { namespaces: number; ms: number } }> {
     const errors: RunError[] = [];
+    const awaited = { namespaces: 0, ms: 0 };
     try {
-      await this.deleteNamespaces(this.namespaces());
+      await this.issueNamespaceDeletion(this.namespaces());
+      const waiting = [...this.deleting];
+      const { elapsedMs } = await waitNamespacesGone(this.kube, waiting, this.runId, {
+        timeoutMs: LIVE_DEFAULTS.deleteTimeoutMs,
+        intervalMs: LIVE_DEFAULTS.pollIntervalMs,
+        clock: this.clock,
+      });
+      this.deleting.clear();
+      Object.assign(awaited, { namespaces: waiting.length, ms: elapsedMs });
     } catch (error) {
-      errors.push(runErrorOf(error, `cleanup of namespaces ${this.namespaces().join(', ')}`));
+      errors.push(runErrorOf(error, `cleanup of namespaces ${[...this.namespaces(), ...this.deleting].join(', ')}`));
     }
     if (this.docker) {
       for (const started of [...this.started]) {
@@ -77,6 +100,6 @@ export class RunInventory {
         }
       }
     }
-    return errors;
+    return { errors, awaited };
   }
 }

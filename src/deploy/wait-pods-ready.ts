@@ -5,7 +5,7 @@
  */
 import type { KubeClient, KubeObject } from '../kube/index.js';
 import { ClusterError } from '../util/index.js';
-import { pollDone, pollPending, pollWithStats, type Clock } from '../util/index.js';
+import { pollDone, pollPending, pollWithStats, type Clock, type PollResult } from '../util/index.js';
 
 interface ContainerStatus {
   name: string;
@@ -49,15 +49,20 @@ export interface ReadyPods {
   elapsedMs: number;
 }
 
-/** `pods`: the `<namespace>/<name>` of every pod to wait for; `labelSelector` finds them per namespace. */
+/**
+ * `pods`: the `<namespace>/<name>` of every pod to wait for; `labelSelector` finds them per namespace. Watches
+ * the pods when the client can (readiness is seen the moment the kubelet reports it), otherwise polls them at
+ * `intervalMs`; a watch that ends early is opened again, and a look with `list` is made at least every
+ * `intervalMs` × 4 in any case, so a lost event costs time, never the result.
+ */
 export async function waitForPodsReady(
   kube: KubeClient,
   pods: readonly string[],
   labelSelector: string,
   options: WaitPodsOptions,
 ): Promise<ReadyPods> {
-  const namespaces = [...new Set(pods.map((p) => p.split('/')[0] as string))];
-  const optional = options.optionalContainer ?? (() => false);
+  if (kube.watch) return watchPodsReady(kube, pods, labelSelector, options);
+  const namespaces = namespacesOf(pods);
   const outcome = await pollWithStats(
     async () => {
       const live = new Map<string, PodObject>();
@@ -66,31 +71,145 @@ export async function waitForPodsReady(
           live.set(`${namespace}/${pod.metadata.name}`, pod);
         }
       }
-      const problems: string[] = [];
-      for (const key of pods) {
-        const pod = live.get(key);
-        if (!pod) {
-          problems.push(`${key}: not created yet`);
-          continue;
-        }
-        const hopeless = hopelessContainer(pod);
-        if (hopeless) throw unpullableImageError(key, hopeless);
-        const problem = notReadyReason(pod, optional);
-        if (problem) problems.push(`${key}: ${problem}`);
-      }
-      if (problems.length === 0) return pollDone(live);
-      return pollPending(`${pods.length - problems.length} of ${pods.length} Ready; ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`);
+      return assessPods(pods, live, options);
     },
     {
       timeoutMs: options.timeoutMs,
       intervalMs: options.intervalMs,
-      describe: `${pods.length} probe pods in ${namespaces.join(', ')} to be Ready`,
-      hint: 'look at the pods\' events in the artifacts directory (or kubectl describe pod); a slow image pull needs a longer --ready-timeout',
+      describe: describeWait(pods, namespaces),
+      hint: WAIT_HINT,
       clock: options.clock,
       signal: options.signal,
     },
   );
   return { pods: outcome.value, elapsedMs: outcome.elapsedMs };
+}
+
+const WAIT_HINT = 'look at the pods\' events in the artifacts directory (or kubectl describe pod); a slow image pull needs a longer --ready-timeout';
+
+function namespacesOf(pods: readonly string[]): string[] {
+  return [...new Set(pods.map((p) => p.split('/')[0] as string))];
+}
+
+function describeWait(pods: readonly string[], namespaces: readonly string[]): string {
+  return `${pods.length} probe pods in ${namespaces.join(', ')} to be Ready`;
+}
+
+/** Done with the pods, or what is still missing; throws at once on a pod that cannot start. */
+function assessPods(pods: readonly string[], live: ReadonlyMap<string, PodObject>, options: WaitPodsOptions): PollResult<Map<string, PodObject>> {
+  const optional = options.optionalContainer ?? (() => false);
+  const problems: string[] = [];
+  for (const key of pods) {
+    const pod = live.get(key);
+    if (!pod) {
+      problems.push(`${key}: not created yet`);
+      continue;
+    }
+    const hopeless = hopelessContainer(pod);
+    if (hopeless) throw unpullableImageError(key, hopeless);
+    const problem = notReadyReason(pod, optional);
+    if (problem) problems.push(`${key}: ${problem}`);
+  }
+  if (problems.length === 0) return pollDone(new Map(pods.map((key) => [key, live.get(key) as PodObject])));
+  return pollPending(`${pods.length - problems.length} of ${pods.length} Ready; ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`);
+}
+
+/**
+ * The watch form of the wait: one watch per namespace keeps a map of the pods up to date, and every event
+ * re-assesses them. The poll underneath (pollWithStats over the map, re-listing every few intervals) bounds
+ * the wait and writes the timeout's message, exactly as the polled form does.
+ */
+async function watchPodsReady(kube: KubeClient, pods: readonly string[], labelSelector: string, options: WaitPodsOptions): Promise<ReadyPods> {
+  const watch = kube.watch?.bind(kube) as NonNullable<KubeClient['watch']>;
+  const namespaces = namespacesOf(pods);
+  const live = new Map<string, PodObject>();
+  const handles = new Map<string, { stop(): void }>();
+  let wake: (() => void) | undefined;
+  /** An event arrived since the last assessment (it may have come while the check was listing). */
+  let dirty = false;
+  let closed = false;
+  const changed = (): void => {
+    dirty = true;
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const open = async (namespace: string): Promise<void> => {
+    if (closed) return;
+    try {
+      const handle = await watch<PodObject>(
+        'v1',
+        'Pod',
+        { namespace, labelSelector },
+        (type, pod) => {
+          const key = `${namespace}/${pod.metadata.name}`;
+          if (type === 'DELETED') live.delete(key);
+          else live.set(key, pod);
+          changed();
+        },
+        () => {
+          // the server or the network ended it: open a new one (it starts with the current state again)
+          handles.delete(namespace);
+          if (!closed) void open(namespace);
+        },
+      );
+      if (closed) handle.stop();
+      else handles.set(namespace, handle);
+    } catch {
+      // no watch this time: the periodic list below keeps the wait going
+      handles.delete(namespace);
+    }
+  };
+  const relist = async (): Promise<void> => {
+    for (const namespace of namespaces) {
+      for (const pod of await kube.list<PodObject>('v1', 'Pod', { namespace, labelSelector })) live.set(`${namespace}/${pod.metadata.name}`, pod);
+    }
+  };
+  const { clock } = options;
+  const relistEveryMs = options.intervalMs * 4;
+  let lastList = clock.now();
+  try {
+    await Promise.all(namespaces.map(open));
+    if (handles.size < namespaces.length) {
+      await relist();
+      lastList = clock.now();
+    }
+    const waitClock = {
+      now: () => clock.now(),
+      // between looks: until the next watch event, or the interval's end, whichever is first
+      sleep: (ms: number, signal?: AbortSignal): Promise<void> => {
+        if (dirty) return Promise.resolve();
+        const event = new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        return Promise.race([event, clock.sleep(ms, signal)]);
+      },
+    };
+    const outcome = await pollWithStats(
+      async () => {
+        dirty = false;
+        if (clock.now() - lastList >= relistEveryMs || handles.size < namespaces.length) {
+          await relist();
+          lastList = clock.now();
+          for (const namespace of namespaces) if (!handles.has(namespace)) void open(namespace);
+        }
+        return assessPods(pods, live, options);
+      },
+      {
+        timeoutMs: options.timeoutMs,
+        intervalMs: relistEveryMs,
+        describe: describeWait(pods, namespaces),
+        hint: WAIT_HINT,
+        clock: waitClock,
+        signal: options.signal,
+      },
+    );
+    return { pods: outcome.value, elapsedMs: outcome.elapsedMs };
+  } finally {
+    closed = true;
+    wake = undefined;
+    for (const handle of handles.values()) handle.stop();
+  }
 }
 
 function hopelessContainer(pod: PodObject): { container: ContainerStatus; reason: string; image: string } | undefined {

@@ -7,6 +7,7 @@ export { modelStateFor, planConnection, planSuite, refKey, type Connection, rela
 export { verifySuites, matrixResult } from './verify.js';
 export { resolveLiveSettings, type ExternalsOptions, type LiveSettings, type ResolvedLiveOptions, type ResolvedLiveSettings } from './live-run-options.js';
 export { LiveSession } from './live-session.js';
-export { runInSession, runOneSuite, runSuitesLive, recordingErrors, suiteFailed } from './run-live.js';
+export { longestFirst, progressSink, runInSession, runOneSuite, runSuitesLive, recordingErrors, suiteFailed, suiteResources } from './run-live.js';
 export { runSuiteSteps, type StepOutcome, type SuiteStepsOptions, type SuiteStepsResult } from './run-suite-steps.js';
 export { expectationMet, observationOf, pathProbeForCell, probeForCell, type CellProbe } from './cell-probes.js';
+export { OrderedProgress, type ProgressSink, type UnitProgress } from './ordered-progress.js';

@@ -25,8 +25,13 @@ export interface LiveSettings {
   settleTimeoutMs?: number;
   /** Bound on pods becoming Ready. */
   readyTimeoutMs?: number;
-  /** Execs in flight at once. */
+  /** Execs in flight at once, across all suites of the run. */
   concurrency?: number;
+  /**
+   * Suites (corpus: fixtures) run at the same time, never two that share a namespace name. Default: sized from
+   * the cluster's allocatable CPUs (sizeParallelism); 1 runs them one after another.
+   */
+  parallel?: number;
   /** Rounds probed again after a step settled, to find flaky cells (default 1). */
   confirmRounds?: number;
   /** Where diagnostics of a failed run go (`<dir>/<run id>/`); none are written without it. */
@@ -60,6 +65,7 @@ export interface ResolvedLiveSettings {
   settleTimeoutMs: number;
   readyTimeoutMs: number;
   concurrency: number;
+  parallel: number | undefined;
   confirmRounds: number;
   artifactsDir: string | undefined;
   signal: AbortSignal | undefined;
@@ -88,6 +94,7 @@ export function resolveLiveSettings(options: LiveSettings): ResolvedLiveSettings
     settleTimeoutMs: positive('settleTimeoutMs', options.settleTimeoutMs, LIVE_DEFAULTS.settleTimeoutMs),
     readyTimeoutMs: positive('readyTimeoutMs', options.readyTimeoutMs, LIVE_DEFAULTS.readyTimeoutMs),
     concurrency: Math.floor(positive('concurrency', options.concurrency, LIVE_DEFAULTS.concurrency)),
+    parallel: options.parallel === undefined ? undefined : Math.floor(positive('parallel', options.parallel, 1)),
     confirmRounds: Math.max(0, Math.floor(options.confirmRounds ?? LIVE_DEFAULTS.confirmRounds)),
     artifactsDir: options.artifactsDir,
     signal: options.signal,

@@ -5,7 +5,9 @@
  *   settle     the settle deadline (probe)       fixtures   deploy and tear down suites' fixtures (deploy)
  *   inventory  what the run created (deploy)     timings    how long things took (for the report)
  */
-import { diagnoseRun, FixtureDeployer, RunInventory } from '../deploy/index.js';
+import { setMaxListeners } from 'node:events';
+import { diagnoseRun, FixtureDeployer, RunInventory, sizeParallelism } from '../deploy/index.js';
+import { createLimiter, type Limiter } from '../util/index.js';
 import { createProbeRound, EnforcementCanary, SettleWindow, type CanaryMeasurement, type ProbeRound } from '../probe/index.js';
 import type { RunError, Timing } from '../results/index.js';
 import type { ResolvedLiveOptions } from './live-run-options.js';
@@ -17,11 +19,19 @@ export class LiveSession {
   readonly canary: EnforcementCanary;
   readonly settle: SettleWindow;
   readonly fixtures: FixtureDeployer;
+  /** Every exec of the run takes a slot: --concurrency bounds them across suites running at once. */
+  readonly execs: Limiter;
+  private parallel: Promise<number> | undefined;
+  private measuring: Promise<CanaryMeasurement> | undefined;
 
   constructor(readonly options: ResolvedLiveOptions) {
     const { kube, clock } = options;
+    // every suite in flight, every exec and every wait listens to the one signal
+    if (options.signal) setMaxListeners(0, options.signal);
+    this.execs = createLimiter(options.concurrency);
     this.round = createProbeRound(kube, {
       concurrency: options.concurrency,
+      limiter: this.execs,
       timeoutMs: options.connectTimeoutMs,
       mode: options.probeMode,
       signal: options.signal,
@@ -37,20 +47,30 @@ export class LiveSession {
     return this.options.runId;
   }
 
+  /** Suites to run at once: --parallel, or sized from the cluster (once per run; the basis goes into the environment). */
+  parallelism(): Promise<number> {
+    this.parallel ??= (async () => {
+      const given = this.options.parallel;
+      const sized = given === undefined ? await sizeParallelism(this.options.kube) : { parallel: given, basis: '--parallel' };
+      this.options.environment['parallel suites'] = `${sized.parallel} (${sized.basis})`;
+      return sized.parallel;
+    })();
+    return this.parallel;
+  }
+
   /** Records how long something took, for the report. */
   time(name: string, ms: number): void {
     this.timings.push({ name, ms: Math.round(ms) });
   }
 
-  /** Proves enforcement and measures it (once per run), recording the times. */
-  async measureEnforcement(): Promise<CanaryMeasurement> {
-    const first = this.canary.measured === undefined;
-    const measured = await this.canary.measure();
-    if (first) {
+  /** Proves enforcement and measures it (once per run, shared by suites running at once), recording the times. */
+  measureEnforcement(): Promise<CanaryMeasurement> {
+    this.measuring ??= this.canary.measure().then((measured) => {
       this.time('canary: policy applied -> traffic blocked', measured.enforceMs);
       this.time('canary: policy deleted -> traffic restored', measured.restoreMs);
-    }
-    return measured;
+      return measured;
+    });
+    return this.measuring;
   }
 
   /** Diagnostics for these namespaces, the canary's and the CNI's (when an artifacts directory is set). */
@@ -62,7 +82,8 @@ export class LiveSession {
   async cleanupAll(): Promise<RunError[]> {
     if (this.options.keep) return [];
     const started = this.options.clock.now();
-    const errors = await this.inventory.removeAll();
+    const { errors, awaited } = await this.inventory.removeAll();
+    if (awaited.namespaces > 0) this.time(`teardown: ${awaited.namespaces} namespaces gone, awaited at the end`, awaited.ms);
     this.time('cleanup', this.options.clock.now() - started);
     return errors;
   }

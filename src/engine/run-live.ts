@@ -12,22 +12,72 @@
  * interrupt an INTERRUPTED error, after cleanup. Nothing is thrown for them.
  */
 import { describePodNetwork, type DeployedSuiteFixture } from '../deploy/index.js';
-import { runErrorOf, startRunResult, type RunCommand, type RunResult, type SuiteResult } from '../results/index.js';
+import { runErrorOf, startRunResult, type RunCommand, type RunResult, type SuitePhases, type SuiteResult } from '../results/index.js';
+import { EXTERNAL_PREFIX_LENGTH } from '../external/index.js';
+import { networkOf, parseIp } from '../model/index.js';
+import { runDisjoint } from '../util/index.js';
+import { OrderedProgress, type ProgressSink } from './ordered-progress.js';
 import type { Suite } from '../suite/index.js';
 import { InterruptedError } from '../util/index.js';
 import { TOOL } from '../version.js';
 import type { LiveSession } from './live-session.js';
 import { runSuiteSteps } from './run-suite-steps.js';
 
-/** Runs the suites in order; the first suite that ends with an error stops the run. */
+/**
+ * Runs the suites, up to --parallel at once, never two that share a namespace (or an external /24); progress
+ * and results in input order. A suite that ends with an error stops the starting of new ones (the run stops;
+ * suites in flight finish).
+ */
 export async function runSuitesLive(session: LiveSession, suites: readonly Suite[]): Promise<RunResult> {
   return runInSession(session, 'run', suites.map((s) => s.name), async (emit) => {
-    for (const suite of suites) {
-      const result = await runOneSuite(session, suite);
-      emit(result);
-      if (result.errors.length > 0) return;
+    const parallel = await session.parallelism();
+    const progress = new OrderedProgress(progressSink(session, emit), suites.length);
+    try {
+      await runDisjoint(
+        longestFirst(suites.map((suite, index) => ({ suite, index, resources: suiteResources(suite) }))),
+        parallel,
+        async ({ suite, index }, _position, control) => {
+          const unit = progress.unit(index);
+          try {
+            const result = await runOneSuite(session, suite, unit);
+            unit.suiteEnd(result);
+            if (result.errors.length > 0) control.stop();
+          } finally {
+            unit.end();
+          }
+        },
+        session.options.signal,
+      );
+    } finally {
+      progress.flushAll();
     }
   });
+}
+
+/**
+ * Suites with more steps first (stable otherwise): the longest suite bounds the run, so it should not start
+ * last. Progress is reported in input order whatever the order of running.
+ */
+export function longestFirst<T extends { suite: Suite }>(units: readonly T[]): T[] {
+  return [...units].sort((a, b) => b.suite.steps.length - a.suite.steps.length);
+}
+
+/** What a suite holds while it runs: its namespaces' names and the /24 networks of its external targets. */
+export function suiteResources(suite: Suite): string[] {
+  return [
+    ...suite.fixture.namespaces.map((n) => `namespace ${n.name}`),
+    ...suite.fixture.externals.map((e) => `external network ${parseIp(e.ip)?.family === 4 ? networkOf(e.ip, EXTERNAL_PREFIX_LENGTH) : e.ip}`),
+  ];
+}
+
+/** Suites' progress to the reporter, and each finished suite to `emit` (the run's result and onSuiteEnd). */
+export function progressSink(session: LiveSession, emit: (suite: SuiteResult) => void): ProgressSink {
+  const reporter = session.options.reporter;
+  return {
+    stepBegin: (suite, step) => reporter?.onStepBegin?.(suite, step),
+    cell: (suite, cell) => reporter?.onCell?.(suite, cell),
+    suiteEnd: emit,
+  };
 }
 
 /**
@@ -96,39 +146,54 @@ async function describeEnvironment(session: LiveSession): Promise<void> {
  * One suite, from deploy to teardown. An infrastructure error is recorded in the SuiteResult's errors (the run
  * stops there). An interrupt is rethrown: the suite in progress is not reported.
  */
-export async function runOneSuite(session: LiveSession, suite: Suite): Promise<SuiteResult> {
+export async function runOneSuite(session: LiveSession, suite: Suite, progress: Omit<ProgressSink, 'suiteEnd'>): Promise<SuiteResult> {
   const { clock } = session.options;
   const started = clock.now();
-  const result: SuiteResult = { name: suite.name, file: suite.displayFile, cells: [], matrices: [], errors: [], durationMs: 0, timings: [] };
+  const phases: SuitePhases = { deployMs: 0, readyMs: 0, canaryMs: 0, controlMs: 0, settleMs: 0, probeMs: 0, teardownMs: 0, rounds: 0 };
+  const result: SuiteResult = { name: suite.name, file: suite.displayFile, cells: [], matrices: [], errors: [], durationMs: 0, timings: [], phases };
   if (suite.fixturePosition) result.fixtureLine = suite.fixturePosition.line;
   const holder: { deployed?: DeployedSuiteFixture } = {};
-  await recordingErrors(session, result, undefined, () => deployAndProbe(session, suite, result, holder));
+  await recordingErrors(session, result, undefined, () => deployAndProbe(session, suite, result, holder, progress));
   if (suiteFailed(result)) await session.diagnose(suite.fixture.namespaces.map((n) => n.name));
   const { deployed } = holder;
-  if (deployed) await recordingErrors(session, result, 'teardown', () => session.fixtures.teardown(deployed));
+  if (deployed) {
+    const teardownMs = await recordingErrors(session, result, 'teardown', () => session.fixtures.teardown(deployed));
+    phases.teardownMs = Math.round(teardownMs ?? 0);
+  }
   result.durationMs = Math.round(clock.now() - started);
   return result;
 }
 
 /** Deploys the suite's fixture (into `holder`, for the teardown), proves enforcement (once per run), runs the steps. */
-async function deployAndProbe(session: LiveSession, suite: Suite, result: SuiteResult, holder: { deployed?: DeployedSuiteFixture }): Promise<void> {
-  const { reporter, environment } = session.options;
+async function deployAndProbe(
+  session: LiveSession,
+  suite: Suite,
+  result: SuiteResult,
+  holder: { deployed?: DeployedSuiteFixture },
+  progress: Omit<ProgressSink, 'suiteEnd'>,
+): Promise<void> {
+  const { environment, clock } = session.options;
+  const phases = result.phases as SuitePhases;
   const deployed = await session.fixtures.deploy(suite.fixture, suite.name);
   holder.deployed = deployed;
+  Object.assign(phases, { deployMs: deployed.deployMs, readyMs: deployed.readyMs });
   if (suite.fixture.podNetwork) environment[`pod network (${suite.name})`] = describePodNetwork(suite.fixture.podNetwork, deployed.podIps);
+  const canaryStarted = clock.now();
   const canary = await session.measureEnforcement();
+  phases.canaryMs = Math.round(clock.now() - canaryStarted);
   environment['enforcement (canary)'] = `blocked ${canary.enforceMs} ms after apply, restored ${canary.restoreMs} ms after delete`;
   const steps = await runSuiteSteps(session, suite, deployed, {
-    onStepBegin: (plan) => reporter?.onStepBegin?.(suite.name, { index: plan.step.index, name: plan.step.name }),
+    onStepBegin: (plan) => progress.stepBegin(suite.name, { index: plan.step.index, name: plan.step.name }),
     onStep: (outcome) => {
       for (const { result: cell } of outcome.cells) {
         result.cells.push(cell);
-        reporter?.onCell?.(suite.name, cell);
+        progress.cell(suite.name, cell);
       }
       result.matrices.push(...outcome.matrices);
     },
   });
   result.timings.push(...steps.timings);
+  Object.assign(phases, steps.phases);
 }
 
 /** Whether a suite needs diagnostics: an error, or a cell that neither passed nor was skipped. */

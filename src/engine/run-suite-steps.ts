@@ -8,7 +8,7 @@ import { LIVE_DEFAULTS } from '../deploy/index.js';
 import { compileModel } from '../model/index.js';
 import type { Protocol } from '../model/index.js';
 import { runPositiveControl, settleProbes, type ControlFailure, type ControlResult, type PathProbe, type SettleOutcome } from '../probe/index.js';
-import type { CellResult, MatrixResult, Timing } from '../results/index.js';
+import { modelAgrees, type CellResult, type Expectation, type MatrixResult, type ModelResult, type Outcome, type SuitePhases, type Timing } from '../results/index.js';
 import type { Suite } from '../suite/index.js';
 import { ClusterError, formatDuration } from '../util/index.js';
 import { expectationMet, observationOf, pathProbeForCell } from './cell-probes.js';
@@ -43,6 +43,8 @@ export interface SuiteStepsResult {
   timings: Timing[];
   /** Protocols skipped because the cluster does not carry them (with the evidence). */
   unsupported: Map<Protocol, string>;
+  /** Where the time went (see SuitePhases). */
+  phases: Pick<SuitePhases, 'controlMs' | 'settleMs' | 'probeMs' | 'rounds'>;
 }
 
 /** The cells of a suite mapped to the paths they probe: each cell's probe and key derived once. */
@@ -87,14 +89,17 @@ export async function runSuiteSteps(session: LiveSession, suite: Suite, deployed
   }
   const { control, unsupported } = await runControl(session, suite, plans, paths, options);
   timings.push({ name: 'positive control', ms: Math.round(control.elapsedMs) });
+  const phases: SuiteStepsResult['phases'] = { controlMs: Math.round(control.elapsedMs), settleMs: 0, probeMs: 0, rounds: control.rounds };
+  // what each path showed last: before the first step, in the positive control; then at the end of each step
+  const lastOutcome = new Map<string, Outcome>([...control.last].map(([key, result]) => [key, result.outcome]));
   const steps: StepOutcome[] = [];
   for (const plan of plans) {
     options.onStepBegin?.(plan);
-    const outcome = await runStep(session, suite, plan, deployed, paths, control.answered, timings);
+    const outcome = await runStep(session, suite, plan, deployed, paths, control.answered, lastOutcome, timings, phases);
     steps.push(outcome);
     options.onStep?.(outcome);
   }
-  return { steps, timings, unsupported };
+  return { steps, timings, unsupported, phases };
 }
 
 /** The positive control over every path of every step, before any policy; throws when paths do not answer. */
@@ -129,14 +134,23 @@ async function runStep(
   deployed: DeployedSuiteFixture,
   paths: CellPaths,
   answered: ReadonlySet<string>,
+  lastOutcome: Map<string, Outcome>,
   timings: Timing[],
+  phases: SuiteStepsResult['phases'],
 ): Promise<StepOutcome> {
   const { clock } = session.options;
   const changedAt = clock.now();
   await applyStepChanges(session.options.kube, suite, plan, deployed);
+  const model = compileModel(modelStateFor(suite, plan, deployed.podIps));
+  const models = new Map(plan.cells.map((cell) => [cell, modelResultFor(cell, model, suite)]));
   const window = session.settle.current();
-  const settled = await settleStep(session, plan, paths, answered, window);
+  const changed = changedPaths(paths.paths(plan.cells).cellsOfPath, lastOutcome, answered, models);
+  const settled = await settleStep(session, plan, paths, answered, window, changed);
+  for (const [key, probe] of settled.probes) lastOutcome.set(key, probe.history[probe.history.length - 1] ?? probe.result.outcome);
   if (settled.settled) session.settle.recordSettle(settled.settleMs);
+  phases.probeMs += Math.round(settled.confirmMs);
+  phases.settleMs += Math.round(clock.now() - changedAt - settled.confirmMs);
+  phases.rounds += settled.rounds;
   const label = plan.step.index === 0 ? 'step 0' : `step ${plan.step.index} (${plan.step.name})`;
   timings.push({ name: `${label}: settle deadline`, ms: window.deadlineMs });
   timings.push({ name: `${label}: settled after`, ms: Math.round(settled.settleMs) });
@@ -144,7 +158,7 @@ async function runStep(
   const notSettled = settled.settled
     ? undefined
     : `the observed results did not all match the expectations within the settle deadline of ${formatDuration(window.deadlineMs)} (derived from the measured enforcement time)`;
-  const cells = judgeStepCells(suite, plan, deployed, paths, answered, settled, notSettled);
+  const cells = judgeStepCells(plan, models, paths, answered, settled, notSettled);
   return { plan, cells, matrices: plan.matrices.map((m) => matrixResult(m, plan.step, cells)) };
 }
 
@@ -155,6 +169,7 @@ async function settleStep(
   paths: CellPaths,
   answered: ReadonlySet<string>,
   window: { minSettleMs: number; deadlineMs: number },
+  changed: ReadonlySet<string>,
 ): Promise<SettleOutcome> {
   const { clock, signal, confirmRounds } = session.options;
   const { probes, cellsOfPath } = paths.paths(plan.cells);
@@ -162,23 +177,44 @@ async function settleStep(
     [...probes.keys()],
     async (keys) => session.round(keys.map((k) => probes.get(k) as PathProbe)),
     (key, result) => (cellsOfPath.get(key) ?? []).every((cell) => expectationMet(cell, result.outcome, answered.has(key))),
-    { clock, signal, minSettleMs: window.minSettleMs, deadlineMs: window.deadlineMs, intervalMs: 250, confirmRounds },
+    { clock, signal, minSettleMs: window.minSettleMs, deadlineMs: window.deadlineMs, intervalMs: 250, confirmRounds, changed },
   );
+}
+
+/**
+ * The paths whose expected result differs from what they showed last: when the network shows every one of them
+ * changed, the step's change has taken effect. Empty (no early settling) when any cell's expectation disagrees
+ * with the model or the model cannot say: then only the measured enforcement time makes a round count.
+ */
+function changedPaths(
+  cellsOfPath: ReadonlyMap<string, PlannedCell[]>,
+  lastOutcome: ReadonlyMap<string, Outcome>,
+  answered: ReadonlySet<string>,
+  models: ReadonlyMap<PlannedCell, ModelResult>,
+): Set<string> {
+  const changed = new Set<string>();
+  for (const [key, cells] of cellsOfPath) {
+    for (const cell of cells) {
+      const model = models.get(cell);
+      if (!model || modelAgrees(cell.expected as Expectation, model) !== true) return new Set();
+    }
+    const before = lastOutcome.get(key);
+    if (before !== undefined && cells.some((cell) => !expectationMet(cell, before, answered.has(key)))) changed.add(key);
+  }
+  return changed;
 }
 
 /** Every cell of the step judged: skipped ones with their reason, the others against their settled probe. */
 function judgeStepCells(
-  suite: Suite,
   plan: StepPlan,
-  deployed: DeployedSuiteFixture,
+  models: ReadonlyMap<PlannedCell, ModelResult>,
   paths: CellPaths,
   answered: ReadonlySet<string>,
   settled: SettleOutcome,
   notSettled: string | undefined,
 ): StepOutcome['cells'] {
-  const model = compileModel(modelStateFor(suite, plan, deployed.podIps));
   return plan.cells.map((cell) => {
-    const modelResult = modelResultFor(cell, model, suite);
+    const modelResult = models.get(cell) as ModelResult;
     const skip = paths.skipReasons.get(cell);
     if (skip !== undefined) return { cell, result: { ...judgeCell(cell, modelResult, undefined), status: 'skipped', message: skip } };
     const { key } = paths.probe(cell);

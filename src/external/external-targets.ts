@@ -17,6 +17,11 @@ wait`;
 
 export interface ExternalTargetOptions {
   runId: string;
+  /**
+   * Tells apart the targets of suites of one run (which may name externals alike and run at the same time):
+   * names become `netpol-e2e-<run id>-<group>-…`. Absent: `netpol-e2e-<run id>-…`.
+   */
+  group?: string;
   image: string;
   labels: Record<string, string>;
   /** Containers to attach to each external network (the nodes of a kind cluster), after the targets start. */
@@ -43,9 +48,10 @@ export async function startExternalTargets(
       cause: error,
     });
   }
+  const prefix = options.group ? `netpol-e2e-${options.runId}-${options.group}` : `netpol-e2e-${options.runId}`;
   try {
     for (const [index, plan] of plans.entries()) {
-      const name = `netpol-e2e-${options.runId}-ext${index + 1}`;
+      const name = `${prefix}-ext${index + 1}`;
       const network = await docker.createNetwork({ name, subnet: plan.subnet, gateway: plan.gateway, labels: options.labels });
       started.networks.push(network);
       for (const member of plan.members) {
@@ -56,7 +62,7 @@ export async function startExternalTargets(
           if (p.protocol === 'SCTP') env[`SERVE_SCTP_PORT_${p.port}`] = `external ${member.name}`;
         }
         const container = await docker.startContainer({
-          name: `netpol-e2e-${options.runId}-${member.name}`,
+          name: `${prefix}-${member.name}`,
           image: options.image,
           network: network.name,
           ip: member.ip,

@@ -3,7 +3,7 @@
  * FIELD_MANAGER), exec over the websocket with the exit code from the status channel, logs, access reviews and
  * the server version. Every client-node call goes through `call`, which translates what it throws.
  */
-import { AuthorizationV1Api, CoreV1Api, Exec, VersionApi, type KubeConfig, type V1APIResource } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CoreV1Api, Exec, VersionApi, Watch, type KubeConfig, type V1APIResource } from '@kubernetes/client-node';
 import {
   FIELD_MANAGER,
   type AccessCheck,
@@ -15,6 +15,8 @@ import {
   type KubeObject,
   type ListOptions,
   type ObjectRef,
+  type WatchEventType,
+  type WatchHandle,
 } from './types.js';
 import { loadKubeConfig, type KubeConfigEnvironment, type KubeConfigSelection } from './load-kube-config.js';
 import { RawObjectApi } from './raw-object-api.js';
@@ -45,6 +47,7 @@ export class ClientNodeKubeClient implements KubeClient {
   private readonly authorization: AuthorizationV1Api;
   private readonly versions: VersionApi;
   private readonly transport: ExecTransport;
+  private readonly watcher: Watch;
 
   constructor(config: KubeConfig, contextName: string, server: string) {
     this.contextName = contextName;
@@ -54,6 +57,7 @@ export class ClientNodeKubeClient implements KubeClient {
     this.authorization = config.makeApiClient(AuthorizationV1Api);
     this.versions = config.makeApiClient(VersionApi);
     this.transport = execTransport(new Exec(config));
+    this.watcher = new Watch(config);
   }
 
   private get endpoint(): ApiEndpoint {
@@ -123,6 +127,53 @@ export class ClientNodeKubeClient implements KubeClient {
       continueToken = (page.metadata as { continue?: string } | undefined)?.continue || undefined;
     } while (continueToken);
     return items;
+  }
+
+  async watch<T extends KubeObject>(
+    apiVersion: string,
+    kind: string,
+    options: ListOptions,
+    onEvent: (type: WatchEventType, object: T) => void,
+    onClose: (error?: unknown) => void,
+  ): Promise<WatchHandle> {
+    const probe: ObjectRef = { apiVersion, kind, name: '', ...(options.namespace !== undefined ? { namespace: options.namespace } : {}) };
+    const resource = await this.resourceOf(probe, 'watch');
+    const call: ApiCall = {
+      verb: 'watch',
+      subject: `${kind} objects${options.namespace ? ` in namespace ${options.namespace}` : ''}${options.labelSelector ? ` with labels ${options.labelSelector}` : ''}`,
+      resource: resource.name,
+      group: groupOf(apiVersion),
+      ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+    };
+    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const path = `${base}${resource.namespaced && options.namespace !== undefined ? `/namespaces/${encodeURIComponent(options.namespace)}` : ''}/${resource.name}`;
+    let stopped = false;
+    let controller: AbortController | undefined;
+    controller = await this.watcher.watch(
+      path,
+      { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, allowWatchBookmarks: false },
+      (type: string, object: T) => {
+        if (stopped) return;
+        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') onEvent(type, { ...object, apiVersion: object.apiVersion ?? apiVersion, kind: object.kind ?? kind });
+        else if (type === 'ERROR') {
+          // the server ends the watch with a Status (e.g. 410 Gone): the caller starts a new one
+          stopped = true;
+          controller?.abort();
+          onClose(new KubeApiError(`watch of ${call.subject} ended by the server: ${(object as { message?: string }).message ?? 'an error'}`));
+        }
+      },
+      (error: unknown) => {
+        if (stopped) return;
+        stopped = true;
+        onClose(error ? translateApiError(error, call, this.endpoint) : undefined);
+      },
+    );
+    return {
+      stop: () => {
+        stopped = true;
+        controller?.abort();
+      },
+    };
   }
 
   async delete(ref: ObjectRef): Promise<void> {

@@ -70,6 +70,14 @@ export interface AccessCheckResult {
   reason?: string;
 }
 
+/** A watch event: `ADDED` (also for every object that exists when the watch starts), `MODIFIED`, `DELETED`. */
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** An open watch; `stop()` closes it (onClose is not called then). */
+export interface WatchHandle {
+  stop(): void;
+}
+
 export interface ClusterVersion {
   gitVersion: string;
   platform?: string;
@@ -89,6 +97,19 @@ export interface KubeClient {
   get<T extends KubeObject>(ref: ObjectRef): Promise<T | undefined>;
 
   list<T extends KubeObject>(apiVersion: string, kind: string, options?: ListOptions): Promise<T[]>;
+
+  /**
+   * Watches a collection from its current state: first an ADDED event for every object that exists, then each
+   * change. `onClose` is called once when the server or the network ends the watch (with the error, if any).
+   * Optional: callers fall back to polling with `list` when a client has no watch.
+   */
+  watch?<T extends KubeObject>(
+    apiVersion: string,
+    kind: string,
+    options: ListOptions,
+    onEvent: (type: WatchEventType, object: T) => void,
+    onClose: (error?: unknown) => void,
+  ): Promise<WatchHandle>;
 
   /** Deletes an object; a missing object is not an error. Foreground propagation. */
   delete(ref: ObjectRef): Promise<void>;

@@ -8,6 +8,8 @@ import type { ProbeObservation } from './probe-request.js';
 import { SHELL_EXIT_NOT_EXECUTABLE, SHELL_EXIT_NOT_FOUND } from './shell-exit.js';
 
 const ACTIVELY_REJECTED = /connection refused|no route to host|host is unreachable|network is unreachable|connection reset/i;
+/** The kernel has no such protocol (socket() fails with EPROTONOSUPPORT): no network outcome, ever. */
+const PROTOCOL_NOT_SUPPORTED = /protocol not supported/i;
 
 export function classifyAgnhostConnect(exitCode: number, stdout: string, stderr: string): ProbeObservation {
   const message = `${stderr} ${stdout}`.replace(/\s+/g, ' ').trim();
@@ -21,6 +23,9 @@ export function classifyAgnhostConnect(exitCode: number, stdout: string, stderr:
     if (/^REFUSED\b/.test(message)) return { outcome: 'refused', detail: evidence };
     if (/^DNS\b/.test(message)) return { outcome: 'dns-error', detail: evidence };
     if (/^OTHER\b/.test(message) && ACTIVELY_REJECTED.test(message)) return { outcome: 'refused', detail: evidence };
+    if (/^OTHER\b/.test(message) && PROTOCOL_NOT_SUPPORTED.test(message)) {
+      return { outcome: 'exec-error', detail: `agnhost connect failed without a network outcome (${evidence})`, unsupported: true };
+    }
   }
   return { outcome: 'exec-error', detail: `agnhost connect failed without a network outcome (${evidence})` };
 }

@@ -21,6 +21,7 @@ export interface CanarySettings {
 
 export class EnforcementCanary {
   private measurement: CanaryMeasurement | undefined;
+  private measuring: Promise<CanaryMeasurement> | undefined;
   private applied = false;
 
   constructor(
@@ -53,9 +54,13 @@ export class EnforcementCanary {
     for (const manifest of canaryManifests({ runId, image: probeImage, imagePullPolicy })) await this.kube.apply(manifest);
   }
 
-  /** Proves enforcement and measures it, once per run. */
-  async measure(): Promise<CanaryMeasurement> {
-    if (this.measurement) return this.measurement;
+  /** Proves enforcement and measures it, once per run: suites running at the same time share the one measurement. */
+  measure(): Promise<CanaryMeasurement> {
+    this.measuring ??= this.run();
+    return this.measuring;
+  }
+
+  private async run(): Promise<CanaryMeasurement> {
     await this.apply();
     const { clock, signal, runId } = this.settings;
     this.measurement = await runEnforcementCanary(this.kube, this.round, {

@@ -1,7 +1,8 @@
 /**
  * The positive control: before any policy exists, every path the suite will probe must answer (connections
  * connect; DNS servers answer, whatever the answer). Paths that do not answer yet are probed again until a
- * bound (kube-proxy rules and endpoints lag behind pod readiness). Without this baseline "blocked" could just
+ * bound (kube-proxy rules and endpoints lag behind pod readiness), except a path whose source pod cannot make
+ * the probe at all (its kernel lacks the protocol: `unsupported`), which no wait changes. Without this baseline "blocked" could just
  * mean a broken cluster, so the caller turns failures into an infrastructure error, never into passes.
  */
 import type { Outcome } from '../results/index.js';
@@ -19,6 +20,8 @@ export interface ControlResult {
   /** Keys of the paths that answered. */
   answered: Set<string>;
   failures: ControlFailure[];
+  /** The last result of every path probed. */
+  last: Map<string, ProbeResult>;
   elapsedMs: number;
   rounds: number;
 }
@@ -52,14 +55,15 @@ export async function runPositiveControl(probes: readonly PathProbe[], round: Pr
       if (result) last.set(probe.key, result);
       if (result && pathAnswered(probe, result)) answered.add(probe.key);
     }
-    pending = pending.filter((p) => !answered.has(p.key));
+    // a path whose source cannot make the probe at all (its kernel lacks the protocol) will not answer later
+    pending = pending.filter((p) => !answered.has(p.key) && last.get(p.key)?.unsupported !== true);
     const elapsed = clock.now() - start;
     if (pending.length === 0 || elapsed >= options.timeoutMs) break;
     await clock.sleep(Math.min(options.intervalMs, options.timeoutMs - elapsed), options.signal);
   }
-  const failures = pending.map((probe) => {
+  const failures = probes.filter((p) => !answered.has(p.key)).map((probe) => {
     const result = last.get(probe.key);
     return { probe, outcome: result?.outcome ?? 'exec-error', detail: result?.detail ?? 'never probed' } satisfies ControlFailure;
   });
-  return { answered, failures, elapsedMs: clock.now() - start, rounds };
+  return { answered, failures, last, elapsedMs: clock.now() - start, rounds };
 }

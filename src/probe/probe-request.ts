@@ -30,6 +30,11 @@ export interface ProbeRaw {
 export interface ProbeObservation {
   outcome: Outcome;
   detail: string;
+  /**
+   * The source pod's kernel cannot make this kind of probe at all (e.g. SCTP: "protocol not supported"): probing
+   * again cannot change it, so the positive control does not wait for such a path.
+   */
+  unsupported?: true;
 }
 
 /** `host:port`, with an IPv6 host in brackets, as curl and `agnhost connect` want it. */

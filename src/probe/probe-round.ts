@@ -6,7 +6,7 @@ import type { KubeClient } from '../kube/index.js';
 import { PROBE_CONTAINER } from '../deploy/index.js';
 import type { ProbeKind, ProbeRequest } from './probe-request.js';
 import { runProbeBatches, type ProbeBatch, type ProbeMode, type ProbeResult } from './run-probe-batches.js';
-import type { Clock } from '../util/index.js';
+import type { Clock, Limiter } from '../util/index.js';
 
 /** A path: from a source pod, a kind of probe, to a target (`ip:port`, or a DNS name). */
 export interface ProbePath {
@@ -33,6 +33,8 @@ export type ProbeRound = (probes: readonly PathProbe[]) => Promise<Map<string, P
 
 export interface ProbeRoundOptions {
   concurrency: number;
+  /** Shared by every round of the run (suites probing at the same time). */
+  limiter?: Limiter;
   timeoutMs: number;
   mode?: ProbeMode;
   signal?: AbortSignal;
@@ -63,6 +65,7 @@ export function createProbeRound(kube: KubeClient, options: ProbeRoundOptions): 
     }
     const byId = await runProbeBatches(kube, [...batches.values()], {
       concurrency: options.concurrency,
+      ...(options.limiter ? { limiter: options.limiter } : {}),
       mode: options.mode ?? 'batched',
       signal: options.signal,
       clock: options.clock,

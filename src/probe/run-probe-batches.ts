@@ -11,7 +11,7 @@ import type { KubeClient } from '../kube/index.js';
 import { abortRace, type AbortRace } from './abort-race.js';
 import { buildBatchArgv, parseBatchOutput, probeLimitMs } from './batch-script.js';
 import { classifyProbe } from './classify-probe.js';
-import { mapWithConcurrency } from '../util/index.js';
+import { mapWithConcurrency, type Limiter } from '../util/index.js';
 import type { ProbeObservation, ProbeRequest } from './probe-request.js';
 
 /** The probes one source pod makes in one round. */
@@ -31,8 +31,10 @@ export interface ProbeResult extends ProbeObservation {
 export type ProbeMode = 'batched' | 'per-probe';
 
 export interface RunProbeBatchesOptions {
-  /** At most this many execs in flight. */
+  /** At most this many execs in flight in this call. */
   concurrency: number;
+  /** A bound shared with other callers (suites probing at the same time): each exec also takes a slot of it. */
+  limiter?: Limiter;
   mode?: ProbeMode;
   signal?: AbortSignal;
   clock?: Clock;
@@ -65,7 +67,9 @@ export async function runProbeBatches(
       execs,
       options.concurrency,
       async (batch) => {
-        for (const [id, result] of await runOneExec(kube, batch, options, abort)) results.set(id, result);
+        const run = (): Promise<Map<string, ProbeResult>> => runOneExec(kube, batch, options, abort);
+        const byId = options.limiter ? await abort.race(options.limiter.run(run, options.signal)) : await run();
+        for (const [id, result] of byId) results.set(id, result);
       },
       options.signal,
     );

@@ -21,6 +21,13 @@ export interface SettleOptions {
   intervalMs: number;
   /** Full rounds after settling, to catch flaky paths. */
   confirmRounds: number;
+  /**
+   * Keys whose expected result differs from what they showed before the change (the caller passes them only
+   * when the model agrees with every expectation). A round in which every key meets its expectation and these
+   * show their new result proves the change took effect: it settles the step even if it started before
+   * minSettleMs. Empty or absent: only rounds from minSettleMs on count.
+   */
+  changed?: ReadonlySet<string>;
 }
 
 export interface SettledProbe {
@@ -38,6 +45,8 @@ export interface SettleOutcome {
   settleMs: number;
   /** Total time spent, confirmation rounds included. */
   elapsedMs: number;
+  /** Time spent in the confirmation rounds. */
+  confirmMs: number;
   rounds: number;
 }
 
@@ -54,6 +63,9 @@ export async function settleProbes(
   const { clock } = options;
   const start = clock.now();
   const rounds: { startedMs: number; results: Map<string, ProbeResult> }[] = [];
+  const probed = new Set(keys);
+  // every changed key is probed (met() holds for it when all keys meet theirs), else it proves nothing
+  const evidence = options.changed && [...options.changed].every((key) => probed.has(key)) ? [...options.changed] : [];
   let settled = false;
   for (;;) {
     throwIfAborted(options.signal);
@@ -61,7 +73,8 @@ export async function settleProbes(
     const results = complete(keys, await probe(keys));
     rounds.push({ startedMs, results });
     const allMet = keys.every((key) => met(key, results.get(key) as ProbeResult));
-    if (allMet && startedMs >= options.minSettleMs) {
+    const changeSeen = evidence.length > 0;
+    if (allMet && (startedMs >= options.minSettleMs || changeSeen)) {
       settled = true;
       break;
     }
@@ -78,12 +91,14 @@ export async function settleProbes(
     const result = final.results.get(key) as ProbeResult;
     probes.set(key, { result, history: [result.outcome] });
   }
+  const confirmStart = clock.now();
   for (let i = 0; i < options.confirmRounds; i += 1) {
     throwIfAborted(options.signal);
     const results = complete(keys, await probe(keys));
     for (const key of keys) probes.get(key)?.history.push((results.get(key) as ProbeResult).outcome);
   }
-  return { probes, settled, settleMs, elapsedMs: clock.now() - start, rounds: rounds.length + options.confirmRounds };
+  const end = clock.now();
+  return { probes, settled, settleMs, elapsedMs: end - start, confirmMs: end - confirmStart, rounds: rounds.length + options.confirmRounds };
 }
 
 /** Start of the earliest round from which every key kept the outcome it has in the final round. */

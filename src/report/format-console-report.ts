@@ -22,6 +22,7 @@ import { describeCell, describeLocation, isProblem } from './describe-cell.js';
 import { explainCell, type CellDetailKind } from './explain-cell.js';
 import { describeCounts, describeRunCounts } from './describe-counts.js';
 import { formatDuration } from './format-duration.js';
+import { formatTimeSplit } from './format-time-split.js';
 import { buildMatrixGrid, describeMatrix, describeMatrixLegend, describeMatrixVerdict, findCellMatrix, formatMatrixLines } from './matrix-grid.js';
 import { wrapText } from './wrap-text.js';
 import { appendAll } from '../util/index.js';
@@ -72,6 +73,8 @@ export function formatConsoleReport(run: RunResult, options: ConsoleFormatOption
     lines.push(...(lines.length > 0 ? [''] : []), palette.bold('Run errors'));
     for (const error of run.errors) lines.push(...formatRunError(error, palette));
   }
+  const split = options.quiet ? [] : formatTimeSplit(run);
+  if (split.length > 0) lines.push(...(lines.length > 0 ? [''] : []), ...split);
   lines.push(...(lines.length > 0 ? [''] : []), formatTotals(run, palette));
   if (run.timings.length > 0 && !options.quiet) lines.push(...wrapText(`timings: ${formatTimings(run.timings)}`, WIDTH));
   return `${lines.join('\n')}\n`;

@@ -168,6 +168,29 @@ export interface Timing {
   ms: number;
 }
 
+/**
+ * Where a live suite's wall time went, in milliseconds. Suites of a run may overlap in time (--parallel), so
+ * the suites' durations add up to more than the run's.
+ */
+export interface SuitePhases {
+  /** Namespaces, probe pods, Services and external targets applied. */
+  deployMs: number;
+  /** Probe pods Ready. */
+  readyMs: number;
+  /** Waiting for the run's enforcement canary (the suites that were ready before it finished). */
+  canaryMs: number;
+  /** The positive control. */
+  controlMs: number;
+  /** Every step: from its change until its results settled (the rounds until then included). */
+  settleMs: number;
+  /** Every step: the confirmation rounds after settling. */
+  probeMs: number;
+  /** Issuing the deletion of the suite's namespaces; the deletion itself is awaited once, at the end of the run. */
+  teardownMs: number;
+  /** Probe rounds of the suite (positive control, settling and confirmation). */
+  rounds: number;
+}
+
 export interface SuiteResult {
   name: string;
   /** The suite file as the user named it (relative when given relative), for annotations. */
@@ -182,6 +205,8 @@ export interface SuiteResult {
   errors: RunError[];
   durationMs: number;
   timings: Timing[];
+  /** Live runs: the time split of the suite. */
+  phases?: SuitePhases;
 }
 
 /** A suite a run was given: its name, file (as the user named it) and `fixture:` line. */

@@ -5,3 +5,5 @@ export * from './map-with-concurrency.js';
 export * from './read-input-file.js';
 export * from './escape-text.js';
 export * from './append-all.js';
+export * from './limiter.js';
+export * from './run-disjoint.js';

@@ -30,6 +30,42 @@ describe('live: kube client', function () {
     if (client) await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
   });
 
+  it('watches a collection: the objects that exist, then each change, until stopped', async () => {
+    const cm = (name: string, data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels }, data });
+    await client.apply(cm('watched-1', { a: '1' }));
+    const events: string[] = [];
+    let closed = false;
+    const watch = client.watch?.bind(client);
+    expect(watch, 'the client-node KubeClient can watch').not.to.equal(undefined);
+    const handle = await (watch as NonNullable<KubeClient['watch']>)<KubeObject>(
+      'v1',
+      'ConfigMap',
+      { namespace, labelSelector: `${LABEL_RUN_ID}=${runId}` },
+      (type, object) => events.push(`${type} ${object.kind}/${object.metadata.name}`),
+      () => {
+        closed = true;
+      },
+    );
+    try {
+      await client.apply(cm('watched-2', { b: '1' }));
+      await client.apply(cm('watched-1', { a: '2' }));
+      await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'watched-2' });
+      const done = 'DELETED ConfigMap/watched-2';
+      await poll(async () => (events.includes(done) ? pollDone(true) : pollPending(events.join(', '))), { timeoutMs: 30_000, intervalMs: 100, describe: done });
+    } finally {
+      handle.stop();
+      await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'watched-1' });
+    }
+    // a foreground delete first marks the object (MODIFIED), then removes it
+    expect(events.filter((e) => e !== 'MODIFIED ConfigMap/watched-2')).to.deep.equal(['ADDED ConfigMap/watched-1', 'ADDED ConfigMap/watched-2', 'MODIFIED ConfigMap/watched-1', 'DELETED ConfigMap/watched-2']);
+    expect(closed, 'stop() does not report a close').to.equal(false);
+    await poll(async () => ((await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'watched-1' })) ? pollPending('still there') : pollDone(true)), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      describe: 'the watched ConfigMap to be gone',
+    });
+  });
+
   it('reads the server version', async () => {
     expect((await client.version()).gitVersion).to.match(/^v1\.\d+\.\d+/);
   });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { runLive } from '../../../src/run/index.js';
+import { longestFirst, suiteResources } from '../../../src/engine/index.js';
 import { LABEL_RUN_ID } from '../../../src/kube/types.js';
 import type { CellResult, RunResult } from '../../../src/results/results.js';
 import { countRun } from '../../../src/results/results.js';
@@ -104,7 +105,7 @@ describe('runLive (against an in-memory cluster)', () => {
   it('a CNI that accepts policies but drops nothing: a NOT_ENFORCING error of the suite, returned as data', async () => {
     const { clock, cluster } = setup({ enforcing: false });
     const ends: RunResult[] = [];
-    const result = await runLive([rollout, threeTier], { kube: cluster, clock, runId: 'unit4', externals: { enabled: false }, reporter: { onEnd: (r) => void ends.push(r) } });
+    const result = await runLive([rollout, threeTier], { kube: cluster, clock, runId: 'unit4', parallel: 1, externals: { enabled: false }, reporter: { onEnd: (r) => void ends.push(r) } });
     const error = result.suites[0]?.errors[0];
     expect(error?.code).to.equal('NOT_ENFORCING');
     expect(error?.message).to.contain('the CNI does not enforce NetworkPolicy');
@@ -113,6 +114,14 @@ describe('runLive (against an in-memory cluster)', () => {
     expect(result.errors.map((e) => e.code)).to.deep.equal(['NOT_RUN']);
     expect(result.errors[0]?.message).to.contain('three-tier');
     expect(ends).to.deep.equal([result]);
+    expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
+  });
+
+  it('suites in flight when the canary finds no enforcement all carry the error; none is passed', async () => {
+    const { clock, cluster } = setup({ enforcing: false });
+    const result = await runLive([rollout, threeTier], { kube: cluster, clock, runId: 'unit4b', parallel: 2, externals: { enabled: false } });
+    expect(result.suites.map((s) => `${s.name}: ${s.errors.map((e) => e.code).join(',')}`)).to.deep.equal(['rollout: NOT_ENFORCING', 'three-tier: NOT_ENFORCING']);
+    expect(countRun(result).passed).to.equal(0);
     expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
   });
 
@@ -204,5 +213,104 @@ describe('runLive with external targets (in-memory cluster and Docker)', () => {
     expect(skipped.map((c) => c.assertionId).sort()).to.deep.equal(['internet-http', 'internet-https', 'metadata-denied', 'private-range-denied', 'unrestricted-namespace-reaches-metadata']);
     expect(skipped[0]?.message).to.match(/--no-externals/);
     expect(result.suites[0]?.cells.filter((c) => c.status === 'passed')).to.have.length(3);
+  });
+});
+
+describe('runLive: suites at the same time (--parallel)', () => {
+  let rollout: Suite;
+  let threeTier: Suite;
+  before(async () => {
+    [rollout, threeTier] = (await loadSuites(['suites/rollout.yaml', 'suites/three-tier.yaml'])) as [Suite, Suite];
+  });
+
+  /** The suite namespace of each exec, in order, without the canary's. */
+  const execOrder = (cluster: FakeCluster, suiteOf: (namespace: string) => string): string[] =>
+    cluster.execs.filter((e) => !e.namespace.startsWith('netpol-e2e-canary')).map((e) => suiteOf(e.namespace));
+  const threeTierNamespaces = (): Set<string> => new Set(threeTier.fixture.namespaces.map((n) => n.name));
+
+  it('suites without a common namespace probe at the same time; progress and results stay in input order', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster({ clock, enforcementDelayMs: 300 });
+    const events: string[] = [];
+    const result = await runLive([rollout, threeTier], {
+      kube: cluster,
+      clock,
+      runId: 'par1',
+      parallel: 2,
+      externals: { enabled: false },
+      reporter: {
+        onStepBegin: (s) => events.push(s),
+        onCell: (s) => events.push(s),
+        onSuiteEnd: (s) => events.push(`end ${s.name}`),
+        onEnd: () => undefined,
+      },
+    });
+    const counts = countRun(result);
+    expect(counts.failed + counts.errors + counts.flaky).to.equal(0);
+    const order = execOrder(cluster, (ns) => (threeTierNamespaces().has(ns) ? 'three-tier' : 'rollout'));
+    // interleaved: three-tier probed before rollout's last exec
+    expect(order.indexOf('three-tier')).to.be.below(order.lastIndexOf('rollout'));
+    // progress as if one after the other: every rollout event, then every three-tier event
+    const firstThreeTier = events.findIndex((e) => e.includes('three-tier'));
+    expect(events.slice(0, firstThreeTier).every((e) => e.includes('rollout'))).to.equal(true);
+    expect(events.slice(firstThreeTier).every((e) => e.includes('three-tier'))).to.equal(true);
+    expect(events.at(-1)).to.equal('end three-tier');
+    expect(result.suites.map((s) => s.name)).to.deep.equal(['rollout', 'three-tier']);
+    expect(result.environment['parallel suites']).to.equal('2 (--parallel)');
+    expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
+  });
+
+  it('--parallel 1 runs one suite after the other', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster({ clock, enforcementDelayMs: 300 });
+    await runLive([rollout, threeTier], { kube: cluster, clock, runId: 'par2', parallel: 1, externals: { enabled: false } });
+    const order = execOrder(cluster, (ns) => (threeTierNamespaces().has(ns) ? 'three-tier' : 'rollout'));
+    expect(order.indexOf('three-tier')).to.be.above(order.lastIndexOf('rollout'));
+  });
+
+  it('suites that share a namespace never overlap: the later one waits for the earlier one\'s namespace to be gone', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster({ clock, enforcementDelayMs: 300 });
+    const again: Suite = { ...structuredClone(rollout), name: 'rollout-again' };
+    const seen: string[] = [];
+    const result = await runLive([rollout, again, threeTier], {
+      kube: cluster,
+      clock,
+      runId: 'par3',
+      parallel: 4,
+      externals: { enabled: false },
+      reporter: { onStepBegin: (s) => seen.push(s), onEnd: () => undefined },
+    });
+    const counts = countRun(result);
+    expect(counts.failed + counts.errors + counts.flaky).to.equal(0);
+    expect(result.suites.map((s) => s.name)).to.deep.equal(['rollout', 'rollout-again', 'three-tier']);
+    // had they overlapped, the second would have deleted the first one's namespace under it (and failed its cells)
+    expect(new Set(seen)).to.deep.equal(new Set(['rollout', 'rollout-again', 'three-tier']));
+    expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
+  });
+
+  it('a suite holds its namespaces and the /24 networks of its external targets', async () => {
+    const [guardrails] = await loadSuites(['suites/egress-guardrails.yaml']);
+    expect(suiteResources(rollout)).to.deep.equal(['namespace checkout']);
+    const resources = suiteResources(guardrails as Suite);
+    expect(resources).to.include.members(['namespace apps', 'namespace tools']);
+    expect(resources.filter((r) => r.startsWith('external network '))).to.have.length((guardrails as Suite).fixture.externals.length);
+    expect(resources.find((r) => r.startsWith('external network '))).to.match(/^external network \d+\.\d+\.\d+\.0\/24$/);
+  });
+
+  it('the suite with the most steps starts first; others keep their order', () => {
+    const units = [threeTier, rollout, { ...threeTier, name: 'another' }].map((suite) => ({ suite }));
+    expect(longestFirst(units).map((u) => u.suite.name)).to.deep.equal(['rollout', 'three-tier', 'another']);
+  });
+
+  it('every suite reports where its time went', async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster({ clock, enforcementDelayMs: 300 });
+    const result = await runLive([rollout], { kube: cluster, clock, runId: 'par4', externals: { enabled: false } });
+    const phases = result.suites[0]?.phases;
+    expect(phases).not.to.equal(undefined);
+    expect(phases?.rounds).to.be.greaterThan(5);
+    expect(phases?.settleMs).to.be.greaterThan(0);
+    expect(result.timings.some((t) => /namespaces gone, awaited at the end/.test(t.name))).to.equal(true);
   });
 });

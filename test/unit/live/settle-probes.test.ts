@@ -82,3 +82,38 @@ describe('settleProbes', () => {
     expect(net.rounds()).to.equal(1);
   });
 });
+
+describe('settleProbes: a visible change settles at once', () => {
+  it('a first round in which the changed keys show their new result and all keys meet expectations settles the step', async () => {
+    const clock = new FakeClock();
+    // 'a' was connected before the change and must now be denied; 'b' was denied and stays so
+    const net = network(clock, (k, t) => (k === 'a' ? (t >= 0 ? 'timeout' : 'connected') : 'timeout'));
+    const result = await settleProbes(['a', 'b'], net.probe, expectDeny, { clock, minSettleMs: 1000, deadlineMs: 10_000, intervalMs: 500, confirmRounds: 1, changed: new Set(['a']) });
+    expect(result.settled).to.equal(true);
+    expect(net.rounds()).to.equal(2); // the settling round and one confirmation
+    expect(result.rounds).to.equal(2);
+  });
+
+  it('without changed keys, a round before the minimum settle time never counts', async () => {
+    const clock = new FakeClock();
+    const net = network(clock, () => 'timeout');
+    const result = await settleProbes(['a', 'b'], net.probe, expectDeny, { clock, minSettleMs: 1000, deadlineMs: 10_000, intervalMs: 500, confirmRounds: 1, changed: new Set() });
+    expect(result.settled).to.equal(true);
+    expect(net.rounds()).to.equal(3);
+  });
+
+  it('a changed key that still shows its old result keeps the step waiting', async () => {
+    const clock = new FakeClock();
+    const net = network(clock, (k, t) => (k === 'a' && t < 1500 ? 'connected' : 'timeout'));
+    const result = await settleProbes(['a', 'b'], net.probe, expectDeny, { clock, minSettleMs: 1000, deadlineMs: 10_000, intervalMs: 500, confirmRounds: 1, changed: new Set(['a']) });
+    expect(result.settled).to.equal(true);
+    expect(result.settleMs).to.be.at.least(1500);
+  });
+
+  it('a changed key that is not probed is no evidence', async () => {
+    const clock = new FakeClock();
+    const net = network(clock, () => 'timeout');
+    await settleProbes(['a', 'b'], net.probe, expectDeny, { clock, minSettleMs: 1000, deadlineMs: 10_000, intervalMs: 500, confirmRounds: 1, changed: new Set(['c']) });
+    expect(net.rounds()).to.equal(3);
+  });
+});

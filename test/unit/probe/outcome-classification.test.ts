@@ -72,6 +72,8 @@ describe('probe outcome classification', () => {
       const unsupported = classifyAgnhostConnect(1, '', 'OTHER: protocol not supported\n');
       expect(unsupported.outcome).to.equal('exec-error');
       expect(unsupported.detail).to.contain('protocol not supported');
+      expect(unsupported.unsupported, 'final: no wait makes it work').to.equal(true);
+      expect(classifyAgnhostConnect(1, '', 'OTHER: some other error\n').unsupported).to.equal(undefined);
     });
     it('UNKNOWN (bad arguments) and a missing binary are exec errors', () => {
       expect(classifyAgnhostConnect(1, '', 'UNKNOWN: missing port in address\n').outcome).to.equal('exec-error');
