@@ -139,7 +139,7 @@ describe('runLive (against an in-memory cluster)', () => {
 
   it('lists every suite it was given with its fixture: line, also those a stopped run never started (reports place run errors there)', async () => {
     const { clock, cluster } = setup({ waitingReason: 'ErrImageNeverPull' });
-    const result = await runLive([rollout, threeTier], { kube: cluster, clock, runId: 'unit5b', externals: { enabled: false } });
+    const result = await runLive([rollout, threeTier], { kube: cluster, clock, runId: 'unit5b', parallel: 1, externals: { enabled: false } });
     expect(result.suites.map((s) => s.name)).to.deep.equal(['rollout']);
     expect(result.suites[0]?.fixtureLine).to.be.a('number');
     expect(result.plannedSuites).to.deep.equal([
