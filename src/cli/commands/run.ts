@@ -4,6 +4,7 @@ import { parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } fro
 import { runLive } from '../../run/index.js';
 import { CLUSTER_HELP, CLUSTER_OPTIONS, LIVE_HELP, LIVE_OPTIONS, liveRunOptionsOf } from '../live-options.js';
 import { EXIT } from '../exit-codes.js';
+import { checkKindOrLocalCluster } from '../kind-or-local-cluster.js';
 import type { CliIO } from '../io.js';
 import { createReportTargets, finishRun } from '../report-output.js';
 
@@ -35,6 +36,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   // Everything the user can get wrong is checked before anything is created.
   const suites = await loadSuites(paths);
   const options = liveRunOptionsOf(parsed, 'run', io);
+  checkKindOrLocalCluster(options.cluster, 'run', args, io.env);
   const targets = createReportTargets(parsed, io, { progress: true });
   const run = await runLive(suites, { ...options, reporter: targets.reporter });
   return finishRun(run, targets, io);
