@@ -140,6 +140,15 @@ describe('CLI (as a process)', function () {
       expect(r.stdout).to.contain('backend judge-demo/web-b (port 8080): deny');
     });
 
+    it('explains every port of a multi-port Service when no --port is given (each with its backend)', async () => {
+      const r = await runCli(['explain', `${FIXTURES}/explain.yaml`, '--from', 'explain-demo/client', '--to', 'svc:explain-demo/web']);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.contain('service explain-demo/web:80/TCP: ALLOWED');
+      expect(r.stdout).to.contain('service explain-demo/web:9090/TCP: ALLOWED');
+      expect(r.stdout).to.contain('backend explain-demo/web (port 9090): allow');
+      expect(r.stdout).not.to.contain('no backend');
+    });
+
     it('rejects an unknown workload with exit 2 and the list of workloads', async () => {
       const r = await runCli(['explain', `${FIXTURES}/wrong-expectation.yaml`, '--from', 'cli-demo/nobody', '--to', 'cli-demo/server']);
       expect(r.code).to.equal(2);
