@@ -16,7 +16,7 @@ import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../model/i
 import { selectorMatches, selectsEverything } from '../model/index.js';
 import { trafficsFor } from '../engine/index.js';
 import { modelStateFor, planSuite, refKey } from '../engine/index.js';
-import type { LoadedPolicy, Suite } from '../suite/index.js';
+import { formatFieldPath, type FieldPath, type LoadedPolicy, type Suite } from '../suite/index.js';
 import type { SourcePosition } from '../util/index.js';
 
 export type LintRule = 'namespace-wildcard' | 'ipblock-any' | 'selects-nothing' | 'dns-egress-denied' | 'unexercised';
@@ -50,12 +50,17 @@ function policyKey(policy: NetworkPolicy): string {
   return `${policy.metadata.namespace}/${policy.metadata.name}`;
 }
 
+/** Where a field of a loaded policy is written (the policy's start when its source has no positions). */
+function fieldPosition(loaded: LoadedPolicy, path: FieldPath): SourcePosition {
+  return loaded.source.fieldPositions?.[formatFieldPath(path)] ?? loaded.source.position;
+}
+
 function peerFindings(suite: Suite, loaded: LoadedPolicy): LintFinding[] {
   const findings: LintFinding[] = [];
   const policy = loaded.policy;
-  const visit = (peers: NetworkPolicyPeer[] | undefined, path: string): void => {
+  const visit = (peers: NetworkPolicyPeer[] | undefined, path: FieldPath): void => {
     (peers ?? []).forEach((peer, index) => {
-      const field = `${path}[${index}]`;
+      const field = formatFieldPath([...path, index]);
       if (isEmptySelector(peer.namespaceSelector)) {
         const scope = isEmptySelector(peer.podSelector) || peer.podSelector === undefined ? 'every pod' : 'the selected pods';
         findings.push({
@@ -65,7 +70,7 @@ function peerFindings(suite: Suite, loaded: LoadedPolicy): LintFinding[] {
           policy: policyKey(policy),
           field: `${field}.namespaceSelector`,
           message: `${policyKey(policy)} ${field}: namespaceSelector {} matches ${scope} in every namespace of the cluster, including namespaces created later; select namespaces by label (e.g. kubernetes.io/metadata.name)`,
-          position: loaded.source.position,
+          position: fieldPosition(loaded, [...path, index, 'namespaceSelector']),
         });
       }
       const cidr = peer.ipBlock?.cidr;
@@ -78,13 +83,13 @@ function peerFindings(suite: Suite, loaded: LoadedPolicy): LintFinding[] {
           policy: policyKey(policy),
           field: `${field}.ipBlock`,
           message: `${policyKey(policy)} ${field}: ipBlock ${cidr}${except.length ? ` (except ${except.join(', ')})` : ''} admits every address, which on most CNIs includes pod and node IPs; narrow it to the ranges you mean`,
-          position: loaded.source.position,
+          position: fieldPosition(loaded, [...path, index, 'ipBlock', 'cidr']),
         });
       }
     });
   };
-  (policy.spec.ingress ?? []).forEach((rule, i) => visit(rule.from, `spec.ingress[${i}].from`));
-  (policy.spec.egress ?? []).forEach((rule, i) => visit(rule.to, `spec.egress[${i}].to`));
+  (policy.spec.ingress ?? []).forEach((rule, i) => visit(rule.from, ['spec', 'ingress', i, 'from']));
+  (policy.spec.egress ?? []).forEach((rule, i) => visit(rule.to, ['spec', 'egress', i, 'to']));
   return findings;
 }
 
@@ -116,7 +121,7 @@ export function lintSuite(suite: Suite): LintFinding[] {
           policy: key,
           field: 'spec.podSelector',
           message: `${key} selects no workload of the fixture in namespace ${loaded.policy.metadata.namespace} (step ${plan.step.index}, ${plan.step.name}); check its podSelector labels against the workloads`,
-          position: loaded.source.position,
+          position: fieldPosition(loaded, ['spec', 'podSelector']),
         });
       }
     }

@@ -7,8 +7,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedPolicy } from './types.js';
-import { InputError } from '../util/index.js';
-import { describeValue, fixedLocator, isPlainMap, IssueList, parseYamlDocuments, readTextFile, type FieldPath } from '../util/yaml/index.js';
+import { InputError, type SourcePosition } from '../util/index.js';
+import { describeValue, fixedLocator, formatFieldPath, isPlainMap, IssueList, parseYamlDocuments, readTextFile, type FieldPath } from '../util/yaml/index.js';
 import { expandGlob, isGlobPattern } from './glob.js';
 import { isNetworkPolicyKind, otherKindHint, POLICY_API_VERSION, POLICY_KIND, readPolicyObject } from './validate-policy.js';
 
@@ -173,7 +173,22 @@ function readDocumentPolicy(
   const policy = readPolicyObject(issues, value);
   context.check?.(value, issues);
   if (!policy) return undefined;
-  return { policy, source: { file, document, position: issues.position([]) } };
+  return { policy, source: { file, document, position: issues.position([]), fieldPositions: specFieldPositions(value, issues) } };
+}
+
+/**
+ * The position of every node under `spec` of a policy object (see PolicySource.fieldPositions), for findings that
+ * point at a field.
+ */
+export function specFieldPositions(value: unknown, issues: IssueList): Record<string, SourcePosition> {
+  const positions: Record<string, SourcePosition> = {};
+  const visit = (node: unknown, at: FieldPath): void => {
+    positions[formatFieldPath(at)] = issues.position(at);
+    if (Array.isArray(node)) node.forEach((item, i) => visit(item, [...at, i]));
+    else if (isPlainMap(node)) for (const [key, item] of Object.entries(node)) visit(item, [...at, key]);
+  };
+  if (isPlainMap(value) && value['spec'] !== undefined) visit(value['spec'], ['spec']);
+  return positions;
 }
 
 function describeDocument(value: unknown): string {

@@ -9,7 +9,7 @@ import { checkLabelKey, checkLabelValue } from './check-labels.js';
 import { fixtureLabels } from './labels-in-force.js';
 import { describeValue, isPlainMap, MapReader, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import type { FixtureIndex } from './fixture-index.js';
-import { loadPolicyPatterns, reportDuplicatePolicies, type PolicyFileContext } from './load-policy-files.js';
+import { loadPolicyPatterns, reportDuplicatePolicies, specFieldPositions, type PolicyFileContext } from './load-policy-files.js';
 import { readAssertionList, type ReadAssertion } from './read-assertion.js';
 import { CLUSTER_DNS_NAMESPACE, INITIAL_STEP_NAME, NAMESPACE_NAME_LABEL, SUITE_FIELDS } from './suite-fields.js';
 import { readPolicyObject } from './validate-policy.js';
@@ -119,7 +119,7 @@ async function readPolicyList(input: StagesInput, path: FieldPath, value: unknow
       const policy = readPolicyObject(itemIssues, item);
       input.policyFiles.check?.(item, itemIssues);
       if (!policy) continue;
-      loaded.push({ policy, source: { file: input.displayFile, document: 0, position: itemIssues.position([]) } });
+      loaded.push({ policy, source: { file: input.displayFile, document: 0, position: itemIssues.position([]), fieldPositions: specFieldPositions(item, itemIssues) } });
     } else {
       issues.add([...path, i], `expected a policy file path or glob (a string) or an inline NetworkPolicy (a map), found ${describeValue(item)}`);
     }

@@ -125,6 +125,12 @@ export interface PolicySource {
   /** 0-based index of the YAML document in a multi-document file. */
   document: number;
   position: SourcePosition;
+  /**
+   * Where each field of the policy's spec is written, keyed by its path inside the policy as formatFieldPath
+   * writes it (`spec.ingress[0].from[1].namespaceSelector`), for findings that point at the field. Plain data (a
+   * suite is cloned and serialised); absent for policies built in code.
+   */
+  fieldPositions?: Record<string, SourcePosition>;
 }
 
 export interface LoadedPolicy {

@@ -189,7 +189,23 @@ describe('CLI (as a process)', function () {
       expect(r.stdout).to.contain('[ipblock-any]');
       expect(r.stdout).to.contain('[selects-nothing] lint-demo/typo-selector');
       expect(r.stdout).to.contain('[dns-egress-denied]');
-      expect(r.stdout).to.contain(`${file}:${lineOf(file, 'name: api-from-anywhere') - 2}:`);
+    });
+
+    it('points each finding at the field, not at the start of the policy', async () => {
+      const file = `${FIXTURES}/lint-findings.yaml`;
+      const policyFile = `${FIXTURES}/lint-policies/api-egress.yaml`;
+      const r = await runCli(['lint', file]);
+      const at = (f: string, needle: string, value: string): string => {
+        const line = lineOf(f, needle);
+        const text = readFileSync(f, 'utf8').split('\n')[line - 1] as string;
+        return `${f}:${line}:${text.indexOf(value) + 1}:`;
+      };
+      const lines = r.stdout.split('\n');
+      const finding = (rule: string, policy: string): string => lines.find((l) => l.includes(`[${rule}] ${policy}`)) ?? `no ${rule} finding for ${policy}`;
+      expect(finding('namespace-wildcard', 'lint-demo/api-from-anywhere')).to.contain(at(file, 'namespaceSelector: {}', '{}'));
+      expect(finding('ipblock-any', 'lint-demo/web-egress-deny')).to.contain(at(file, 'cidr: 0.0.0.0/0', '0.0.0.0/0'));
+      expect(finding('selects-nothing', 'lint-demo/typo-selector')).to.contain(at(file, '{app: apii}', '{matchLabels'));
+      expect(finding('ipblock-any', 'lint-demo/api-egress-anywhere')).to.contain(at(policyFile, 'cidr: ::/0', '::/0'));
     });
 
     it('--disable silences rules', async () => {
