@@ -9,7 +9,9 @@
  * - dns-egress-denied: a workload with DNS assertions expecting an answer is isolated for egress and no rule
  *   allows DNS to the cluster DNS;
  * - unexercised: a policy that selects neither the source (egress) nor the destination (ingress) of any
- *   assertion: nothing proves it does what it is meant to.
+ *   assertion: nothing proves it does what it is meant to;
+ * - public-external: an external target with a real public address, which a live run would impersonate beside
+ *   the cluster (`run` refuses it without --allow-public-externals).
  */
 import { compileModel } from '../model/index.js';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../model/index.js';
@@ -18,8 +20,9 @@ import { trafficsFor } from '../engine/index.js';
 import { modelStateFor, planSuite, refKey } from '../engine/index.js';
 import { formatFieldPath, type FieldPath, type LoadedPolicy, type Suite } from '../suite/index.js';
 import type { SourcePosition } from '../util/index.js';
+import { externalAddressScope, publicExternalProblem } from '../suite/index.js';
 
-export type LintRule = 'namespace-wildcard' | 'ipblock-any' | 'selects-nothing' | 'dns-egress-denied' | 'unexercised';
+export type LintRule = 'namespace-wildcard' | 'ipblock-any' | 'selects-nothing' | 'dns-egress-denied' | 'unexercised' | 'public-external';
 
 export const LINT_RULES: readonly LintRule[] = [
   'namespace-wildcard',
@@ -27,6 +30,7 @@ export const LINT_RULES: readonly LintRule[] = [
   'selects-nothing',
   'dns-egress-denied',
   'unexercised',
+  'public-external',
 ];
 
 export interface LintFinding {
@@ -155,6 +159,16 @@ export function lintSuite(suite: Suite): LintFinding[] {
       policy: key,
       message: `no assertion exercises ${key}: it selects neither the source (egress) nor the destination (ingress) of any assertion; add an assertion that proves what it allows or denies`,
       position: loaded.source.position,
+    });
+  }
+  for (const external of suite.fixture.externals) {
+    if (externalAddressScope(external.ip) !== 'public') continue;
+    findings.push({
+      rule: 'public-external',
+      severity: 'warning',
+      suite: suite.name,
+      message: `${publicExternalProblem(external)}; use a documentation address (e.g. 203.0.113.10) unless the policy names this exact one (run needs --allow-public-externals)`,
+      position: external.position,
     });
   }
   return findings;

@@ -208,12 +208,20 @@ describe('CLI (as a process)', function () {
       expect(finding('ipblock-any', 'lint-demo/api-egress-anywhere')).to.contain(at(policyFile, 'cidr: ::/0', '::/0'));
     });
 
-    it('--disable silences rules', async () => {
+    it('warns about an external target with a public address, at the external', async () => {
+      const file = `${FIXTURES}/public-external.yaml`;
+      const r = await runCli(['lint', file]);
+      expect(r.code, r.stderr).to.equal(1);
+      expect(r.stdout).to.contain(`${file}:${lineOf(file, 'ip: 8.8.8.8')}:7: warning [public-external] external "resolver" has the public address 8.8.8.8`);
+      expect(r.stdout).not.to.contain('"partner"');
+    });
+
+        it('--disable silences rules', async () => {
       const r = await runCli([
         'lint',
         `${FIXTURES}/lint-findings.yaml`,
         '--disable',
-        'namespace-wildcard,ipblock-any,selects-nothing,dns-egress-denied,unexercised',
+        'namespace-wildcard,ipblock-any,selects-nothing,dns-egress-denied,unexercised,public-external',
       ]);
       expect(r.code).to.equal(0);
       expect(r.stdout).to.contain('no findings');

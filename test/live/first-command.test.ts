@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { LIVE_DEFAULTS } from '../../src/engine/live/live-defaults.js';
+import { LIVE_DEFAULTS } from '../../src/deploy/index.js';
 import { childElements, parseXml } from '../unit/report/parse-xml.js';
 import { REPO_ROOT } from './run-live-helpers.js';
 
