@@ -19,6 +19,7 @@ export const SUITE_FIELDS = {
   matrixAssertion: ['id', 'description', 'matrix'],
   matrix: ['port', 'protocol', 'expected'],
   step: ['name', 'apply', 'delete', 'labels', 'assertions'],
+  policyFile: ['path', 'namespace'],
   labelChanges: ['namespaces', 'workloads'],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -116,6 +116,7 @@ describe('schema and loader agree on every field', function () {
     for (const entry of readdirSync(EXAMPLES, { withFileTypes: true }).filter((e) => e.isDirectory())) {
       cpSync(path.join(EXAMPLES, entry.name), path.join(tmp, entry.name), { recursive: true });
     }
+    cpSync(path.join(REPO_ROOT, 'test/fixtures/suites/recipes'), path.join(tmp, 'recipes'), { recursive: true });
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -152,6 +153,7 @@ describe('schema and loader agree on every field', function () {
     const files = [
       ...readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml')).map((f) => path.join(EXAMPLES, f)),
       path.join(REPO_ROOT, 'test/fixtures/suites/every-field.yaml'),
+      path.join(REPO_ROOT, 'test/fixtures/suites/recipe-namespaces.yaml'),
     ];
     const problems: string[] = [];
     for (const file of files) {
