@@ -217,6 +217,10 @@ function readLabelChanges(reader: MapReader, state: StageState, fixture: Fixture
         labels.issues.add(path, `namespace "${name}" is not a fixture namespace (declared: ${[...fixture.namespaces.keys()].join(', ')})`, 'key');
         return;
       }
+      if (fixture.namespaces.get(name)?.existing) {
+        labels.issues.add(path, `namespace "${name}" is an existing namespace (existing: true); the harness never changes a namespace it did not create, so its labels cannot change in a step`, 'key');
+        return;
+      }
       const merged = mergeLabels(labels.issues, path, current, value, `namespace ${name}`, true);
       if (merged) {
         changes.namespaces[name] = merged;

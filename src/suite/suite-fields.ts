@@ -5,7 +5,7 @@
 export const SUITE_FIELDS = {
   suite: ['apiVersion', 'kind', 'name', 'description', 'fixture', 'policies', 'assertions', 'steps'],
   fixture: ['namespaces', 'workloads', 'services', 'externals', 'podNetwork'],
-  namespace: ['name', 'labels'],
+  namespace: ['name', 'labels', 'existing'],
   workload: ['name', 'namespace', 'labels', 'ports'],
   workloadPort: ['port', 'name', 'protocol'],
   service: ['name', 'namespace', 'workload', 'selector', 'ports'],

@@ -12,8 +12,16 @@ export const SUITE_API_VERSION = 'netpol-e2e/v1';
 
 export interface SuiteNamespace {
   name: string;
-  /** The suite's labels. kubernetes.io/metadata.name is added by the API server and by the model. */
+  /**
+   * The suite's labels. kubernetes.io/metadata.name is added by the API server and by the model. For an existing
+   * namespace: the labels it is expected to carry (a live run checks them and uses the labels it really has).
+   */
   labels: Record<string, string>;
+  /**
+   * The namespace exists already (`default`, or one that exists on staging): a live run creates its pods and Services
+   * there (labelled with the run id), never creates, changes or deletes the namespace or anything it did not create.
+   */
+  existing?: boolean;
   position: SourcePosition;
 }
 
