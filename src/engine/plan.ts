@@ -240,6 +240,40 @@ export function planConnection(suite: Suite, plan: StepPlan, connection: Connect
   return planConnect(suite, workloads, assertion, { index: plan.step.index, name: plan.step.name });
 }
 
+/** A DNS lookup from a workload, as a dns assertion would plan it (explain --to dns:<name>). */
+export function planLookup(suite: Suite, plan: StepPlan, from: WorkloadRef, name: string): PlannedCell {
+  const workloads = relabelWorkloads(new Map(suite.fixture.workloads.map((w) => [refKey(w), w])), plan.state);
+  const source = mustGet(workloads, refKey(from), 'explain');
+  const assertion: DnsAssertion = { kind: 'dns', id: 'explain', position: source.position, from, name, expect: 'resolves' };
+  return planDns(workloads, assertion, { index: plan.step.index, name: plan.step.name });
+}
+
+/** The implicit cluster DNS pod as a workload (it is no fixture workload; the model always has it). */
+export function clusterDnsWorkload(position: SourcePosition): SuiteWorkload {
+  const pod = CLUSTER_DNS.pod;
+  return { namespace: pod.namespace, name: pod.name, labels: { ...pod.labels }, ports: pod.ports.map((p) => ({ ...p })), position };
+}
+
+/** A connection to the cluster DNS pod on one of its ports (explain --to kube-system/coredns). */
+export function planClusterDnsConnection(suite: Suite, plan: StepPlan, from: WorkloadRef, port: number | string, protocol: Protocol): PlannedCell {
+  const workloads = relabelWorkloads(new Map(suite.fixture.workloads.map((w) => [refKey(w), w])), plan.state);
+  const source = mustGet(workloads, refKey(from), 'explain');
+  const dns = clusterDnsWorkload(source.position);
+  const number = typeof port === 'number' ? port : dns.ports.find((p) => p.name === port && p.protocol === protocol)?.port;
+  if (number === undefined) throw planningBug('explain', `the cluster DNS pod has no port ${port}/${protocol}`);
+  return connectCell({
+    assertionId: 'explain',
+    cellId: 'explain',
+    step: { index: plan.step.index, name: plan.step.name },
+    position: source.position,
+    source,
+    target: { kind: 'workload', workload: dns, port: number },
+    portLabel: port,
+    protocol,
+    expected: 'allow',
+  });
+}
+
 function connectCell(input: {
   assertionId: string;
   cellId: string;

@@ -149,6 +149,30 @@ describe('CLI (as a process)', function () {
       expect(r.stdout).not.to.contain('no backend');
     });
 
+    it('explains the cluster DNS pod as a destination (every port) and DNS lookups as dns assertions judge them', async () => {
+      const pod = await runCli(['explain', `${FIXTURES}/explain.yaml`, '--from', 'explain-demo/client', '--to', 'kube-system/coredns']);
+      expect(pod.code, pod.stderr).to.equal(0);
+      expect(pod.stdout).to.contain('kube-system/coredns:dns(53)/UDP: ALLOWED');
+      expect(pod.stdout).to.contain('allowed by explain-demo/client-egress egress rule 1 peer 1 port 1');
+      expect(pod.stdout).to.contain('kube-system/coredns:metrics(9153)/TCP: DENIED');
+      const lookup = await runCli(['explain', `${FIXTURES}/explain.yaml`, '--from', 'explain-demo/client', '--to', 'dns:web.explain-demo.svc.cluster.local']);
+      expect(lookup.code, lookup.stderr).to.equal(0);
+      expect(lookup.stdout).to.contain('explain-demo/client DNS lookup of web.explain-demo.svc.cluster.local: RESOLVES');
+      const missing = await runCli(['explain', `${FIXTURES}/explain.yaml`, '--from', 'explain-demo/client', '--to', 'dns:nothing.explain-demo.svc.cluster.local']);
+      expect(missing.stdout).to.contain(': NXDOMAIN');
+      const blocked = await runCli(['explain', `${FIXTURES}/lint-findings.yaml`, '--from', 'lint-demo/web', '--to', 'dns:kubernetes.default']);
+      expect(blocked.stdout).to.contain('lint-demo/web DNS lookup of kubernetes.default: BLOCKED');
+    });
+
+    it('explains external targets, by name and by address', async () => {
+      const named = await runCli(['explain', `${FIXTURES}/explain.yaml`, '--from', 'explain-demo/client', '--to', 'external:partner']);
+      expect(named.code, named.stderr).to.equal(0);
+      expect(named.stdout).to.contain('external partner (203.0.113.10):443/TCP: ALLOWED');
+      expect(named.stdout).to.contain('egress rule 3 peer 1 port 1');
+      const address = await runCli(['explain', `${FIXTURES}/explain.yaml`, '--from', 'explain-demo/client', '--to', '198.51.100.7', '--port', '443']);
+      expect(address.stdout).to.contain('external 198.51.100.7 (198.51.100.7):443/TCP: DENIED');
+    });
+
     it('rejects an unknown workload with exit 2 and the list of workloads', async () => {
       const r = await runCli(['explain', `${FIXTURES}/wrong-expectation.yaml`, '--from', 'cli-demo/nobody', '--to', 'cli-demo/server']);
       expect(r.code).to.equal(2);
