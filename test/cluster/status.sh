@@ -53,7 +53,7 @@ main() {
   check "CoreDNS ready (kube-system)" coredns_ready
   check "enforcer kube-router alive+hooked" enforcer_healthy
   # informational: without the alias, `netpol-e2e run` needs --probe-image ${PROBE_IMAGE} (up.sh adds it)
-  if ctr --address "${STATE_DIR}/containerd/containerd.sock" --namespace k8s.io images ls -q 2>/dev/null | grep -qxF "${DEFAULT_PROBE_IMAGE}"; then
+  if ctr --address "${STATE_DIR}/containerd/containerd.sock" --namespace k8s.io images ls -q 2>/dev/null | grep -xF "${DEFAULT_PROBE_IMAGE}" >/dev/null; then
     printf '  %-34s ok\n' "probe image as ${DEFAULT_PROBE_IMAGE##*/}"
   else
     printf '  %-34s missing (re-run up.sh)\n' "probe image as ${DEFAULT_PROBE_IMAGE##*/}"
