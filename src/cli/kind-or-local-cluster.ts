@@ -5,10 +5,8 @@
  */
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { ClusterSelection } from '../cluster/index.js';
-import { KIND_INSTALL_DOCS } from '../cluster/kind/preflight.js';
-import { KIND_VERSION } from '../cluster/versions.js';
-import { PreflightError } from '../util/errors.js';
+import { KIND_INSTALL_DOCS, KIND_VERSION, type ClusterSelection } from '../cluster/index.js';
+import { PreflightError } from '../util/index.js';
 
 /** The admin kubeconfig of the local test cluster (test/cluster/versions.env: STATE_DIR, NETPOL_E2E_STATE). */
 export function localClusterKubeconfig(env: NodeJS.ProcessEnv): string {

@@ -5,7 +5,7 @@
  */
 import { publicExternalProblem, publicExternals } from '../suite/index.js';
 import type { Suite } from '../suite/index.js';
-import { InputError } from '../util/errors.js';
+import { InputError } from '../util/index.js';
 import type { CliIO } from './io.js';
 
 export const PUBLIC_EXTERNALS_OPTION = { 'allow-public-externals': { type: 'boolean' } } as const;

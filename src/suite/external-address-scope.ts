@@ -4,7 +4,7 @@
  * the machine (and its pods) to that address would reach the container instead. Documentation and private ranges
  * belong to nobody on the internet, so they are fine; anything else needs `run --allow-public-externals`.
  */
-import { cidrContains, parseIp } from '../model/cidr.js';
+import { cidrContains, parseIp } from '../model/index.js';
 import type { Suite, SuiteExternal } from './types.js';
 
 /** RFC 5737 (IPv4 TEST-NET-1/2/3), RFC 3849 and RFC 9637 (IPv6). */
