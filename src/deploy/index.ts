@@ -16,3 +16,4 @@ export { namespaceManifest, podManifest, policyManifest, serviceManifest, type M
 export { ANNOTATION_SUITE, isRunObject, runLabels, runSelector } from './run-labels.js';
 export { podIpsOf, waitForPodsReady, type PodObject, type ReadyPods, type WaitPodsOptions } from './wait-pods-ready.js';
 export { describePodNetwork } from './pod-network-check.js';
+export { describeExistingPolicies, type ExistingNamespace } from './existing-namespaces.js';

@@ -397,6 +397,13 @@ function planningBug(assertionId: string, what: string): Error {
   return new Error(`internal error while planning assertion ${assertionId}: ${what} (the suite validator should have caught this; please report it)`);
 }
 
+/** An existing namespace as a live run found it: its real labels and the policies already in it. */
+export interface ExistingNamespaceState {
+  name: string;
+  labels: Record<string, string>;
+  policies: readonly NetworkPolicy[];
+}
+
 /**
  * The state the model evaluates for a step: the fixture's namespaces and workloads (with the labels in force),
  * the implicit cluster DNS, and the step's policies. `podIps` supplies live pod IPs (keyed `<ns>/<workload>`);
@@ -406,10 +413,12 @@ export function modelStateFor(
   suite: Suite,
   plan: StepPlan,
   podIps?: ReadonlyMap<string, string[]>,
+  existing: readonly ExistingNamespaceState[] = [],
 ): ClusterState {
+  const real = new Map(existing.map((n) => [n.name, n]));
   const namespaces: NamespaceInfo[] = suite.fixture.namespaces.map((n) => ({
     name: n.name,
-    labels: { ...(plan.state.namespaceLabels.get(n.name) ?? n.labels), 'kubernetes.io/metadata.name': n.name },
+    labels: { ...(real.get(n.name)?.labels ?? plan.state.namespaceLabels.get(n.name) ?? n.labels), 'kubernetes.io/metadata.name': n.name },
   }));
   const pods: PodInfo[] = suite.fixture.workloads.map((w) => {
     const key = refKey(w);
@@ -426,6 +435,7 @@ export function modelStateFor(
   if (!namespaces.some((n) => n.name === CLUSTER_DNS.namespace)) namespaces.push(CLUSTER_DNS.namespaceInfo);
   pods.push(CLUSTER_DNS.pod);
   const policies: NetworkPolicy[] = [...plan.state.policies.values()].map((p) => p.policy);
+  for (const namespace of existing) policies.push(...namespace.policies);
   const state: ClusterState = { namespaces, pods, policies };
   if (suite.fixture.podNetwork) state.podNetwork = [...suite.fixture.podNetwork];
   return state;

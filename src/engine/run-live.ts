@@ -11,7 +11,7 @@
  * an error of the suite it stopped (or of the run), the suites it kept from running a NOT_RUN error, and an
  * interrupt an INTERRUPTED error, after cleanup. Nothing is thrown for them.
  */
-import { describePodNetwork, type DeployedSuiteFixture } from '../deploy/index.js';
+import { describeExistingPolicies, describePodNetwork, type DeployedSuiteFixture } from '../deploy/index.js';
 import { runErrorOf, startRunResult, type RunCommand, type RunResult, type SuiteResult } from '../results/index.js';
 import type { Suite } from '../suite/index.js';
 import { InterruptedError } from '../util/index.js';
@@ -112,8 +112,11 @@ export async function runOneSuite(session: LiveSession, suite: Suite): Promise<S
 /** Deploys the suite's fixture (into `holder`, for the teardown), proves enforcement (once per run), runs the steps. */
 async function deployAndProbe(session: LiveSession, suite: Suite, result: SuiteResult, holder: { deployed?: DeployedSuiteFixture }): Promise<void> {
   const { reporter, environment } = session.options;
-  const deployed = await session.fixtures.deploy(suite.fixture, suite.name);
+  const policies = suite.steps.flatMap((step) => step.apply.map((loaded) => loaded.policy));
+  const deployed = await session.fixtures.deploy(suite.fixture, suite.name, policies);
   holder.deployed = deployed;
+  const existingPolicies = describeExistingPolicies(deployed.existingNamespaces ?? []);
+  if (existingPolicies) environment[`existing policies (${suite.name})`] = existingPolicies;
   if (suite.fixture.podNetwork) environment[`pod network (${suite.name})`] = describePodNetwork(suite.fixture.podNetwork, deployed.podIps);
   const canary = await session.measureEnforcement();
   environment['enforcement (canary)'] = `blocked ${canary.enforceMs} ms after apply, restored ${canary.restoreMs} ms after delete`;

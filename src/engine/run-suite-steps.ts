@@ -85,7 +85,7 @@ export async function runSuiteSteps(session: LiveSession, suite: Suite, deployed
   if (deployed.externalsSkipped) {
     for (const cell of plans.flatMap((p) => p.cells)) if (cell.target.kind === 'external') paths.skipReasons.set(cell, deployed.externalsSkipped);
   }
-  const { control, unsupported } = await runControl(session, suite, plans, paths, options);
+  const { control, unsupported } = await runControl(session, suite, plans, paths, options, blockedBeforePolicies(suite, plans, deployed));
   timings.push({ name: 'positive control', ms: Math.round(control.elapsedMs) });
   const steps: StepOutcome[] = [];
   for (const plan of plans) {
@@ -97,6 +97,23 @@ export async function runSuiteSteps(session: LiveSession, suite: Suite, deployed
   return { steps, timings, unsupported };
 }
 
+/**
+ * Cells whose path the policies already in existing namespaces (not the suite's) deny: before the suite applies
+ * anything, they cannot answer, so the positive control does not ask them to.
+ */
+function blockedBeforePolicies(suite: Suite, plans: readonly StepPlan[], deployed: DeployedSuiteFixture): Set<PlannedCell> {
+  const blocked = new Set<PlannedCell>();
+  const existing = deployed.existingNamespaces ?? [];
+  const first = plans[0];
+  if (!first || !existing.some((n) => n.policies.length > 0)) return blocked;
+  const bare: StepPlan = { ...first, state: { ...first.state, policies: new Map() } };
+  const model = compileModel(modelStateFor(suite, bare, deployed.podIps, existing));
+  for (const cell of plans.flatMap((p) => p.cells)) {
+    if (modelResultFor(cell, model, suite).verdict !== 'allow') blocked.add(cell);
+  }
+  return blocked;
+}
+
 /** The positive control over every path of every step, before any policy; throws when paths do not answer. */
 async function runControl(
   session: LiveSession,
@@ -104,9 +121,10 @@ async function runControl(
   plans: readonly StepPlan[],
   paths: CellPaths,
   options: SuiteStepsOptions,
+  blocked: ReadonlySet<PlannedCell>,
 ): Promise<{ control: ControlResult; unsupported: Map<Protocol, string> }> {
   const { clock, signal } = session.options;
-  const { probes, cellsOfPath } = paths.paths(plans.flatMap((p) => p.cells));
+  const { probes, cellsOfPath } = paths.paths(plans.flatMap((p) => p.cells).filter((cell) => !blocked.has(cell)));
   const control = await runPositiveControl([...probes.values()], session.round, {
     clock,
     signal,
@@ -176,7 +194,7 @@ function judgeStepCells(
   settled: SettleOutcome,
   notSettled: string | undefined,
 ): StepOutcome['cells'] {
-  const model = compileModel(modelStateFor(suite, plan, deployed.podIps));
+  const model = compileModel(modelStateFor(suite, plan, deployed.podIps, deployed.existingNamespaces));
   return plan.cells.map((cell) => {
     const modelResult = modelResultFor(cell, model, suite);
     const skip = paths.skipReasons.get(cell);
