@@ -79,7 +79,7 @@ export const LIVE_HELP = `Run:
 
 
 /** The cluster selection from the flags; contradictions are an InputError (before anything is created). */
-function clusterSelectionOf(parsed: Parsed, command: string): ClusterSelection {
+export function clusterSelectionOf(parsed: Parsed, command: string): ClusterSelection {
   const explicit = stringOption(parsed, 'cluster');
   const kubeconfig = stringOption(parsed, 'kubeconfig');
   const context = stringOption(parsed, 'context');

@@ -10,6 +10,7 @@ export type { CommandOptions, CommandResult, CommandRunner } from './command-run
 export { createExecaRunner } from './execa-command-runner.js';
 export { DEFAULT_CLUSTER_TIMEOUTS, DEFAULT_KIND_CLUSTER_NAME, DEFAULT_POD_SUBNET, type ClusterTimeouts } from './defaults.js';
 export { CALICO_MANIFEST_SHA256, CALICO_VERSION, KIND_NODE_IMAGE, KIND_VERSION, calicoManifestUrl } from './versions.js';
+export { KIND_INSTALL_DOCS } from './kind/preflight.js';
 export { applyCalico, waitForCalicoReady } from './calico/install-calico.js';
 export { parseManifest, type ManifestObject } from './install/parse-manifest.js';
 export { installManifest } from './install/install-manifest.js';

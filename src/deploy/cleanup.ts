@@ -126,6 +126,7 @@ export async function cleanupRuns(kube: KubeClient, options: CleanupRunsOptions 
     });
     result.deleted.push(...deleted.map((n) => `namespace ${n}`));
   }
+  result.deleted.push(...(await sweepObjectsOutsideRunNamespaces(kube, new Set(namespaces.map((n) => n.metadata.name)), options)));
   if (options.docker) {
     const labels: Record<string, string | undefined> = { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_RUN_ID]: options.runId };
     const olderThan = options.olderThan;
@@ -140,4 +141,31 @@ export async function cleanupRuns(kube: KubeClient, options: CleanupRunsOptions 
     result.notes.push('docker was not checked for external targets (no Docker gateway given)');
   }
   return result;
+}
+
+/**
+ * Pods, Services and NetworkPolicies a run put into namespaces it did not create (fixture namespaces declared
+ * `existing: true`), found by the run labels across the cluster; the namespaces themselves are never touched.
+ */
+async function sweepObjectsOutsideRunNamespaces(kube: KubeClient, runNamespaces: ReadonlySet<string>, options: CleanupRunsOptions): Promise<string[]> {
+  const now = options.now ?? Date.now;
+  const deleted: string[] = [];
+  for (const { apiVersion, kind } of [
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+    { apiVersion: 'v1', kind: 'Service' },
+    { apiVersion: 'v1', kind: 'Pod' },
+  ]) {
+    const objects = await kube.list<KubeObject>(apiVersion, kind, { labelSelector: runSelector(options.runId) });
+    for (const object of objects) {
+      const namespace = object.metadata.namespace;
+      if (namespace === undefined || runNamespaces.has(namespace) || !isRunObject(object.metadata.labels, options.runId)) continue;
+      if (options.olderThan !== undefined) {
+        const created = Date.parse(String(object.metadata.creationTimestamp ?? ''));
+        if (!(Number.isFinite(created) && now() - created >= options.olderThan)) continue;
+      }
+      await kube.delete({ apiVersion, kind, name: object.metadata.name, namespace });
+      deleted.push(`${kind.toLowerCase()} ${namespace}/${object.metadata.name}`);
+    }
+  }
+  return deleted;
 }

@@ -11,6 +11,7 @@ import { ClusterError } from '../util/index.js';
 import { podKey as refKey } from '../model/index.js';
 import { namespaceManifest, podManifest, serviceManifest, type ManifestContext } from './fixture-manifests.js';
 import { isRunObject } from './run-labels.js';
+import type { ExistingNamespace } from './existing-namespaces.js';
 
 /** Where things are in the cluster, once the fixture is up. */
 export interface FixtureAddresses {
@@ -33,6 +34,8 @@ export interface DeployedFixture {
   podIps: Map<string, string[]>;
   addresses: FixtureAddresses;
   externals?: StartedExternals;
+  /** Fixture namespaces that existed before the run, with their real labels and the policies already in them. */
+  existingNamespaces?: ExistingNamespace[];
   /** Labels currently applied (suite labels, without the run's), to re-apply only what changes. */
   namespaceLabels: Map<string, Record<string, string>>;
   workloadLabels: Map<string, Record<string, string>>;
@@ -60,7 +63,8 @@ export async function ensureNamespacesFree(kube: KubeClient, names: readonly str
 
 /** Applies namespaces, pods and Services; returns the Services' ClusterIPs (`<namespace>/<name>` → IP). */
 export async function applyFixture(kube: KubeClient, fixture: SuiteFixture, context: ManifestContext, concurrency: number, signal?: AbortSignal): Promise<Map<string, string>> {
-  for (const namespace of fixture.namespaces) {
+  // an existing namespace is never applied: the run only adds its own objects to it
+  for (const namespace of fixture.namespaces.filter((n) => !n.existing)) {
     await kube.apply(namespaceManifest(namespace.name, labelsWithoutName(namespace.labels), context));
   }
   await mapWithConcurrency(fixture.workloads, concurrency, (workload) => kube.apply(podManifest(workload, workload.labels, context)), signal);

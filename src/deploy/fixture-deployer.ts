@@ -6,10 +6,11 @@
 import type { DockerGateway, ExternalsOptions, StartedExternals } from '../external/index.js';
 import { createTestcontainersDockerGateway, startedBeforeFailure, startExternalTargets } from '../external/index.js';
 import type { KubeClient } from '../kube/index.js';
-import { podKey } from '../model/index.js';
+import { podKey, type NetworkPolicy } from '../model/index.js';
 import { fixtureLabels, type SuiteFixture } from '../suite/index.js';
 import type { Clock } from '../util/index.js';
 import { applyFixture, ensureNamespacesFree, type DeployedFixture } from './deploy-fixture.js';
+import { inspectExistingNamespaces } from './existing-namespaces.js';
 import type { ManifestContext } from './fixture-manifests.js';
 import { LIVE_DEFAULTS } from './live-defaults.js';
 import type { ImagePullPolicy } from './probe-pod.js';
@@ -55,13 +56,15 @@ export class FixtureDeployer {
   }
 
   /** Deploys a fixture and waits for it; external targets are started unless disabled (then `externalsSkipped`). */
-  async deploy(fixture: SuiteFixture, suiteName: string): Promise<DeployedSuiteFixture> {
+  async deploy(fixture: SuiteFixture, suiteName: string, policies: readonly NetworkPolicy[] = []): Promise<DeployedSuiteFixture> {
     const { clock } = this.settings;
-    const names = fixture.namespaces.map((n) => n.name);
+    const names = fixture.namespaces.filter((n) => !n.existing).map((n) => n.name);
     await this.freeNamespaces(names);
+    const existing = await inspectExistingNamespaces(this.kube, fixture, policies, this.settings.runId);
     const context = this.manifestContext(suiteName);
     const started = clock.now();
     this.inventory.addNamespaces(names);
+    this.inventory.addExistingNamespaces(existing.map((n) => n.name));
     const serviceIps = await applyFixture(this.kube, fixture, context, this.settings.concurrency, this.settings.signal);
     const externals = await this.externalsFor(fixture);
     const applied = clock.now();
@@ -77,6 +80,7 @@ export class FixtureDeployer {
       addresses: { podIps, serviceIps },
       ...fixtureLabels(fixture.namespaces, fixture.workloads),
     };
+    if (existing.length > 0) deployed.existingNamespaces = existing;
     if (externals.started) deployed.externals = externals.started;
     if (externals.skipped) deployed.externalsSkipped = externals.skipped;
     return deployed;
@@ -92,9 +96,11 @@ export class FixtureDeployer {
     if (this.settings.keep) return 0;
     const started = this.settings.clock.now();
     await this.inventory.issueNamespaceDeletion(deployed.namespaces);
+    if (deployed.existingNamespaces) await this.inventory.deleteRunObjects(deployed.existingNamespaces.map((n) => n.name));
     if (deployed.externals) await this.inventory.removeExternals(deployed.externals);
     const ms = this.settings.clock.now() - started;
-    this.time(`teardown ${deployed.namespaces.join(', ')} (issued)`, ms);
+    const all = [...deployed.namespaces, ...(deployed.existingNamespaces ?? []).map((n) => `${n.name} (existing: the run's objects)`)];
+    this.time(`teardown ${all.join(', ')} (issued)`, ms);
     return ms;
   }
 

@@ -17,3 +17,4 @@ export { ANNOTATION_SUITE, isRunObject, runLabels, runSelector } from './run-lab
 export { podIpsOf, waitForPodsReady, type PodObject, type ReadyPods, type WaitPodsOptions } from './wait-pods-ready.js';
 export { describePodNetwork } from './pod-network-check.js';
 export { cpuOf, sizeParallelism, type Parallelism } from './size-parallelism.js';
+export { describeExistingPolicies, type ExistingNamespace } from './existing-namespaces.js';

@@ -10,12 +10,14 @@ import type { RunError } from '../results/index.js';
 import { runErrorOf } from '../results/index.js';
 import type { Clock } from '../util/index.js';
 import { deleteNamespaces, deleteNamespacesAndWait, waitNamespacesGone } from './cleanup.js';
+import { deleteRunObjectsIn } from './existing-namespaces.js';
 import { LIVE_DEFAULTS } from './live-defaults.js';
 
 export class RunInventory {
   private readonly namespaceSet = new Set<string>();
   /** Namespaces whose deletion was issued and not yet awaited. */
   private readonly deleting = new Set<string>();
+  private readonly existingSet = new Set<string>();
   private readonly started: StartedExternals[] = [];
   /** The Docker gateway external targets were started with; set when the first one starts. */
   docker: DockerGateway | undefined;
@@ -28,6 +30,21 @@ export class RunInventory {
 
   addNamespaces(names: readonly string[]): void {
     for (const name of names) this.namespaceSet.add(name);
+  }
+
+  /** Existing namespaces the run puts objects into: only those objects are removed, never the namespace. */
+  addExistingNamespaces(names: readonly string[]): void {
+    for (const name of names) this.existingSet.add(name);
+  }
+
+  /** Deletes the run's own objects in these existing namespaces (waiting for its pods) and forgets them. */
+  async deleteRunObjects(names: readonly string[]): Promise<void> {
+    await deleteRunObjectsIn(this.kube, names, this.runId, {
+      timeoutMs: LIVE_DEFAULTS.deleteTimeoutMs,
+      intervalMs: LIVE_DEFAULTS.pollIntervalMs,
+      clock: this.clock,
+    });
+    for (const name of names) this.existingSet.delete(name);
   }
 
   addExternals(started: StartedExternals): void {
@@ -90,6 +107,12 @@ export class RunInventory {
       Object.assign(awaited, { namespaces: waiting.length, ms: elapsedMs });
     } catch (error) {
       errors.push(runErrorOf(error, `cleanup of namespaces ${[...this.namespaces(), ...this.deleting].join(', ')}`));
+    }
+    const existing = [...this.existingSet];
+    try {
+      await this.deleteRunObjects(existing);
+    } catch (error) {
+      errors.push(runErrorOf(error, `cleanup of the run's objects in existing namespaces ${existing.join(', ')}`));
     }
     if (this.docker) {
       for (const started of [...this.started]) {

@@ -281,6 +281,40 @@ export function planConnection(suite: Suite, plan: StepPlan, connection: Connect
   return planConnect(suite, workloads, assertion, { index: plan.step.index, name: plan.step.name });
 }
 
+/** A DNS lookup from a workload, as a dns assertion would plan it (explain --to dns:<name>). */
+export function planLookup(suite: Suite, plan: StepPlan, from: WorkloadRef, name: string): PlannedCell {
+  const workloads = relabelWorkloads(new Map(suite.fixture.workloads.map((w) => [refKey(w), w])), plan.state);
+  const source = mustGet(workloads, refKey(from), 'explain');
+  const assertion: DnsAssertion = { kind: 'dns', id: 'explain', position: source.position, from, name, expect: 'resolves' };
+  return planDns(workloads, assertion, { index: plan.step.index, name: plan.step.name });
+}
+
+/** The implicit cluster DNS pod as a workload (it is no fixture workload; the model always has it). */
+export function clusterDnsWorkload(position: SourcePosition): SuiteWorkload {
+  const pod = CLUSTER_DNS.pod;
+  return { namespace: pod.namespace, name: pod.name, labels: { ...pod.labels }, ports: pod.ports.map((p) => ({ ...p })), position };
+}
+
+/** A connection to the cluster DNS pod on one of its ports (explain --to kube-system/coredns). */
+export function planClusterDnsConnection(suite: Suite, plan: StepPlan, from: WorkloadRef, port: number | string, protocol: Protocol): PlannedCell {
+  const workloads = relabelWorkloads(new Map(suite.fixture.workloads.map((w) => [refKey(w), w])), plan.state);
+  const source = mustGet(workloads, refKey(from), 'explain');
+  const dns = clusterDnsWorkload(source.position);
+  const number = typeof port === 'number' ? port : dns.ports.find((p) => p.name === port && p.protocol === protocol)?.port;
+  if (number === undefined) throw planningBug('explain', `the cluster DNS pod has no port ${port}/${protocol}`);
+  return connectCell({
+    assertionId: 'explain',
+    cellId: 'explain',
+    step: { index: plan.step.index, name: plan.step.name },
+    position: source.position,
+    source,
+    target: { kind: 'workload', workload: dns, port: number },
+    portLabel: port,
+    protocol,
+    expected: 'allow',
+  });
+}
+
 function connectCell(input: {
   assertionId: string;
   cellId: string;
@@ -404,6 +438,13 @@ function planningBug(assertionId: string, what: string): Error {
   return new Error(`internal error while planning assertion ${assertionId}: ${what} (the suite validator should have caught this; please report it)`);
 }
 
+/** An existing namespace as a live run found it: its real labels and the policies already in it. */
+export interface ExistingNamespaceState {
+  name: string;
+  labels: Record<string, string>;
+  policies: readonly NetworkPolicy[];
+}
+
 /**
  * The state the model evaluates for a step: the fixture's namespaces and workloads (with the labels in force),
  * the implicit cluster DNS, and the step's policies. `podIps` supplies live pod IPs (keyed `<ns>/<workload>`);
@@ -413,10 +454,12 @@ export function modelStateFor(
   suite: Suite,
   plan: StepPlan,
   podIps?: ReadonlyMap<string, string[]>,
+  existing: readonly ExistingNamespaceState[] = [],
 ): ClusterState {
+  const real = new Map(existing.map((n) => [n.name, n]));
   const namespaces: NamespaceInfo[] = suite.fixture.namespaces.map((n) => ({
     name: n.name,
-    labels: { ...(plan.state.namespaceLabels.get(n.name) ?? n.labels), 'kubernetes.io/metadata.name': n.name },
+    labels: { ...(real.get(n.name)?.labels ?? plan.state.namespaceLabels.get(n.name) ?? n.labels), 'kubernetes.io/metadata.name': n.name },
   }));
   const pods: PodInfo[] = suite.fixture.workloads.map((w) => {
     const key = refKey(w);
@@ -433,6 +476,7 @@ export function modelStateFor(
   if (!namespaces.some((n) => n.name === CLUSTER_DNS.namespace)) namespaces.push(CLUSTER_DNS.namespaceInfo);
   pods.push(CLUSTER_DNS.pod);
   const policies: NetworkPolicy[] = [...plan.state.policies.values()].map((p) => p.policy);
+  for (const namespace of existing) policies.push(...namespace.policies);
   const state: ClusterState = { namespaces, pods, policies };
   if (suite.fixture.podNetwork) state.podNetwork = [...suite.fixture.podNetwork];
   return state;

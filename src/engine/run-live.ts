@@ -11,7 +11,7 @@
  * an error of the suite it stopped (or of the run), the suites it kept from running a NOT_RUN error, and an
  * interrupt an INTERRUPTED error, after cleanup. Nothing is thrown for them.
  */
-import { describePodNetwork, type DeployedSuiteFixture } from '../deploy/index.js';
+import { describeExistingPolicies, describePodNetwork, type DeployedSuiteFixture } from '../deploy/index.js';
 import { runErrorOf, startRunResult, type RunCommand, type RunResult, type SuitePhases, type SuiteResult } from '../results/index.js';
 import { EXTERNAL_PREFIX_LENGTH } from '../external/index.js';
 import { networkOf, parseIp } from '../model/index.js';
@@ -174,8 +174,11 @@ async function deployAndProbe(
 ): Promise<void> {
   const { environment, clock } = session.options;
   const phases = result.phases as SuitePhases;
-  const deployed = await session.fixtures.deploy(suite.fixture, suite.name);
+  const policies = suite.steps.flatMap((step) => step.apply.map((loaded) => loaded.policy));
+  const deployed = await session.fixtures.deploy(suite.fixture, suite.name, policies);
   holder.deployed = deployed;
+  const existingPolicies = describeExistingPolicies(deployed.existingNamespaces ?? []);
+  if (existingPolicies) environment[`existing policies (${suite.name})`] = existingPolicies;
   Object.assign(phases, { deployMs: deployed.deployMs, readyMs: deployed.readyMs });
   if (suite.fixture.podNetwork) environment[`pod network (${suite.name})`] = describePodNetwork(suite.fixture.podNetwork, deployed.podIps);
   const canaryStarted = clock.now();

@@ -87,7 +87,7 @@ export async function runSuiteSteps(session: LiveSession, suite: Suite, deployed
   if (deployed.externalsSkipped) {
     for (const cell of plans.flatMap((p) => p.cells)) if (cell.target.kind === 'external') paths.skipReasons.set(cell, deployed.externalsSkipped);
   }
-  const { control, unsupported } = await runControl(session, suite, plans, paths, options);
+  const { control, unsupported } = await runControl(session, suite, plans, paths, options, blockedBeforePolicies(suite, plans, deployed));
   timings.push({ name: 'positive control', ms: Math.round(control.elapsedMs) });
   const phases: SuiteStepsResult['phases'] = { controlMs: Math.round(control.elapsedMs), settleMs: 0, probeMs: 0, rounds: control.rounds };
   // what each path showed last: before the first step, in the positive control; then at the end of each step
@@ -102,6 +102,23 @@ export async function runSuiteSteps(session: LiveSession, suite: Suite, deployed
   return { steps, timings, unsupported, phases };
 }
 
+/**
+ * Cells whose path the policies already in existing namespaces (not the suite's) deny: before the suite applies
+ * anything, they cannot answer, so the positive control does not ask them to.
+ */
+function blockedBeforePolicies(suite: Suite, plans: readonly StepPlan[], deployed: DeployedSuiteFixture): Set<PlannedCell> {
+  const blocked = new Set<PlannedCell>();
+  const existing = deployed.existingNamespaces ?? [];
+  const first = plans[0];
+  if (!first || !existing.some((n) => n.policies.length > 0)) return blocked;
+  const bare: StepPlan = { ...first, state: { ...first.state, policies: new Map() } };
+  const model = compileModel(modelStateFor(suite, bare, deployed.podIps, existing));
+  for (const cell of plans.flatMap((p) => p.cells)) {
+    if (modelResultFor(cell, model, suite).verdict !== 'allow') blocked.add(cell);
+  }
+  return blocked;
+}
+
 /** The positive control over every path of every step, before any policy; throws when paths do not answer. */
 async function runControl(
   session: LiveSession,
@@ -109,9 +126,10 @@ async function runControl(
   plans: readonly StepPlan[],
   paths: CellPaths,
   options: SuiteStepsOptions,
+  blocked: ReadonlySet<PlannedCell>,
 ): Promise<{ control: ControlResult; unsupported: Map<Protocol, string> }> {
   const { clock, signal } = session.options;
-  const { probes, cellsOfPath } = paths.paths(plans.flatMap((p) => p.cells));
+  const { probes, cellsOfPath } = paths.paths(plans.flatMap((p) => p.cells).filter((cell) => !blocked.has(cell)));
   const control = await runPositiveControl([...probes.values()], session.round, {
     clock,
     signal,
@@ -141,7 +159,7 @@ async function runStep(
   const { clock } = session.options;
   const changedAt = clock.now();
   await applyStepChanges(session.options.kube, suite, plan, deployed);
-  const model = compileModel(modelStateFor(suite, plan, deployed.podIps));
+  const model = compileModel(modelStateFor(suite, plan, deployed.podIps, deployed.existingNamespaces));
   const models = new Map(plan.cells.map((cell) => [cell, modelResultFor(cell, model, suite)]));
   const window = session.settle.current();
   const changed = changedPaths(paths.paths(plan.cells).cellsOfPath, lastOutcome, answered, models);

@@ -9,7 +9,9 @@
  * - dns-egress-denied: a workload with DNS assertions expecting an answer is isolated for egress and no rule
  *   allows DNS to the cluster DNS;
  * - unexercised: a policy that selects neither the source (egress) nor the destination (ingress) of any
- *   assertion: nothing proves it does what it is meant to.
+ *   assertion: nothing proves it does what it is meant to;
+ * - public-external: an external target with a real public address, which a live run would impersonate beside
+ *   the cluster (`run` refuses it without --allow-public-externals).
  */
 import { compileModel } from '../model/index.js';
 import { cidrWithin, isValidCidr } from '../model/index.js';
@@ -17,10 +19,11 @@ import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../model/i
 import { selectorMatches, selectsEverything } from '../model/index.js';
 import { trafficsFor } from '../engine/index.js';
 import { modelStateFor, planSuite, refKey } from '../engine/index.js';
-import type { LoadedPolicy, Suite } from '../suite/index.js';
+import { formatFieldPath, type FieldPath, type LoadedPolicy, type Suite } from '../suite/index.js';
 import type { SourcePosition } from '../util/index.js';
+import { externalAddressScope, publicExternalProblem } from '../suite/index.js';
 
-export type LintRule = 'namespace-wildcard' | 'ipblock-any' | 'selects-nothing' | 'dns-egress-denied' | 'unexercised';
+export type LintRule = 'namespace-wildcard' | 'ipblock-any' | 'selects-nothing' | 'dns-egress-denied' | 'unexercised' | 'public-external';
 
 export const LINT_RULES: readonly LintRule[] = [
   'namespace-wildcard',
@@ -28,6 +31,7 @@ export const LINT_RULES: readonly LintRule[] = [
   'selects-nothing',
   'dns-egress-denied',
   'unexercised',
+  'public-external',
 ];
 
 export interface LintFinding {
@@ -51,12 +55,17 @@ function policyKey(policy: NetworkPolicy): string {
   return `${policy.metadata.namespace}/${policy.metadata.name}`;
 }
 
+/** Where a field of a loaded policy is written (the policy's start when its source has no positions). */
+function fieldPosition(loaded: LoadedPolicy, path: FieldPath): SourcePosition {
+  return loaded.source.fieldPositions?.[formatFieldPath(path)] ?? loaded.source.position;
+}
+
 function peerFindings(suite: Suite, loaded: LoadedPolicy): LintFinding[] {
   const findings: LintFinding[] = [];
   const policy = loaded.policy;
-  const visit = (peers: NetworkPolicyPeer[] | undefined, path: string): void => {
+  const visit = (peers: NetworkPolicyPeer[] | undefined, path: FieldPath): void => {
     (peers ?? []).forEach((peer, index) => {
-      const field = `${path}[${index}]`;
+      const field = formatFieldPath([...path, index]);
       if (isEmptySelector(peer.namespaceSelector)) {
         const scope = isEmptySelector(peer.podSelector) || peer.podSelector === undefined ? 'every pod' : 'the selected pods';
         findings.push({
@@ -66,7 +75,7 @@ function peerFindings(suite: Suite, loaded: LoadedPolicy): LintFinding[] {
           policy: policyKey(policy),
           field: `${field}.namespaceSelector`,
           message: `${policyKey(policy)} ${field}: namespaceSelector {} matches ${scope} in every namespace of the cluster, including namespaces created later; select namespaces by label (e.g. kubernetes.io/metadata.name)`,
-          position: loaded.source.position,
+          position: fieldPosition(loaded, [...path, index, 'namespaceSelector']),
         });
       }
       const cidr = peer.ipBlock?.cidr;
@@ -81,13 +90,13 @@ function peerFindings(suite: Suite, loaded: LoadedPolicy): LintFinding[] {
           policy: policyKey(policy),
           field: `${field}.ipBlock`,
           message: `${policyKey(policy)} ${field}: ipBlock ${cidr}${except.length ? ` (except ${except.join(', ')})` : ''} admits every address, which on most CNIs includes pod and node IPs; narrow it to the ranges you mean, or declare fixture.podNetwork when its excepts keep the pods out`,
-          position: loaded.source.position,
+          position: fieldPosition(loaded, [...path, index, 'ipBlock', 'cidr']),
         });
       }
     });
   };
-  (policy.spec.ingress ?? []).forEach((rule, i) => visit(rule.from, `spec.ingress[${i}].from`));
-  (policy.spec.egress ?? []).forEach((rule, i) => visit(rule.to, `spec.egress[${i}].to`));
+  (policy.spec.ingress ?? []).forEach((rule, i) => visit(rule.from, ['spec', 'ingress', i, 'from']));
+  (policy.spec.egress ?? []).forEach((rule, i) => visit(rule.to, ['spec', 'egress', i, 'to']));
   return findings;
 }
 
@@ -131,7 +140,7 @@ export function lintSuite(suite: Suite): LintFinding[] {
           policy: key,
           field: 'spec.podSelector',
           message: `${key} selects no workload of the fixture in namespace ${loaded.policy.metadata.namespace} (step ${plan.step.index}, ${plan.step.name}); check its podSelector labels against the workloads`,
-          position: loaded.source.position,
+          position: fieldPosition(loaded, ['spec', 'podSelector']),
         });
       }
     }
@@ -164,6 +173,16 @@ export function lintSuite(suite: Suite): LintFinding[] {
       policy: key,
       message: `no assertion exercises ${key}: it selects neither the source (egress) nor the destination (ingress) of any assertion; add an assertion that proves what it allows or denies`,
       position: loaded.source.position,
+    });
+  }
+  for (const external of suite.fixture.externals) {
+    if (externalAddressScope(external.ip) !== 'public') continue;
+    findings.push({
+      rule: 'public-external',
+      severity: 'warning',
+      suite: suite.name,
+      message: `${publicExternalProblem(external)}; use a documentation address (e.g. 203.0.113.10) unless the policy names this exact one (run needs --allow-public-externals)`,
+      position: external.position,
     });
   }
   return findings;

@@ -13,3 +13,4 @@ export { createYamlLocator, fixedLocator, formatFieldPath, type FieldPath, type 
 export { readPolicyObject } from './validate-policy.js';
 export { MATRIX_SYMBOLS, tokenizeTable, type TableToken } from './matrix-table.js';
 export { fixtureLabels, labelsAfter, type LabelsInForce } from './labels-in-force.js';
+export { DOCUMENTATION_RANGES, PRIVATE_RANGES, externalAddressScope, publicExternalProblem, publicExternals, type ExternalAddressScope } from './external-address-scope.js';

@@ -7,10 +7,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedPolicy } from './types.js';
-import { describeFileType, escapeControlCharacters, InputError } from '../util/index.js';
-import { describeShape, fixedLocator, isPlainMap, IssueList, parseYamlDocuments, readTextFile, type FieldPath } from '../util/yaml/index.js';
+import { describeFileType, escapeControlCharacters, InputError, type SourcePosition } from '../util/index.js';
+import { describeShape, fixedLocator, formatFieldPath, isPlainMap, IssueList, parseYamlDocuments, readTextFile, type FieldPath } from '../util/yaml/index.js';
 import { expandGlob, globBase, GlobLimitError, isGlobPattern } from './glob.js';
 import { inputAccessForDirectory, isInsideAny, resolveInside, type InputAccess, type SuiteInputOptions } from './input-access.js';
+import { withFileNamespace } from './policy-file-namespace.js';
 import { isNetworkPolicyKind, otherKindHint, POLICY_API_VERSION, POLICY_KIND, readPolicyObject } from './validate-policy.js';
 
 /** Where patterns are resolved and how resolved files are shown in messages. */
@@ -34,6 +35,8 @@ export interface PolicyPattern {
   pattern: string;
   /** Where the pattern was written, for "matches nothing" issues. */
   path: FieldPath;
+  /** The namespace of the file's policies that do not say theirs (`policies: [{path, namespace}]`). */
+  namespace?: string;
 }
 
 /**
@@ -59,16 +62,18 @@ export async function loadPolicyPatterns(
 ): Promise<LoadedPolicy[]> {
   const seen = new Set<string>();
   const result: LoadedPolicy[] = [];
-  for (const { pattern, path: at } of patterns) {
+  for (const { pattern, path: at, namespace } of patterns) {
     const report = (message: string): void => (unplaced ? issues.addUnplaced(message) : issues.add(at, message));
     const files = await resolvePattern(pattern, context, report);
     for (const file of files) {
       if (seen.has(file.absolute)) continue;
       seen.add(file.absolute);
-      let pending = context.cache.get(file.absolute);
+      // a file applied to a namespace is another set of policies than the same file on its own
+      const key = namespace === undefined ? file.absolute : `${file.absolute}\0${namespace}`;
+      let pending = context.cache.get(key);
       if (!pending) {
-        pending = loadPolicyFile(file.real ?? file.absolute, file.display, issues, context);
-        context.cache.set(file.absolute, pending);
+        pending = loadPolicyFile(file.real ?? file.absolute, file.display, issues, namespace === undefined ? context : { ...context, namespace });
+        context.cache.set(key, pending);
       }
       for (const policy of await pending) result.push(policy);
     }
@@ -165,7 +170,7 @@ export async function loadPolicyFile(
   absolutePath: string,
   displayFile: string,
   issues: IssueList,
-  context: Pick<PolicyFileContext, 'check' | 'access'> = {},
+  context: Pick<PolicyFileContext, 'check' | 'access'> & { namespace?: string } = {},
 ): Promise<LoadedPolicy[]> {
   const read = await readTextFile(absolutePath, context.access ? { maxFileSize: context.access.maxFileSize } : {});
   if (!read.ok) {
@@ -214,17 +219,33 @@ function readDocumentPolicy(
   where: string,
   file: string,
   document: number,
-  context: Pick<PolicyFileContext, 'check'>,
+  context: Pick<PolicyFileContext, 'check'> & { namespace?: string },
 ): LoadedPolicy | undefined {
   if (!isNetworkPolicyKind(value)) {
     const field = isPlainMap(value) ? (value['kind'] !== undefined ? ['kind'] : value['apiVersion'] !== undefined ? ['apiVersion'] : []) : [];
     issues.add(field, `${where} is ${describeDocument(value)}; only ${POLICY_API_VERSION} ${POLICY_KIND} objects are accepted: ${otherKindHint(value)}`);
     return undefined;
   }
-  const policy = readPolicyObject(issues, value);
-  context.check?.(value, issues);
+  const namespaced = withFileNamespace(value, context.namespace, issues, file);
+  const policy = readPolicyObject(issues, namespaced);
+  context.check?.(namespaced, issues);
   if (!policy) return undefined;
-  return { policy, source: { file, document, position: issues.position([]) } };
+  return { policy, source: { file, document, position: issues.position([]), fieldPositions: specFieldPositions(value, issues) } };
+}
+
+/**
+ * The position of every node under `spec` of a policy object (see PolicySource.fieldPositions), for findings that
+ * point at a field.
+ */
+export function specFieldPositions(value: unknown, issues: IssueList): Record<string, SourcePosition> {
+  const positions: Record<string, SourcePosition> = {};
+  const visit = (node: unknown, at: FieldPath): void => {
+    positions[formatFieldPath(at)] = issues.position(at);
+    if (Array.isArray(node)) node.forEach((item, i) => visit(item, [...at, i]));
+    else if (isPlainMap(node)) for (const [key, item] of Object.entries(node)) visit(item, [...at, key]);
+  };
+  if (isPlainMap(value) && value['spec'] !== undefined) visit(value['spec'], ['spec']);
+  return positions;
 }
 
 function describeDocument(value: unknown): string {

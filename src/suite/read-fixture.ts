@@ -9,7 +9,7 @@ import type { SuiteExternal, SuiteFixture, SuiteNamespace, SuiteService, SuiteSe
 import { checkLabels } from './check-labels.js';
 import { refText } from './fixture-index.js';
 import { describePorts } from './resolve-port.js';
-import { isPlainMap, MapReader, readString, type FieldPath, type IssueList } from '../util/yaml/index.js';
+import { describeValue, isPlainMap, MapReader, readString, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import { dns1035LabelProblem, dns1123LabelProblem, portNameProblem } from './k8s-names.js';
 import { CLUSTER_DNS_NAMESPACE, NAMESPACE_NAME_LABEL, SUITE_FIELDS } from './suite-fields.js';
 
@@ -98,7 +98,8 @@ function readNamespace(issues: IssueList, path: FieldPath, value: unknown): Suit
   const reader = MapReader.open(issues, path, value, 'a namespace', SUITE_FIELDS.namespace);
   if (!reader) return undefined;
   const name = reader.string('name', 'the namespace name', { required: true });
-  if (name !== undefined) checkNamespaceName(reader, name);
+  const existing = readExistingFlag(reader);
+  if (name !== undefined) checkNamespaceName(reader, name, existing);
   const labels = reader.stringMap('labels', 'the namespace labels') ?? {};
   checkLabels(issues, reader.at('labels'), labels);
   const implied = labels[NAMESPACE_NAME_LABEL];
@@ -107,15 +108,26 @@ function readNamespace(issues: IssueList, path: FieldPath, value: unknown): Suit
   }
   if (name === undefined) return undefined;
   const { [NAMESPACE_NAME_LABEL]: _implied, ...own } = labels;
-  return { name, labels: own, position: issues.position(path) };
+  return existing ? { name, labels: own, existing, position: issues.position(path) } : { name, labels: own, position: issues.position(path) };
 }
 
-function checkNamespaceName(reader: MapReader, name: string): void {
+/** `existing: true`: the namespace is there already and the run only adds its own objects to it. */
+function readExistingFlag(reader: MapReader): boolean {
+  const value = reader.get('existing');
+  if (value === undefined || value === false) return false;
+  if (value === true) return true;
+  reader.report('existing', `expected true or false (whether the namespace exists already), found ${describeValue(value)}`);
+  return false;
+}
+
+function checkNamespaceName(reader: MapReader, name: string, existing: boolean): void {
   const problem = dns1123LabelProblem(name);
   if (problem) {
     reader.report('name', `namespace name "${name}" ${problem}`);
-  } else if (name === CLUSTER_DNS_NAMESPACE || name === 'default' || name.startsWith('kube-')) {
-    reader.report('name', `namespace "${name}" already exists in every cluster; the harness never touches namespaces it did not create, so pick another name (the cluster DNS in kube-system is implicit)`);
+  } else if (name === CLUSTER_DNS_NAMESPACE) {
+    reader.report('name', `namespace "${name}" is the cluster DNS's, which every suite sees implicitly (CoreDNS, k8s-app=kube-dns); do not declare it, and put no probe pods there`);
+  } else if (!existing && (name === 'default' || name.startsWith('kube-'))) {
+    reader.report('name', `namespace "${name}" already exists in every cluster; the harness never touches namespaces it did not create, so pick another name, or declare {name: ${name}, existing: true} to add the run's pods to it (the namespace itself is never changed)`);
   }
 }
 

@@ -9,7 +9,7 @@ import { checkLabelKey, checkLabelValue } from './check-labels.js';
 import { fixtureLabels } from './labels-in-force.js';
 import { describeValue, isPlainMap, MapReader, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import type { FixtureIndex } from './fixture-index.js';
-import { loadPolicyPatterns, reportDuplicatePolicies, type PolicyFileContext } from './load-policy-files.js';
+import { loadPolicyPatterns, reportDuplicatePolicies, specFieldPositions, type PolicyFileContext, type PolicyPattern } from './load-policy-files.js';
 import { readAssertionList, type ReadAssertion } from './read-assertion.js';
 import { CLUSTER_DNS_NAMESPACE, INITIAL_STEP_NAME, NAMESPACE_NAME_LABEL, SUITE_FIELDS } from './suite-fields.js';
 import { readPolicyObject } from './validate-policy.js';
@@ -106,7 +106,7 @@ async function readPolicyList(input: StagesInput, path: FieldPath, value: unknow
   const issues = input.root.issues;
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
-    issues.add(path, `expected a list of policy file paths, globs or inline NetworkPolicies, found ${describeValue(value)}`);
+    issues.add(path, `expected a list of policy file paths, globs, {path, namespace} entries or inline NetworkPolicies, found ${describeValue(value)}`);
     return [];
   }
   const loaded: LoadedPolicy[] = [];
@@ -120,6 +120,16 @@ async function readPolicyList(input: StagesInput, path: FieldPath, value: unknow
         fromFile.add(policy.source.position);
         loaded.push(policy);
       }
+    } else if (isPolicyFileEntry(item)) {
+      const entry = readPolicyFileEntry(issues, [...path, i], item, input.fixture);
+      if (!entry) continue;
+      // the same file under another namespace is another set of policies
+      for (const policy of await loadPolicyPatterns([{ ...entry, path: [...path, i, 'path'] }], input.policyFiles, issues)) {
+        const same = (l: LoadedPolicy) => l.source.position === policy.source.position && l.policy.metadata.namespace === policy.policy.metadata.namespace;
+        if (loaded.some(same)) continue;
+        fromFile.add(policy.source.position);
+        loaded.push(policy);
+      }
     } else if (isPlainMap(item)) {
       const itemIssues = issues.within([...path, i]);
       const asKubectl = input.kubectlValue?.([...path, i]);
@@ -127,13 +137,38 @@ async function readPolicyList(input: StagesInput, path: FieldPath, value: unknow
       const policy = readPolicyObject(itemIssues, policyValue);
       input.policyFiles.check?.(policyValue, itemIssues);
       if (!policy) continue;
-      loaded.push({ policy, source: { file: input.displayFile, document: 0, position: itemIssues.position([]) } });
+      loaded.push({ policy, source: { file: input.displayFile, document: 0, position: itemIssues.position([]), fieldPositions: specFieldPositions(item, itemIssues) } });
     } else {
-      issues.add([...path, i], `expected a policy file path or glob (a string) or an inline NetworkPolicy (a map), found ${describeValue(item)}`);
+      issues.add([...path, i], `expected a policy file path or glob (a string), a {path, namespace} entry or an inline NetworkPolicy (a map), found ${describeValue(item)}`);
     }
   }
   reportDuplicatePolicies(loaded, issues, `are applied in step "${stepName}"`);
   return loaded;
+}
+
+/** A `{path: ..., namespace: ...}` entry of a policy list (an inline NetworkPolicy has apiVersion and kind instead). */
+function isPolicyFileEntry(item: unknown): item is Record<string, unknown> {
+  return isPlainMap(item) && 'path' in item && !('apiVersion' in item) && !('kind' in item);
+}
+
+/** Reads `{path, namespace}`: the namespace must be a fixture namespace (the policies' namespace rules). */
+function readPolicyFileEntry(issues: IssueList, path: FieldPath, item: unknown, fixture: FixtureIndex): PolicyPattern | undefined {
+  const reader = MapReader.open(issues, path, item, 'a policy file entry', SUITE_FIELDS.policyFile);
+  if (!reader) return undefined;
+  const pattern = reader.string('path', 'the policy file path or glob, relative to the suite', { required: true });
+  const namespace = reader.string('namespace', 'the namespace of the policies that do not say theirs');
+  if (namespace !== undefined) {
+    if (namespace === CLUSTER_DNS_NAMESPACE) {
+      reader.report('namespace', `suites may not put policies in ${CLUSTER_DNS_NAMESPACE}: the harness never touches namespaces it did not create`);
+      return undefined;
+    }
+    if (!fixture.namespaces.has(namespace)) {
+      reader.report('namespace', `namespace "${namespace}" is not a fixture namespace (declared: ${[...fixture.namespaces.keys()].join(', ') || 'none'}); add it to fixture.namespaces`);
+      return undefined;
+    }
+  }
+  if (pattern === undefined) return undefined;
+  return namespace === undefined ? { pattern, path } : { pattern, path, namespace };
 }
 
 /** The namespace rules for policies in a suite: a fixture namespace, never kube-system. */
@@ -193,6 +228,10 @@ function readLabelChanges(reader: MapReader, state: StageState, fixture: Fixture
       const current = state.namespaceLabels.get(name);
       if (!current) {
         labels.issues.add(path, `namespace "${name}" is not a fixture namespace (declared: ${[...fixture.namespaces.keys()].join(', ')})`, 'key');
+        return;
+      }
+      if (fixture.namespaces.get(name)?.existing) {
+        labels.issues.add(path, `namespace "${name}" is an existing namespace (existing: true); the harness never changes a namespace it did not create, so its labels cannot change in a step`, 'key');
         return;
       }
       const merged = mergeLabels(labels.issues, path, current, value, `namespace ${name}`, true);

@@ -5,7 +5,7 @@
 export const SUITE_FIELDS = {
   suite: ['apiVersion', 'kind', 'name', 'description', 'fixture', 'policies', 'assertions', 'steps'],
   fixture: ['namespaces', 'workloads', 'services', 'externals', 'podNetwork'],
-  namespace: ['name', 'labels'],
+  namespace: ['name', 'labels', 'existing'],
   workload: ['name', 'namespace', 'labels', 'ports'],
   workloadPort: ['port', 'name', 'protocol'],
   service: ['name', 'namespace', 'workload', 'selector', 'ports'],
@@ -19,6 +19,7 @@ export const SUITE_FIELDS = {
   matrixAssertion: ['id', 'description', 'matrix'],
   matrix: ['port', 'protocol', 'expected'],
   step: ['name', 'apply', 'delete', 'labels', 'assertions'],
+  policyFile: ['path', 'namespace'],
   labelChanges: ['namespaces', 'workloads'],
 } as const satisfies Record<string, readonly string[]>;
 

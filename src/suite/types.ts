@@ -12,8 +12,16 @@ export const SUITE_API_VERSION = 'netpol-e2e/v1';
 
 export interface SuiteNamespace {
   name: string;
-  /** The suite's labels. kubernetes.io/metadata.name is added by the API server and by the model. */
+  /**
+   * The suite's labels. kubernetes.io/metadata.name is added by the API server and by the model. For an existing
+   * namespace: the labels it is expected to carry (a live run checks them and uses the labels it really has).
+   */
   labels: Record<string, string>;
+  /**
+   * The namespace exists already (`default`, or one that exists on staging): a live run creates its pods and Services
+   * there (labelled with the run id), never creates, changes or deletes the namespace or anything it did not create.
+   */
+  existing?: boolean;
   position: SourcePosition;
 }
 
@@ -130,6 +138,12 @@ export interface PolicySource {
   /** 0-based index of the YAML document in a multi-document file. */
   document: number;
   position: SourcePosition;
+  /**
+   * Where each field of the policy's spec is written, keyed by its path inside the policy as formatFieldPath
+   * writes it (`spec.ingress[0].from[1].namespaceSelector`), for findings that point at the field. Plain data (a
+   * suite is cloned and serialised); absent for policies built in code.
+   */
+  fieldPositions?: Record<string, SourcePosition>;
 }
 
 export interface LoadedPolicy {

@@ -124,7 +124,7 @@ function readMetadata(root: MapReader): NetworkPolicy['metadata'] | undefined {
     const problem = dns1123SubdomainProblem(name);
     if (problem) meta.report('name', `policy name "${name}" ${problem}`);
   }
-  const namespace = meta.string('namespace', 'the policy namespace', { required: true });
+  const namespace = meta.string('namespace', 'the policy namespace (a policy file without one gets it from the suite, as with kubectl apply -n: policies: [{path: <file>, namespace: <namespace>}])', { required: true });
   if (namespace !== undefined) {
     const problem = dns1123LabelProblem(namespace);
     if (problem) meta.report('namespace', `namespace "${namespace}" ${problem}`);

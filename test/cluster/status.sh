@@ -52,6 +52,12 @@ main() {
   check "kube-proxy /healthz" kube_proxy_healthy
   check "CoreDNS ready (kube-system)" coredns_ready
   check "enforcer kube-router alive+hooked" enforcer_healthy
+  # informational: without the alias, `netpol-e2e run` needs --probe-image ${PROBE_IMAGE} (up.sh adds it)
+  if ctr --address "${STATE_DIR}/containerd/containerd.sock" --namespace k8s.io images ls -q 2>/dev/null | grep -xF "${DEFAULT_PROBE_IMAGE}" >/dev/null; then
+    printf '  %-34s ok\n' "probe image as ${DEFAULT_PROBE_IMAGE##*/}"
+  else
+    printf '  %-34s missing (re-run up.sh)\n' "probe image as ${DEFAULT_PROBE_IMAGE##*/}"
+  fi
   echo "KUBECONFIG=${KUBECONFIG_ADMIN}"
   if ((UNHEALTHY)); then echo "UNHEALTHY"; exit 1; fi
   echo "healthy"

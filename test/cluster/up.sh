@@ -256,6 +256,31 @@ import_images() {
     run_logged "${LOG_DIR}/image-import.log" docker load -i "$(image_tar "${PROBE_IMAGE}")"
     log "    ${PROBE_IMAGE}: loaded into docker"
   fi
+  alias_default_probe_image
+}
+
+# alias_default_probe_image: the probe image also under netpol-e2e's default name (DEFAULT_PROBE_IMAGE), in
+# containerd (for pods; imagePullPolicy IfNotPresent finds it, nothing is pulled) and in docker (external
+# targets). Idempotent: re-tags only when the alias is missing or points at another image.
+alias_default_probe_image() {
+  local want have
+  want=$(ctr_k8s images ls "name==${PROBE_IMAGE}" | awk 'NR == 2 {print $3}')
+  have=$(ctr_k8s images ls "name==${DEFAULT_PROBE_IMAGE}" | awk 'NR == 2 {print $3}')
+  [[ -n "${want}" ]] || die "${PROBE_IMAGE} is not in containerd, so it cannot be tagged ${DEFAULT_PROBE_IMAGE}"
+  if [[ "${have}" == "${want}" ]]; then
+    log "    ${DEFAULT_PROBE_IMAGE}: alias of ${PROBE_IMAGE} present"
+  else
+    run_logged "${LOG_DIR}/image-import.log" ctr_k8s images tag --force "${PROBE_IMAGE}" "${DEFAULT_PROBE_IMAGE}"
+    log "    ${DEFAULT_PROBE_IMAGE}: tagged as an alias of ${PROBE_IMAGE} (containerd)"
+  fi
+  if docker info >/dev/null 2>&1; then
+    want=$(docker image inspect -f '{{.Id}}' "${PROBE_IMAGE}")
+    have=$(docker image inspect -f '{{.Id}}' "${DEFAULT_PROBE_IMAGE}" 2>/dev/null || true)
+    if [[ "${have}" != "${want}" ]]; then
+      run_logged "${LOG_DIR}/image-import.log" docker tag "${PROBE_IMAGE}" "${DEFAULT_PROBE_IMAGE}"
+      log "    ${DEFAULT_PROBE_IMAGE}: tagged as an alias of ${PROBE_IMAGE} (docker)"
+    fi
+  fi
 }
 
 start_kubelet() {

@@ -140,6 +140,39 @@ describe('CLI (as a process)', function () {
       expect(r.stdout).to.contain('backend judge-demo/web-b (port 8080): deny');
     });
 
+    it('explains every port of a multi-port Service when no --port is given (each with its backend)', async () => {
+      const r = await runCli(['explain', `${FIXTURES}/explain.yaml`, '--from', 'explain-demo/client', '--to', 'svc:explain-demo/web']);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.contain('service explain-demo/web:80/TCP: ALLOWED');
+      expect(r.stdout).to.contain('service explain-demo/web:9090/TCP: ALLOWED');
+      expect(r.stdout).to.contain('backend explain-demo/web (port 9090): allow');
+      expect(r.stdout).not.to.contain('no backend');
+    });
+
+    it('explains the cluster DNS pod as a destination (every port) and DNS lookups as dns assertions judge them', async () => {
+      const pod = await runCli(['explain', `${FIXTURES}/explain.yaml`, '--from', 'explain-demo/client', '--to', 'kube-system/coredns']);
+      expect(pod.code, pod.stderr).to.equal(0);
+      expect(pod.stdout).to.contain('kube-system/coredns:dns(53)/UDP: ALLOWED');
+      expect(pod.stdout).to.contain('allowed by explain-demo/client-egress egress rule 1 peer 1 port 1');
+      expect(pod.stdout).to.contain('kube-system/coredns:metrics(9153)/TCP: DENIED');
+      const lookup = await runCli(['explain', `${FIXTURES}/explain.yaml`, '--from', 'explain-demo/client', '--to', 'dns:web.explain-demo.svc.cluster.local']);
+      expect(lookup.code, lookup.stderr).to.equal(0);
+      expect(lookup.stdout).to.contain('explain-demo/client DNS lookup of web.explain-demo.svc.cluster.local: RESOLVES');
+      const missing = await runCli(['explain', `${FIXTURES}/explain.yaml`, '--from', 'explain-demo/client', '--to', 'dns:nothing.explain-demo.svc.cluster.local']);
+      expect(missing.stdout).to.contain(': NXDOMAIN');
+      const blocked = await runCli(['explain', `${FIXTURES}/lint-findings.yaml`, '--from', 'lint-demo/web', '--to', 'dns:kubernetes.default']);
+      expect(blocked.stdout).to.contain('lint-demo/web DNS lookup of kubernetes.default: BLOCKED');
+    });
+
+    it('explains external targets, by name and by address', async () => {
+      const named = await runCli(['explain', `${FIXTURES}/explain.yaml`, '--from', 'explain-demo/client', '--to', 'external:partner']);
+      expect(named.code, named.stderr).to.equal(0);
+      expect(named.stdout).to.contain('external partner (203.0.113.10):443/TCP: ALLOWED');
+      expect(named.stdout).to.contain('egress rule 3 peer 1 port 1');
+      const address = await runCli(['explain', `${FIXTURES}/explain.yaml`, '--from', 'explain-demo/client', '--to', '198.51.100.7', '--port', '443']);
+      expect(address.stdout).to.contain('external 198.51.100.7 (198.51.100.7):443/TCP: DENIED');
+    });
+
     it('rejects an unknown workload with exit 2 and the list of workloads', async () => {
       const r = await runCli(['explain', `${FIXTURES}/wrong-expectation.yaml`, '--from', 'cli-demo/nobody', '--to', 'cli-demo/server']);
       expect(r.code).to.equal(2);
@@ -180,15 +213,39 @@ describe('CLI (as a process)', function () {
       expect(r.stdout).to.contain('[ipblock-any]');
       expect(r.stdout).to.contain('[selects-nothing] lint-demo/typo-selector');
       expect(r.stdout).to.contain('[dns-egress-denied]');
-      expect(r.stdout).to.contain(`${file}:${lineOf(file, 'name: api-from-anywhere') - 2}:`);
     });
 
-    it('--disable silences rules', async () => {
+    it('points each finding at the field, not at the start of the policy', async () => {
+      const file = `${FIXTURES}/lint-findings.yaml`;
+      const policyFile = `${FIXTURES}/lint-policies/api-egress.yaml`;
+      const r = await runCli(['lint', file]);
+      const at = (f: string, needle: string, value: string): string => {
+        const line = lineOf(f, needle);
+        const text = readFileSync(f, 'utf8').split('\n')[line - 1] as string;
+        return `${f}:${line}:${text.indexOf(value) + 1}:`;
+      };
+      const lines = r.stdout.split('\n');
+      const finding = (rule: string, policy: string): string => lines.find((l) => l.includes(`[${rule}] ${policy}`)) ?? `no ${rule} finding for ${policy}`;
+      expect(finding('namespace-wildcard', 'lint-demo/api-from-anywhere')).to.contain(at(file, 'namespaceSelector: {}', '{}'));
+      expect(finding('ipblock-any', 'lint-demo/web-egress-deny')).to.contain(at(file, 'cidr: 0.0.0.0/0', '0.0.0.0/0'));
+      expect(finding('selects-nothing', 'lint-demo/typo-selector')).to.contain(at(file, '{app: apii}', '{matchLabels'));
+      expect(finding('ipblock-any', 'lint-demo/api-egress-anywhere')).to.contain(at(policyFile, 'cidr: ::/0', '::/0'));
+    });
+
+    it('warns about an external target with a public address, at the external', async () => {
+      const file = `${FIXTURES}/public-external.yaml`;
+      const r = await runCli(['lint', file]);
+      expect(r.code, r.stderr).to.equal(1);
+      expect(r.stdout).to.contain(`${file}:${lineOf(file, 'ip: 8.8.8.8')}:7: warning [public-external] external "resolver" has the public address 8.8.8.8`);
+      expect(r.stdout).not.to.contain('"partner"');
+    });
+
+        it('--disable silences rules', async () => {
       const r = await runCli([
         'lint',
         `${FIXTURES}/lint-findings.yaml`,
         '--disable',
-        'namespace-wildcard,ipblock-any,selects-nothing,dns-egress-denied,unexercised',
+        'namespace-wildcard,ipblock-any,selects-nothing,dns-egress-denied,unexercised,public-external',
       ]);
       expect(r.code).to.equal(0);
       expect(r.stdout).to.contain('no findings');

@@ -4,8 +4,9 @@ import { compileModel } from '../../model/index.js';
 import type { Protocol } from '../../model/index.js';
 import { PROTOCOLS } from '../../model/index.js';
 import { modelResultFor } from '../../engine/index.js';
-import { modelStateFor, planConnection, planSuite, refKey } from '../../engine/index.js';
-import type { Connection, StepPlan } from '../../engine/index.js';
+import { clusterDnsWorkload, modelStateFor, planClusterDnsConnection, planConnection, planLookup, planSuite, refKey } from '../../engine/index.js';
+import type { Connection, PlannedCell, StepPlan } from '../../engine/index.js';
+import type { ModelResult } from '../../results/index.js';
 import { loadSuite } from '../../suite/index.js';
 import type { Suite, SuiteWorkload } from '../../suite/index.js';
 import { InputError } from '../../util/index.js';
@@ -16,7 +17,7 @@ import { checkInterrupted } from '../interruption.js';
 import { INPUT_HELP, INPUT_OPTIONS, suiteInputOptionsOf } from '../input-options.js';
 
 export const EXPLAIN_USAGE =
-  'netpol-e2e explain <suite> --from <ns/workload> --to <ns/workload | svc:ns/name | external:name | IP> [--port P[/PROTO]] [--step N|name]';
+  'netpol-e2e explain <suite> --from <ns/workload> --to <ns/workload | kube-system/coredns | dns:name | svc:ns/name | external:name | IP> [--port P[/PROTO]] [--step N|name]';
 
 export const EXPLAIN_HELP = `${EXPLAIN_USAGE}
 
@@ -24,8 +25,9 @@ Prints what the Kubernetes spec says of a connection in the suite's fixture and 
 source (egress) and the destination (ingress), and which rule and peer admit it, or that none does.
 
   --from <ns/workload>  the source workload
-  --to <target>         a workload (ns/name), a Service (svc:ns/name), an external of the fixture
-                        (external:name) or any IP address
+  --to <target>         a workload (ns/name), the cluster DNS pod (kube-system/coredns), a DNS lookup
+                        (dns:<name>, judged as a dns assertion), a Service (svc:ns/name), an external of the
+                        fixture (external:name) or any IP address
   --port <P[/PROTO]>    a port number or name, with TCP (default), UDP or SCTP; default: every port of the target
   --step <N|name>       the suite step whose policies and labels apply (default: 0, the initial policies)
 
@@ -58,19 +60,50 @@ export async function explainCommand(args: string[], io: CliIO): Promise<number>
   const plan = pickStep(plans, stringOption(parsed, 'step'));
   const source = findWorkload(suite, from, '--from');
   const port = parsePort(stringOption(parsed, 'port'));
-  const planned = connectionsFor(suite, source, to, port);
+  const planned = cellsFor(suite, source, to, port, plan);
   const model = compileModel(modelStateFor(planned.suite, plan));
   const lines: string[] = [];
-  for (const connection of planned.connections) {
-    const cell = planConnection(planned.suite, plan, connection);
+  for (const cell of planned.cells) {
     const result = modelResultFor(cell, model, planned.suite);
-    const verdict = { allow: 'ALLOWED', deny: 'DENIED', mixed: 'MIXED (backends differ)' }[result.verdict];
-    lines.push(`${cell.name.replace(/ should be (allowed|denied)$/, '')}: ${verdict}`);
+    const verdict = cell.kind === 'dns' ? dnsVerdictWord(result) : { allow: 'ALLOWED', deny: 'DENIED', mixed: 'MIXED (backends differ)' }[result.verdict];
+    lines.push(`${cell.name.replace(/ should (be allowed|be denied|resolve)$/, '')}: ${verdict}`);
     for (const line of result.explanation) lines.push(`  ${line}`);
   }
   io.stdout.write(`step ${plan.step.index} (${plan.step.name}), ${plan.state.policies.size} policies in force\n`);
   io.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.OK;
+}
+
+/** A lookup's verdict as a dns assertion states it: RESOLVES, NXDOMAIN or BLOCKED. */
+function dnsVerdictWord(result: ModelResult): string {
+  if (result.verdict !== 'allow') return 'BLOCKED';
+  if (result.dnsAnswer === 'resolves') return 'RESOLVES';
+  if (result.dnsAnswer === 'nxdomain') return 'NXDOMAIN';
+  return 'REACHES THE DNS (whether the name exists is not modelled)';
+}
+
+/**
+ * The cells `--to` names, planned at the step: DNS lookups (dns:<name>) and the cluster DNS pod
+ * (kube-system/coredns) by the planner's own functions, everything else as connections.
+ */
+function cellsFor(suite: Suite, source: SuiteWorkload, to: string, query: PortQuery | undefined, plan: StepPlan): { suite: Suite; cells: PlannedCell[] } {
+  const from = { namespace: source.namespace, name: source.name };
+  if (to.startsWith('dns:')) {
+    const name = to.slice('dns:'.length);
+    if (name === '') throw usage('--to dns:<name>: give the name to look up, e.g. dns:kubernetes.default.svc.cluster.local');
+    if (query) throw usage(`--port ${query.port}: a DNS lookup goes to the cluster DNS on its DNS port; leave --port out`);
+    return { suite, cells: [planLookup(suite, plan, from, name)] };
+  }
+  if (to === refKey(clusterDnsWorkload(source.position))) {
+    const dns = clusterDnsWorkload(source.position);
+    const ports = dns.ports.filter((p) => !query || (p.protocol === query.protocol && (p.port === query.port || p.name === query.port)));
+    if (ports.length === 0) {
+      throw usage(`--port ${query?.port}/${query?.protocol}: ${to} serves ${dns.ports.map((p) => `${p.name ?? '-'}=${p.port}/${p.protocol}`).join(', ')}`);
+    }
+    return { suite, cells: ports.map((p) => planClusterDnsConnection(suite, plan, from, query ? query.port : (p.name ?? p.port), p.protocol)) };
+  }
+  const planned = connectionsFor(suite, source, to, query);
+  return { suite: planned.suite, cells: planned.connections.map((connection) => planConnection(planned.suite, plan, connection)) };
 }
 
 function usage(message: string): InputError {
@@ -90,8 +123,9 @@ function pickStep(plans: StepPlan[], step: string | undefined): StepPlan {
 function findWorkload(suite: Suite, ref: string, option: string): SuiteWorkload {
   const workload = suite.fixture.workloads.find((w) => refKey(w) === ref);
   if (!workload) {
+    const dns = option === '--to' ? `, the cluster DNS pod kube-system/coredns, or a lookup as dns:<name>` : '';
     throw usage(
-      `${option} ${ref}: no such workload in ${suite.displayFile}; workloads: ${suite.fixture.workloads.map(refKey).join(', ')}`,
+      `${option} ${ref}: no such workload in ${suite.displayFile}; workloads: ${suite.fixture.workloads.map(refKey).join(', ')}${dns}`,
     );
   }
   return workload;

@@ -1,9 +1,11 @@
 /** `netpol-e2e run <suites…>`: the main job. Validates every suite, then provisions and probes for real. */
 import { loadSuites } from '../../suite/index.js';
-import { parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } from '../args.js';
+import { booleanOption, parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } from '../args.js';
 import { runLive } from '../../run/index.js';
-import { CLUSTER_HELP, CLUSTER_OPTIONS, LIVE_HELP, LIVE_OPTIONS, liveRunOptionsOf } from '../live-options.js';
+import { CLUSTER_HELP, CLUSTER_OPTIONS, clusterSelectionOf, LIVE_HELP, LIVE_OPTIONS, liveRunOptionsOf } from '../live-options.js';
 import { EXIT } from '../exit-codes.js';
+import { checkKindOrLocalCluster } from '../kind-or-local-cluster.js';
+import { checkPublicExternals, PUBLIC_EXTERNALS_HELP, PUBLIC_EXTERNALS_OPTION } from '../public-externals.js';
 import type { CliIO } from '../io.js';
 import { createReportTargets, finishRun } from '../report-output.js';
 import { checkInterrupted } from '../interruption.js';
@@ -25,13 +27,14 @@ does not enforce NetworkPolicy), 130 interrupted.
 ${CLUSTER_HELP}
 
 ${LIVE_HELP}
+${PUBLIC_EXTERNALS_HELP}
 
 ${REPORT_HELP}
 
 ${INPUT_HELP}`;
 
 export async function runCommand(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandArgs('run', RUN_USAGE, args, { ...REPORT_OPTIONS, ...CLUSTER_OPTIONS, ...LIVE_OPTIONS, ...INPUT_OPTIONS });
+  const parsed = parseCommandArgs('run', RUN_USAGE, args, { ...REPORT_OPTIONS, ...CLUSTER_OPTIONS, ...LIVE_OPTIONS, ...INPUT_OPTIONS, ...PUBLIC_EXTERNALS_OPTION });
   if (parsed.values.help === true) {
     io.stdout.write(`${RUN_HELP}\n`);
     return EXIT.OK;
@@ -43,6 +46,8 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const suites = await loadSuites(paths, input);
   await checkInterrupted(io);
   const options = liveRunOptionsOf(parsed, 'run', io);
+  checkPublicExternals(suites, { allow: booleanOption(parsed, 'allow-public-externals'), externalsEnabled: options.externals?.enabled !== false }, io);
+  checkKindOrLocalCluster(clusterSelectionOf(parsed, 'run'), 'run', args, io.env);
   const targets = createReportTargets(parsed, io, { progress: true });
   const run = await runLive(suites, { ...options, reporter: targets.reporter });
   return finishRun(run, targets, io);

@@ -77,6 +77,7 @@ describe('schema/suite.schema.json', () => {
       matrixAssertion: def(schema, 'matrixAssertion'),
       matrix: (def(schema, 'matrixAssertion')['properties'] as Record<string, Schema>)['matrix'] as Schema,
       step: def(schema, 'step'),
+      policyFile: def(schema, 'policyFile'),
       labelChanges: def(schema, 'labelChanges'),
     };
     for (const [key, node] of Object.entries(suiteDefs)) {

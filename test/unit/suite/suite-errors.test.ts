@@ -186,10 +186,10 @@ describe('suite/errors (fixtures)', () => {
 
   it('policy namespaces: must be given, be a fixture namespace, never kube-system; reserved fixture namespaces', async () => {
     expect(summary(await issuesOf('policy-namespace.yaml'))).to.deep.equal([
-      '6:13 fixture.namespaces[1].name: namespace "kube-public" already exists in every cluster; the harness never touches namespaces it did not create, so pick another name (the cluster DNS in kube-system is implicit)',
+      '6:13 fixture.namespaces[1].name: namespace "kube-public" already exists in every cluster; the harness never touches namespaces it did not create, so pick another name, or declare {name: kube-public, existing: true} to add the run\'s pods to it (the namespace itself is never changed)',
       '10:94 policies[0].metadata.namespace: policy kube-system/dns is in kube-system; suites may not put policies there: the harness never touches namespaces it did not create',
       '11:92 policies[1].metadata.namespace: namespace "staging" of policy staging/p is not a fixture namespace (declared: prod, kube-public); add it to fixture.namespaces',
-      '12:71 policies[2].metadata.namespace: missing required field "namespace": the policy namespace',
+      '12:71 policies[2].metadata.namespace: missing required field "namespace": the policy namespace (a policy file without one gets it from the suite, as with kubectl apply -n: policies: [{path: <file>, namespace: <namespace>}])',
     ]);
   });
 
