@@ -23,8 +23,9 @@ fixture:
   namespaces: [{name: shop}, {name: staging}]
   workloads:
     - {name: api, namespace: shop, labels: {app: bookstore}, ports: [{port: 8080}]}
+    - {name: web, namespace: shop, labels: {app: bookstore, role: web}}
 assertions:
-  - {from: shop/api, to: shop/api, port: 8080, expect: allow}
+  - {from: shop/web, to: shop/api, port: 8080, expect: allow}
 `;
 
 describe('policy files applied to a namespace ({path, namespace})', () => {
@@ -60,8 +61,8 @@ describe('policy files applied to a namespace ({path, namespace})', () => {
       })),
     );
     expect(issues.map((i) => `${at(i)} ${i.field}: ${i.message}`)).to.deep.equal([
-      '10:36 policies[0].namespace: namespace "prod" is not a fixture namespace (declared: shop, staging); add it to fixture.namespaces',
-      '11:36 policies[1].namespace: suites may not put policies in kube-system: the harness never touches namespaces it did not create',
+      '11:36 policies[0].namespace: namespace "prod" is not a fixture namespace (declared: shop, staging); add it to fixture.namespaces',
+      '12:36 policies[1].namespace: suites may not put policies in kube-system: the harness never touches namespaces it did not create',
       `5:14 metadata.namespace: policy staging/api-allow says namespace "staging", but the suite applies ${path.join(path.dirname(issues[2]?.position?.file ?? ''), 'own.yaml')} to namespace "shop"; remove metadata.namespace from the policy or make the two agree (kubectl apply -n refuses the same mismatch)`,
     ]);
   });
