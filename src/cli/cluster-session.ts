@@ -61,7 +61,8 @@ export async function runWithCluster(
   let run: RunResult | undefined;
   let failure: unknown;
   try {
-    io.stderr.write(`netpol-e2e ${command}: ${selection.cluster === 'kind' ? 'kind cluster with Calico' : 'existing cluster'}\n`);
+    const cni = selection.cniManifest !== undefined ? `the CNI of ${selection.cniManifest}` : selection.cni === 'kube-router' ? 'kube-router' : 'Calico';
+    io.stderr.write(`netpol-e2e ${command}: ${selection.cluster === 'kind' ? `kind cluster with ${cni}` : 'existing cluster'}\n`);
     cluster = await provider.provision({ runDir, progress: phaseProgress(io), signal: io.signal });
     if (io.signal.aborted) throw new InterruptedError(String(io.signal.reason ?? 'SIGINT'));
     const options: LiveRunOptions = {

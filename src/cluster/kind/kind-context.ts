@@ -1,7 +1,7 @@
 /** The state shared by the kind provider's phases (kind's `actions.ActionContext`). */
 import type { KubeClient } from '../../kube/types.js';
 import type { Clock } from '../../util/poll.js';
-import type { PreparedCalico } from '../calico/calico-manifest.js';
+import type { PreparedCni } from '../cni/cni-choice.js';
 import type { ProviderDependencies } from '../dependencies.js';
 import type { ClusterProgress } from '../types.js';
 import type { ResolvedKindOptions } from './kind-options.js';
@@ -22,9 +22,9 @@ export interface KindContext {
   /** Set when `kind create cluster` is started: from then on a failure deletes the cluster (unless --keep). */
   clusterCreated: boolean;
   client: KubeClient | undefined;
-  calico: PreparedCalico | undefined;
-  /** A reused cluster that already runs calico-node: Calico is not installed again. */
-  calicoPresent: boolean;
+  cni: PreparedCni | undefined;
+  /** A reused cluster that already runs the chosen CNI's node DaemonSet: the CNI is not installed again. */
+  cniPresent: boolean;
 }
 
 /** The client, which the connect phase sets; a phase that runs before it is a bug in the action list. */

@@ -1,10 +1,11 @@
 /**
- * `--cluster kind`: creates a kind cluster with Calico as its CNI (or reuses one with --reuse), and deletes it
- * at the end unless --keep. The phases are small actions over one KindContext, listed by mode:
+ * `--cluster kind`: creates a kind cluster with a NetworkPolicy-enforcing CNI (Calico by default, kube-router, or
+ * a user's manifest; see cni/cni-choice.ts), or reuses one with --reuse, and deletes it at the end unless --keep.
+ * The phases are small actions over one KindContext, listed by mode:
  *
- *   create: preflight, kind config, Calico manifest, create cluster, load images, connect, install Calico, wait
- *   reuse:  preflight, export kubeconfig, connect, Calico manifest*, load images, install Calico*, wait
- *           (* skipped when calico-node already runs)
+ *   create: preflight, kind config, CNI manifest, create cluster, load images, connect, install CNI, wait
+ *   reuse:  preflight, export kubeconfig, connect, CNI manifest*, load images, install CNI*, wait
+ *           (* skipped when the CNI's node DaemonSet already runs)
  *
  * Everything that can fail without a cluster (options, tools, the manifest and its checksum) is checked before
  * `kind create cluster`. A failure after it deletes the cluster unless --keep.
@@ -20,9 +21,9 @@ import type { ClusterAction, ClusterProvider, ProvisionContext, ProvisionedClust
 import { connect } from './actions/connect.js';
 import { createCluster } from './actions/create-cluster.js';
 import { exportKubeconfig } from './actions/export-kubeconfig.js';
-import { installCalico } from './actions/install-calico.js';
+import { installCni } from './actions/install-cni.js';
 import { loadImages } from './actions/load-images.js';
-import { prepareCalico } from './actions/prepare-calico.js';
+import { prepareCniManifest } from './actions/prepare-cni.js';
 import { preflight } from './actions/preflight.js';
 import { waitReady } from './actions/wait-ready.js';
 import { writeKindConfig } from './actions/write-kind-config.js';
@@ -44,8 +45,8 @@ export class KindProvider implements ClusterProvider {
   /** The phases for this provider's mode, in order. */
   actions(): ClusterAction<KindContext>[] {
     return this.options.mode === 'create'
-      ? [preflight, writeKindConfig, prepareCalico, createCluster, loadImages, connect, installCalico, waitReady]
-      : [preflight, exportKubeconfig, connect, prepareCalico, loadImages, installCalico, waitReady];
+      ? [preflight, writeKindConfig, prepareCniManifest, createCluster, loadImages, connect, installCni, waitReady]
+      : [preflight, exportKubeconfig, connect, prepareCniManifest, loadImages, installCni, waitReady];
   }
 
   async provision(provision: ProvisionContext): Promise<ProvisionedCluster> {
@@ -64,8 +65,8 @@ export class KindProvider implements ClusterProvider {
       podSubnet: this.options.podSubnet,
       clusterCreated: false,
       client: undefined,
-      calico: undefined,
-      calicoPresent: false,
+      cni: undefined,
+      cniPresent: false,
     };
     const timings: { name: string; ms: number }[] = [];
     try {

@@ -109,12 +109,12 @@ describe('KindProvider', () => {
     expect(h.events.filter((e) => e.startsWith('done ')).map((e) => e.slice(5))).to.deep.equal([
       'preflight',
       'kind config',
-      'Calico manifest',
+      'CNI manifest',
       'create cluster',
       'load images',
       'connect',
-      'install Calico',
-      'wait for Calico, CoreDNS and nodes',
+      'install CNI',
+      'wait for CNI, CoreDNS and nodes',
     ]);
     expect(cluster.kubeconfigPath).to.equal(kubeconfig);
     expect(cluster.dockerNetwork).to.equal('kind');
@@ -229,5 +229,97 @@ describe('KindProvider', () => {
     const cluster = await h.provider({ kindConfigFile: userConfig }).provision({ runDir: h.runDir, clock: fakeClock() });
     expect(readFileSync(path.join(h.runDir, 'kind-config.yaml'), 'utf8')).to.equal(text);
     expect(cluster.environment['podSubnet']).to.equal('172.30.0.0/16');
+  });
+
+  describe('--cni', () => {
+    const KR = 'localhost/netpol-e2e/kube-router:v2.1.0-drop';
+
+    function clusterWithKubeRouter(): FakeKubeClient {
+      const client = clusterWithCoreDns();
+      return client;
+    }
+
+    it('kube-router: applies the packaged DaemonSet with the given image, loads that image, waits for it; no Calico download', async () => {
+      h = harness(healthyMachine({ localImages: [PROBE, KR] }), clusterWithKubeRouter());
+      const cluster = await h
+        .provider({ cni: 'kube-router', kubeRouterImage: KR, calicoManifestSha256: undefined })
+        .provision({ runDir: h.runDir, progress: h.progress, clock: fakeClock() });
+      expect(h.downloads).to.deep.equal([]);
+      expect(h.runner.lines().filter((l) => l.startsWith('kind load'))).to.deep.equal([`kind load docker-image ${PROBE} --name netpol-e2e`, `kind load docker-image ${KR} --name netpol-e2e`]);
+      expect(h.client.applied).to.deep.equal([
+        'ConfigMap kube-system/kube-router-cfg',
+        'DaemonSet kube-system/kube-router',
+        'ServiceAccount kube-system/kube-router',
+        'ClusterRole kube-router',
+        'ClusterRoleBinding kube-router',
+      ]);
+      const ds = h.client.objects.get('DaemonSet kube-system/kube-router') as unknown as {
+        spec: { template: { spec: { containers: { image: string; args: string[] }[]; initContainers: { image: string }[] } } };
+      };
+      expect(ds.spec.template.spec.containers.map((c) => c.image)).to.deep.equal([KR]);
+      expect(ds.spec.template.spec.initContainers.map((c) => c.image)).to.deep.equal([KR]);
+      expect(ds.spec.template.spec.containers[0]!.args).to.include.members(['--run-router=true', '--run-firewall=true', '--run-service-proxy=false']);
+      expect(h.events.find((e) => e.startsWith('done wait for CNI'))).to.equal('done wait for CNI, CoreDNS and nodes');
+      expect(cluster.environment).to.deep.include({ cni: 'kube-router', kubeRouterImage: KR });
+      expect(cluster.environment).to.not.have.property('calico');
+    });
+
+    it('kube-router: a DaemonSet that never gets ready is diagnosed as such and the cluster is deleted', async () => {
+      const client = clusterWithKubeRouter();
+      client.status = (object) => (object.kind === 'DaemonSet' ? { desiredNumberScheduled: 3, numberReady: 2, updatedNumberScheduled: 3 } : readyStatus(object));
+      h = harness(undefined, client);
+      const error = await h.provider({ cni: 'kube-router', calicoManifestSha256: undefined }).provision({ runDir: h.runDir, clock: fakeClock() }).catch((e: unknown) => e);
+      expect((error as ClusterError).message).to.match(/^DaemonSet kube-system\/kube-router not ready after 10 s \(2 of 3 pods ready\)/);
+      expect(h.runner.lines().at(-1)).to.match(/^kind delete cluster --name netpol-e2e /);
+    });
+
+    it('--cni-manifest: applies the file, waits for its DaemonSets then Deployments, checks its checksum', async () => {
+      h = harness();
+      const file = path.join(h.runDir, 'cni.yaml');
+      const text = [
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cni-operator, namespace: cni-system}\nspec: {replicas: 1}',
+        'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: cni-agent, namespace: cni-system}\nspec: {template: {spec: {containers: [{name: a, image: example.org/cni/agent:1}]}}}',
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: cni-system}',
+      ].join('\n---\n');
+      writeFileSync(file, text);
+      const sha = sha256Of(Buffer.from(text));
+      const progress: string[] = [];
+      const cluster = await h
+        .provider({ cniManifest: file, cniManifestSha256: sha, calicoManifestSha256: undefined })
+        .provision({ runDir: h.runDir, progress: { ...h.progress, phaseFinished: (p, _ms, d) => progress.push(`${p}: ${d ?? ''}`) }, clock: fakeClock() });
+      expect(h.client.applied).to.deep.equal(['Namespace cni-system', 'Deployment cni-system/cni-operator', 'DaemonSet cni-system/cni-agent']);
+      expect(progress.find((p) => p.startsWith('wait for CNI'))).to.match(/^wait for CNI, CoreDNS and nodes: cni-agent [\d.]+ s, cni-operator [\d.]+ s, coredns/);
+      expect(progress.find((p) => p.startsWith('CNI manifest'))).to.contain(`sha256 ${sha.slice(0, 12)}… verified`);
+      expect(cluster.environment).to.deep.include({ cni: `manifest ${file}`, cniManifestSha256: sha });
+      expect(h.runner.lines()).to.include('docker image inspect --format {{.Id}} example.org/cni/agent:1');
+    });
+
+    it('--cni-manifest with the wrong checksum stops before any cluster is created', async () => {
+      h = harness();
+      const file = path.join(h.runDir, 'cni.yaml');
+      writeFileSync(file, 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: x, namespace: kube-system}\n');
+      const error = await h.provider({ cniManifest: file, cniManifestSha256: 'a'.repeat(64), calicoManifestSha256: undefined }).provision({ runDir: h.runDir }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(ClusterError);
+      expect((error as ClusterError).message).to.equal(`the CNI manifest ${file} has SHA-256 ${sha256Of(readFileSync(file))}, expected ${'a'.repeat(64)}; it was not applied`);
+      expect(h.runner.lines().some((l) => l.startsWith('kind create'))).to.equal(false);
+    });
+
+    it('--cni-manifest without a DaemonSet or Deployment is refused before any cluster is created', async () => {
+      h = harness();
+      const file = path.join(h.runDir, 'cni.yaml');
+      writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: kube-system}\n');
+      const error = await h.provider({ cniManifest: file, calicoManifestSha256: undefined }).provision({ runDir: h.runDir }).catch((e: unknown) => e);
+      expect((error as Error).message).to.contain('has no DaemonSet or Deployment: nothing would run the CNI on the nodes');
+      expect(h.runner.lines().some((l) => l.startsWith('kind create'))).to.equal(false);
+    });
+
+    it('--reuse with kube-router running installs nothing', async () => {
+      const client = clusterWithKubeRouter();
+      client.objects.set('DaemonSet kube-system/kube-router', { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kube-router', namespace: 'kube-system' } });
+      h = harness(healthyMachine({ clusters: ['dev'] }), client);
+      const cluster = await h.provider({ reuse: 'dev', cni: 'kube-router', preloadImages: [], calicoManifestSha256: undefined }).provision({ runDir: h.runDir, clock: fakeClock() });
+      expect(h.client.applied).to.deep.equal([]);
+      expect(cluster.environment['cni']).to.equal('kube-router already installed (reused cluster)');
+    });
   });
 });
