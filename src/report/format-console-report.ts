@@ -18,7 +18,7 @@ import {
 import { createPalette, type Palette } from './ansi-palette.js';
 import { describeCell, describeLocation, isProblem } from './describe-cell.js';
 import { explainCell, type CellDetailKind } from './explain-cell.js';
-import { describeCounts, describeRunCounts } from './describe-counts.js';
+import { describeCounts, describeCrossNode, describeRunCounts } from './describe-counts.js';
 import { formatDuration } from './format-duration.js';
 import { buildMatrixGrid, describeMatrix, describeMatrixLegend, describeMatrixVerdict, findCellMatrix, formatMatrixLines } from './matrix-grid.js';
 import { wrapText } from './wrap-text.js';
@@ -69,6 +69,8 @@ export function formatConsoleReport(run: RunResult, options: ConsoleFormatOption
     for (const error of run.errors) lines.push(...formatRunError(error, palette));
   }
   lines.push(...(lines.length > 0 ? [''] : []), formatTotals(run, palette));
+  const crossNode = describeCrossNode(run);
+  if (crossNode !== undefined && !options.quiet) lines.push(crossNode);
   if (run.timings.length > 0 && !options.quiet) lines.push(...wrapText(`timings: ${formatTimings(run.timings)}`, WIDTH));
   return `${lines.join('\n')}\n`;
 }

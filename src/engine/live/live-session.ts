@@ -169,17 +169,21 @@ export class LiveSession {
     });
     this.time(`${suiteName}: fixture ready`, clock.now() - started);
     const podIps = new Map<string, string[]>();
+    const podNodes = new Map<string, string>();
     for (const key of pods) {
-      const ips = podIpsOf(ready.pods.get(key) as PodObject);
+      const pod = ready.pods.get(key) as PodObject;
+      const ips = podIpsOf(pod);
       if (ips.length === 0) throw new Error(`internal error: pod ${key} is Ready without an IP`);
       podIps.set(key, ips);
+      const node = (pod as { spec?: { nodeName?: string } }).spec?.nodeName;
+      if (node) podNodes.set(key, node);
     }
     const deployed: DeployedFixture & { externalsSkipped?: string } = {
       context,
       fixture,
       namespaces: names,
       podIps,
-      addresses: { podIps, serviceIps },
+      addresses: { podIps, serviceIps, podNodes },
       namespaceLabels: new Map(fixture.namespaces.map((n) => [n.name, { ...n.labels }])),
       workloadLabels: new Map(fixture.workloads.map((w) => [refKey(w), { ...w.labels }])),
     };

@@ -12,7 +12,7 @@ import { judgeCell, modelResultFor } from '../judge.js';
 import { modelStateFor, planSuite, refKey, type PlannedCell, type StepPlan } from '../plan.js';
 import type { CellResult, MatrixResult, Timing } from '../results.js';
 import { matrixResult } from '../verify.js';
-import { expectationMet, observationOf, pathKey, probeForCell, type FixtureAddresses } from './cell-probes.js';
+import { cellNodes, expectationMet, observationOf, pathKey, probeForCell, type FixtureAddresses } from './cell-probes.js';
 import { relabelNamespace, relabelWorkload, type DeployedFixture } from './deploy-fixture.js';
 import { policyManifest } from './fixture-manifests.js';
 import type { LiveSession } from './live-session.js';
@@ -137,7 +137,7 @@ export async function runSuiteSteps(
       const refusedMeansDeny = control.answered.has(key);
       const observation = observationOf(cell, probe, refusedMeansDeny, settled.settled);
       const met = expectationMet(cell, probe.result.outcome, refusedMeansDeny);
-      return { cell, result: judgeCell(cell, modelResult, observation, met ? undefined : notSettled) };
+      return { cell, result: Object.assign(judgeCell(cell, modelResult, observation, met ? undefined : notSettled), cellNodes(cell, addresses)) };
     });
     const matrices = plan.matrices.map((m) => matrixResult(m, plan.step, cells));
     const outcome: StepOutcome = { plan, cells, matrices };
