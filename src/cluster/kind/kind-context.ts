@@ -19,6 +19,10 @@ export interface KindContext {
   readonly environment: Record<string, string>;
   /** The pod subnet in effect (the option, or the user kind config's); set by the kind config phase. */
   podSubnet: string | undefined;
+  /** kind's docker network when it did not exist before `kind create cluster` (removed with the cluster). */
+  createdNetwork: string | undefined;
+  /** `kind create cluster` did not run to its end (aborted or timed out): late node containers are possible. */
+  createInterrupted: boolean;
   /** Set when `kind create cluster` is started: from then on a failure deletes the cluster (unless --keep). */
   clusterCreated: boolean;
   client: KubeClient | undefined;

@@ -27,7 +27,7 @@ import { prepareCniManifest } from './actions/prepare-cni.js';
 import { preflight } from './actions/preflight.js';
 import { waitReady } from './actions/wait-ready.js';
 import { writeKindConfig } from './actions/write-kind-config.js';
-import { deleteKindCluster } from './delete-cluster.js';
+import { deleteKindCluster, type DeleteKindClusterOptions } from './delete-cluster.js';
 import { clientOf, type KindContext } from './kind-context.js';
 import { resolveKindOptions, type KindProviderOptions, type ResolvedKindOptions } from './kind-options.js';
 
@@ -67,6 +67,8 @@ export class KindProvider implements ClusterProvider {
       client: undefined,
       cni: undefined,
       cniPresent: false,
+      createdNetwork: undefined,
+      createInterrupted: false,
     };
     const timings: { name: string; ms: number }[] = [];
     try {
@@ -91,8 +93,8 @@ export class KindProvider implements ClusterProvider {
     const start = clock.now();
     context.progress.phaseStarted?.(phase);
     try {
-      await deleteKindCluster(this.deps.runner, clusterName, context.kubeconfigPath, this.options.timeouts.commandMs * 4);
-      context.progress.phaseFinished?.(phase, clock.now() - start, `deleted kind cluster ${clusterName}`);
+      const extra = await deleteKindCluster(this.deps.runner, clusterName, context.kubeconfigPath, this.deleteOptions(context, true));
+      context.progress.phaseFinished?.(phase, clock.now() - start, `deleted kind cluster ${clusterName}${extra ? `; ${extra}` : ''}`);
     } catch (deleteError) {
       // The run already failed with a more important error, which the caller gets; this one is reported beside it.
       context.progress.phaseFailed?.(phase, deleteError, clock.now() - start);
@@ -100,10 +102,20 @@ export class KindProvider implements ClusterProvider {
     }
   }
 
+  /** After a failed or interrupted create, late node containers are looked for a few more times. */
+  private deleteOptions(context: KindContext, afterFailure: boolean): DeleteKindClusterOptions {
+    return {
+      timeoutMs: this.options.timeouts.commandMs * 4,
+      ...(context.createdNetwork !== undefined ? { createdNetwork: context.createdNetwork } : {}),
+      ...(afterFailure && context.createInterrupted ? { straggerChecks: 5 } : {}),
+      ...(this.deps.sleep ? { sleep: this.deps.sleep } : {}),
+    };
+  }
+
   private provisioned(context: KindContext, timings: { name: string; ms: number }[]): ProvisionedCluster {
     const { clusterName, keep, mode } = this.options;
     const runner = this.deps.runner;
-    const timeoutMs = this.options.timeouts.commandMs * 4;
+    const deleteOptions = this.deleteOptions(context, false);
     let released: Promise<ReleaseOutcome> | undefined;
     return {
       provider: 'kind',
@@ -116,8 +128,8 @@ export class KindProvider implements ClusterProvider {
         released ??= (async (): Promise<ReleaseOutcome> => {
           if (mode === 'reuse') return { deleted: false, detail: `left kind cluster ${clusterName} as it was (--reuse)` };
           if (keep) return { deleted: false, detail: `kept kind cluster ${clusterName} (--keep); delete it with: kind delete cluster --name ${clusterName}` };
-          await deleteKindCluster(runner, clusterName, context.kubeconfigPath, timeoutMs);
-          return { deleted: true, detail: `deleted kind cluster ${clusterName}` };
+          const extra = await deleteKindCluster(runner, clusterName, context.kubeconfigPath, deleteOptions);
+          return { deleted: true, detail: `deleted kind cluster ${clusterName}${extra ? `; ${extra}` : ''}` };
         })();
         return released;
       },

@@ -133,7 +133,7 @@ describe('Calico install against the real v3.28.5 manifest (from the Go module p
         ]);
       } else {
         expect((outcome as Error).message).to.match(/^DaemonSet kube-system\/calico-node not ready after 10 s \(0 of 3 pods ready\)/);
-        expect(runner.lines().at(-1)).to.match(/^kind delete cluster --name netpol-e2e /);
+        expect(runner.lines().at(-2)).to.match(/^kind delete cluster --name netpol-e2e /);
       }
     }
   });

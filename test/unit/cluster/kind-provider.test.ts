@@ -87,6 +87,7 @@ describe('KindProvider', () => {
       'docker version --format {{.Server.Version}}',
       'kind version',
       'kind get clusters',
+      'docker network inspect --format {{.Name}} kind',
       `kind create cluster --name netpol-e2e --config ${kindConfig} --kubeconfig ${kubeconfig} --wait 0s`,
       `docker image inspect --format {{.Id}} ${PROBE}`,
       `kind load docker-image ${PROBE} --name netpol-e2e`,
@@ -140,7 +141,7 @@ describe('KindProvider', () => {
   it('--keep retains the nodes on failure and never deletes', async () => {
     h = harness();
     const cluster = await h.provider({ keep: true, clusterName: 'np-dev' }).provision({ runDir: h.runDir, clock: fakeClock() });
-    expect(h.runner.lines()[3]).to.match(/^kind create cluster --name np-dev .* --wait 0s --retain$/);
+    expect(h.runner.lines()[4]).to.match(/^kind create cluster --name np-dev .* --wait 0s --retain$/);
     expect((await cluster.release()).deleted).to.equal(false);
     expect(h.runner.lines().some((l) => l.startsWith('kind delete'))).to.equal(false);
   });
@@ -152,7 +153,7 @@ describe('KindProvider', () => {
     const error = await h.provider().provision({ runDir: h.runDir, progress: h.progress, clock: fakeClock() }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(ClusterError);
     expect((error as ClusterError).message).to.match(/^DaemonSet kube-system\/calico-node not ready after 10 s \(1 of 3 pods ready\)/);
-    expect(h.runner.lines().at(-1)).to.equal(`kind delete cluster --name netpol-e2e --kubeconfig ${path.join(h.runDir, 'kubeconfig')}`);
+    expect(h.runner.lines().slice(-2)).to.deep.equal([`kind delete cluster --name netpol-e2e --kubeconfig ${path.join(h.runDir, 'kubeconfig')}`, 'docker ps -aq --filter label=io.x-k8s.kind.cluster=netpol-e2e']);
     expect(h.events).to.include('done delete cluster (after the failure)');
   });
 
@@ -231,6 +232,58 @@ describe('KindProvider', () => {
     expect(cluster.environment['podSubnet']).to.equal('172.30.0.0/16');
   });
 
+  describe('leaves nothing behind', () => {
+    it('removes kind\'s docker network on release when this run created it and nothing else uses it', async () => {
+      const machine = healthyMachine({ localImages: [PROBE] });
+      h = harness((command, args) => {
+        const line = [command, ...args].join(' ');
+        if (line === 'docker network inspect --format {{.Name}} kind') return { exitCode: 1, stderr: 'Error: No such network: kind' };
+        if (line === 'docker network inspect --format {{len .Containers}} kind') return { stdout: '0' };
+        return machine(command, args);
+      });
+      const cluster = await h.provider().provision({ runDir: h.runDir, clock: fakeClock() });
+      expect(await cluster.release()).to.deep.equal({ deleted: true, detail: 'deleted kind cluster netpol-e2e; removed docker network kind' });
+      expect(h.runner.lines().slice(-3)).to.deep.equal(['docker ps -aq --filter label=io.x-k8s.kind.cluster=netpol-e2e', 'docker network inspect --format {{len .Containers}} kind', 'docker network rm kind']);
+    });
+
+    it('leaves a network it did not create, and one that other containers still use', async () => {
+      h = harness();
+      const cluster = await h.provider().provision({ runDir: h.runDir, clock: fakeClock() });
+      await cluster.release();
+      expect(h.runner.lines().some((l) => l.startsWith('docker network rm'))).to.equal(false);
+      const machine = healthyMachine({ localImages: [PROBE] });
+      h = harness((command, args) => {
+        const line = [command, ...args].join(' ');
+        if (line === 'docker network inspect --format {{.Name}} kind') return { exitCode: 1, stderr: 'Error: No such network: kind' };
+        if (line === 'docker network inspect --format {{len .Containers}} kind') return { stdout: '3' };
+        return machine(command, args);
+      });
+      const second = await h.provider().provision({ runDir: h.runDir, clock: fakeClock() });
+      expect((await second.release()).detail).to.equal('deleted kind cluster netpol-e2e; left docker network kind: other containers use it');
+      expect(h.runner.lines().some((l) => l.startsWith('docker network rm'))).to.equal(false);
+    });
+
+    it('an interrupted create: the cluster is deleted, and node containers that appear late are removed too', async () => {
+      const machine = healthyMachine({ localImages: [PROBE] });
+      let looks = 0;
+      h = harness((command, args) => {
+        const line = [command, ...args].join(' ');
+        if (line.startsWith('kind create cluster')) return { exitCode: undefined, interrupted: 'aborted' };
+        // the `docker run` of a worker node that kind had started lands after kind delete
+        if (line.startsWith('docker ps -aq')) return { stdout: ++looks === 3 ? 'f00dcafe' : '' };
+        return machine(command, args);
+      });
+      const provider = new KindProvider({ calicoManifestSha256: MINI_SHA, preloadImages: [PROBE] }, { runner: h.runner, download: async () => MINI, createClient: async () => h.client, sleep: async () => undefined });
+      const error = await provider.provision({ runDir: h.runDir, progress: h.progress, clock: fakeClock() }).catch((e: unknown) => e);
+      expect((error as Error).message).to.contain('was interrupted');
+      const after = h.runner.lines().slice(h.runner.lines().findIndex((l) => l.startsWith('kind delete')));
+      expect(after[0]).to.match(/^kind delete cluster --name netpol-e2e /);
+      expect(after.filter((l) => l.startsWith('docker ps -aq'))).to.have.length(6);
+      expect(after).to.include('docker rm -f -v f00dcafe');
+      expect(h.events).to.include('done delete cluster (after the failure)');
+    });
+  });
+
   describe('--cni', () => {
     const KR = 'localhost/netpol-e2e/kube-router:v2.1.0-drop';
 
@@ -270,7 +323,7 @@ describe('KindProvider', () => {
       h = harness(undefined, client);
       const error = await h.provider({ cni: 'kube-router', calicoManifestSha256: undefined }).provision({ runDir: h.runDir, clock: fakeClock() }).catch((e: unknown) => e);
       expect((error as ClusterError).message).to.match(/^DaemonSet kube-system\/kube-router not ready after 10 s \(2 of 3 pods ready\)/);
-      expect(h.runner.lines().at(-1)).to.match(/^kind delete cluster --name netpol-e2e /);
+      expect(h.runner.lines().at(-2)).to.match(/^kind delete cluster --name netpol-e2e /);
     });
 
     it('--cni-manifest: applies the file, waits for its DaemonSets then Deployments, checks its checksum', async () => {
