@@ -160,7 +160,24 @@ kind_main() {
   else
     log "all cached (${KIND_CACHE_ROOT}): $(elapsed_since "${t0}")"
   fi
-  [[ "${what}" == binaries ]] || echo "KIND_NODE_IMAGE=${KIND_NODE_IMAGE}"
+  [[ "${what}" == binaries ]] && return 0
+  # the results, for .ci/run and the live kind tests
+  local path_dirs; path_dirs=$(dirname "$(kind_bin)")
+  if privileged_fails; then
+    log "    docker run --privileged fails here (no CAP_SYS_RESOURCE in the bounding set): kind needs ${KIND_DIR}/docker-shim first in PATH"
+    path_dirs+=":${KIND_DIR}/docker-shim"
+  fi
+  echo "KIND_KUBE_ROUTER_IMAGE=${KUBE_ROUTER_IMAGE}"
+  echo "KIND_PROBE_IMAGE=${PROBE_IMAGE}"
+  echo "KIND_PATH=${path_dirs}"
+  echo "KIND_NODE_IMAGE=${KIND_NODE_IMAGE}"
+}
+
+# privileged_fails: `docker run --privileged` cannot start a container on this machine (kind's nodes are privileged)
+privileged_fails() {
+  local out
+  out=$(docker run --rm --privileged --entrypoint /bin/true "${KIND_BASE_IMAGE}" 2>&1) && return 1
+  grep -q 'unable to apply caps' <<<"${out}"
 }
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then kind_main "$@"; fi

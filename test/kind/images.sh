@@ -94,24 +94,25 @@ build_kind_base_image() {
 
 # ---------------------------------------------------------------- component images
 
-# the iptables userland rootfs (kube-proxy, kube-router), made once per build into IPTABLES_ROOTFS
-iptables_rootfs() {
+# the iptables userland rootfs (kube-proxy, kube-router), made at most once per build into IPTABLES_ROOTFS
+# (removed by build_kind_images); not in a subshell, so that the variable sticks
+prepare_iptables_rootfs() {
   if [[ -z "${IPTABLES_ROOTFS:-}" ]]; then
     IPTABLES_ROOTFS=$(mktemp -d)/rootfs
     debootstrap_rootfs "${IPTABLES_ROOTFS}" "${KIND_DEBIAN_SUITE}" "${KIND_IPTABLES_PACKAGES}" kind-iptables-debootstrap
   fi
-  echo "${IPTABLES_ROOTFS}"
 }
 
-# binary_image IMAGE BINARY [ROOTFS]: BINARY at /usr/local/bin on ROOTFS (default: a near-empty one with
-# /tmp and a passwd, like distroless static), entrypoint the binary
+# binary_image IMAGE BINARY [iptables]: BINARY at /usr/local/bin on the iptables rootfs, or else on a near-empty
+# one with /tmp and a passwd (like distroless static); entrypoint the binary
 binary_image() {
   local image="$1" binary="$2" base="${3:-}"
-  if [[ -s "$(kind_image_tar "${image}")" ]]; then log "    ${image}: cached"; return 0; fi
+  if [[ -s "$(kind_image_tar "${image}")" ]]; then ensure_docker_image "${image}"; log "    ${image}: cached"; return 0; fi
   begin_build "image ${image}"
   local work; work=$(mktemp -d)
-  if [[ -n "${base}" ]]; then
-    cp -a "${base}" "${work}/rootfs"
+  if [[ "${base}" == iptables ]]; then
+    prepare_iptables_rootfs
+    cp -a "${IPTABLES_ROOTFS}" "${work}/rootfs"
   else
     mkdir -p "${work}/rootfs/etc" "${work}/rootfs/tmp"
     chmod 1777 "${work}/rootfs/tmp"
@@ -127,8 +128,7 @@ binary_image() {
 }
 
 build_kube_router_image() {
-  if [[ -s "$(kind_image_tar "${KUBE_ROUTER_IMAGE}")" ]]; then ensure_docker_image "${KUBE_ROUTER_IMAGE}"; log "    ${KUBE_ROUTER_IMAGE}: cached"; return 0; fi
-  binary_image "${KUBE_ROUTER_IMAGE}" "$(kr_bin_dir)/kube-router" "$(iptables_rootfs)"
+  binary_image "${KUBE_ROUTER_IMAGE}" "$(kr_bin_dir)/kube-router" iptables
 }
 
 # the images kubeadm v1.32.13 runs (kubeadm config images list) that are not test/cluster's, each a cached tar
@@ -137,7 +137,7 @@ build_kubeadm_images() {
   local c; for c in kube-apiserver kube-controller-manager kube-scheduler; do
     binary_image "registry.k8s.io/${c}:${K8S_VERSION}" "${k8s}/${c}"
   done
-  binary_image "registry.k8s.io/kube-proxy:${K8S_VERSION}" "${k8s}/kube-proxy" "$(iptables_rootfs)"
+  binary_image "registry.k8s.io/kube-proxy:${K8S_VERSION}" "${k8s}/kube-proxy" iptables
   binary_image "registry.k8s.io/etcd:${KIND_ETCD_VERSION#v}-0" "$(kind_etcd_bin)"
 }
 
@@ -191,7 +191,9 @@ build_kind_node_image() {
     # docker save names each image by its tag; test/cluster's tags are re-tagged to what kubeadm expects
     local from; from=$(tar -xOf "${tar}" manifest.json | jq -r '.[0].RepoTags[0]')
     [[ "${from}" == */*:* ]] || die "image tar ${tar} names no image (RepoTags: ${from})"
-    [[ "${from}" == *.*/* ]] || from="docker.io/${from}"
+    # docker's short names are docker.io's; a first component with a dot or port, or localhost, is a registry
+    local registry="${from%%/*}"
+    [[ "${registry}" == *.* || "${registry}" == *:* || "${registry}" == localhost ]] || from="docker.io/${from}"
     if [[ "${from}" != "${image}" ]]; then
       run_logged "${logfile}" docker exec "${name}" ctr --namespace=k8s.io images tag --force "${from}" "${image}"
       run_logged "${logfile}" docker exec "${name}" ctr --namespace=k8s.io images label "${image}" io.cri-containerd.pinned=pinned
@@ -204,7 +206,8 @@ build_kind_node_image() {
   for image in ${required}; do grep -qxF "${image}" <<<"${have}" || missing+=("${image}"); done
   ((${#missing[@]} == 0)) || die "the node image lacks images kubeadm ${K8S_VERSION} needs: ${missing[*]} (has: $(tr '\n' ' ' <<<"${have}"))" "${logfile}"
   log "    preloaded: $(grep -v '^sha256:' <<<"${have}" | grep -v '@sha256' | tr '\n' ' ')"
-  run_logged "${logfile}" docker exec "${name}" bash -c 'kill "$(cat /run/containerd-build.pid)"; for i in $(seq 1 20); do kill -0 "$(cat /run/containerd-build.pid)" 2>/dev/null || exit 0; sleep 0.5; done; exit 1'
+  # (sleep is PID 1 of the build container and reaps nothing: a stopped containerd stays a zombie)
+  run_logged "${logfile}" docker exec "${name}" bash -c 'p=$(cat /run/containerd-build.pid); kill "${p}"; for i in $(seq 1 40); do s=$(awk "{print \$3}" "/proc/${p}/stat" 2>/dev/null); [ -z "${s}" ] || [ "${s}" = Z ] && exit 0; sleep 0.5; done; exit 1'
   run_logged "${logfile}" docker exec "${name}" rm -f /run/containerd-build.pid /var/log/containerd-build.log
   run_logged "${logfile}" docker commit --change 'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]' "${name}" "${KIND_NODE_IMAGE}"
   local out; out=$(kind_image_tar "${KIND_NODE_IMAGE}")
