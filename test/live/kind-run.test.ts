@@ -74,6 +74,8 @@ describe('live: --cluster kind (3 nodes, kube-router, node image built here)', f
     const json = join(dir, 'run.json');
     const cli = await runCli(['run', 'suites/', ...kindFlags(cluster, runId, join(dir, 'artifacts')), '--json', json, '--markdown', join(dir, 'summary.md')], { kubeconfig: '', timeoutMs: 18 * 60_000 });
     const result = JSON.parse(await readFile(json, 'utf8')) as RunResult;
+    // the figures of the run, in the CI log
+    console.log(`      kind run: ${(result.durationMs / 1000).toFixed(0)} s; ${result.timings.filter((t) => t.name.startsWith('cluster: ')).map((t) => `${t.name.slice(9)} ${(t.ms / 1000).toFixed(1)} s`).join(', ')}`);
     expect(problemsOf(result), show(cli)).to.deep.equal([]);
     expect(cli.code, show(cli)).to.equal(0);
     expect(result.environment).to.deep.include({ provider: 'kind', cni: 'kube-router', nodes: '3', kubeRouterImage: KUBE_ROUTER_IMAGE });

@@ -12,7 +12,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { describeError } from '../../util/errors.js';
+import { describeError, InterruptedError } from '../../util/errors.js';
 import { systemClock } from '../../util/poll.js';
 import { defaultDependencies, type ProviderDependencies } from '../dependencies.js';
 import { KIND_DOCKER_NETWORK } from '../defaults.js';
@@ -75,6 +75,8 @@ export class KindProvider implements ClusterProvider {
       await runActions(this.actions(), context, { progress, timings, ...(provision.clock ? { clock: provision.clock } : {}) });
     } catch (error) {
       await this.cleanUpAfterFailure(context);
+      // Ctrl-C: whatever the interrupted phase threw (a killed `kind create`, an aborted wait) is the interruption
+      if (provision.signal?.aborted && !(error instanceof InterruptedError)) throw new InterruptedError(String(provision.signal.reason ?? 'SIGINT'));
       throw error;
     }
     if (context.podSubnet !== undefined) context.environment['podSubnet'] = context.podSubnet;

@@ -11,7 +11,7 @@ import { KindProvider } from '../../../src/cluster/kind/kind-provider.js';
 import { sha256Of, type Downloader } from '../../../src/cluster/calico/calico-manifest.js';
 import type { ClusterProgress } from '../../../src/cluster/types.js';
 import type { KindProviderOptions } from '../../../src/cluster/kind/kind-options.js';
-import { ClusterError, PreflightError } from '../../../src/util/errors.js';
+import { ClusterError, InterruptedError, PreflightError } from '../../../src/util/errors.js';
 import { fakeClock, FakeKubeClient, healthyMachine, readyStatus, RecordingRunner } from './fakes.js';
 
 const MINI = readFileSync(fileURLToPath(new URL('./fixtures/mini-calico.yaml', import.meta.url)));
@@ -274,8 +274,12 @@ describe('KindProvider', () => {
         return machine(command, args);
       });
       const provider = new KindProvider({ calicoManifestSha256: MINI_SHA, preloadImages: [PROBE] }, { runner: h.runner, download: async () => MINI, createClient: async () => h.client, sleep: async () => undefined });
-      const error = await provider.provision({ runDir: h.runDir, progress: h.progress, clock: fakeClock() }).catch((e: unknown) => e);
-      expect((error as Error).message).to.contain('was interrupted');
+      const controller = new AbortController();
+      controller.abort('SIGINT');
+      const error = await provider.provision({ runDir: h.runDir, progress: h.progress, clock: fakeClock(), signal: controller.signal }).catch((e: unknown) => e);
+      // Ctrl-C is reported as the interruption it is (exit 130), not as kind failing
+      expect(error).to.be.instanceOf(InterruptedError);
+      expect(h.events.some((e) => e.startsWith('failed create cluster: creating kind cluster netpol-e2e failed:') && e.includes('was interrupted'))).to.equal(true);
       const after = h.runner.lines().slice(h.runner.lines().findIndex((l) => l.startsWith('kind delete')));
       expect(after[0]).to.match(/^kind delete cluster --name netpol-e2e /);
       expect(after.filter((l) => l.startsWith('docker ps -aq'))).to.have.length(6);
