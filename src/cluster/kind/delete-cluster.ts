@@ -27,6 +27,8 @@ export async function deleteKindCluster(runner: CommandRunner, clusterName: stri
   const hint = `delete it by hand: kind delete cluster --name ${clusterName} (and check \`docker ps -a --filter label=${KIND_CLUSTER_LABEL}=${clusterName}\`)`;
   requireSuccess(await runner.run('kind', deleteClusterArgs(clusterName, kubeconfigPath), { timeoutMs: options.timeoutMs }), `deleting kind cluster ${clusterName}`, hint);
   const extra: string[] = [];
+  // a container being removed is still listed for a moment: count each one once
+  const removed = new Set<string>();
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let check = 0; check <= (options.straggerChecks ?? 0); check += 1) {
     if (check > 0) await sleep(1000);
@@ -37,9 +39,12 @@ export async function deleteKindCluster(runner: CommandRunner, clusterName: stri
     );
     const ids = listed.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
     if (ids.length === 0) continue;
-    requireSuccess(await runner.run('docker', ['rm', '-f', '-v', ...ids], { timeoutMs: options.timeoutMs }), `removing leftover node containers of kind cluster ${clusterName}`, hint);
-    extra.push(`removed ${ids.length} leftover node ${ids.length === 1 ? 'container' : 'containers'}`);
+    const rm = await runner.run('docker', ['rm', '-f', '-v', ...ids], { timeoutMs: options.timeoutMs });
+    // "removal ... is already in progress" is a removal too
+    if (rm.exitCode !== 0 && !/already in progress|No such container/i.test(rm.stderr)) requireSuccess(rm, `removing leftover node containers of kind cluster ${clusterName}`, hint);
+    for (const id of ids) removed.add(id);
   }
+  if (removed.size > 0) extra.push(`removed ${removed.size} leftover node ${removed.size === 1 ? 'container' : 'containers'}`);
   if (options.createdNetwork !== undefined) {
     const network = options.createdNetwork;
     const users = await runner.run('docker', ['network', 'inspect', '--format', '{{len .Containers}}', network], { timeoutMs: options.timeoutMs });
