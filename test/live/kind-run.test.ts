@@ -90,6 +90,28 @@ describe('live: --cluster kind (3 nodes, kube-router, node image built here)', f
     expect(await leftovers(cluster, runId, networkBefore)).to.deep.equal([]);
   });
 
+  it('--keep keeps the cluster; --reuse runs on it without installing the CNI again and leaves it', async () => {
+    const cluster = `npe2e-${Date.now().toString(36)}`;
+    const runId = `r${Date.now().toString(36)}`;
+    const networkBefore = await kindNetworkExists();
+    try {
+      const kept = await runCli(['run', 'suites/three-tier.yaml', ...kindFlags(cluster, runId, join(dir, 'artifacts-keep')), '--keep'], { kubeconfig: '', timeoutMs: 12 * 60_000 });
+      expect(kept.code, show(kept)).to.equal(0);
+      expect(kept.stderr).to.contain(`kept kind cluster ${cluster} (--keep)`);
+      expect(await lines('kind', ['get', 'clusters'])).to.include(cluster);
+      const reuseFlags = kindFlags(cluster, `${runId}b`, join(dir, 'artifacts-reuse')).filter((_f, i, all) => !['--cluster-name', '--node-image'].includes(all[i] as string) && !['--cluster-name', '--node-image'].includes(all[i - 1] as string));
+      const reused = await runCli(['run', 'suites/rollout.yaml', ...reuseFlags, '--reuse', cluster], { kubeconfig: '', timeoutMs: 8 * 60_000 });
+      expect(reused.code, show(reused)).to.equal(0);
+      expect(reused.stderr).to.contain('install CNI: skipped: already installed');
+      expect(reused.stderr).to.contain(`left kind cluster ${cluster} as it was (--reuse)`);
+      expect(await lines('kind', ['get', 'clusters'])).to.include(cluster);
+    } finally {
+      await run('kind', ['delete', 'cluster', '--name', cluster]);
+      if (!networkBefore && (await kindNetworkExists())) await run('docker', ['network', 'rm', 'kind']).catch(() => undefined);
+    }
+    expect(await leftovers(cluster, runId, networkBefore)).to.deep.equal([]);
+  });
+
   describe('Ctrl-C leaves nothing behind', () => {
     /** Runs the CLI and sends SIGINT once `when` holds (looked at every half second). */
     async function interrupted(args: string[], when: (output: string, cluster: string, runId: string) => Promise<boolean>): Promise<{ cli: CliResult; left: string[]; signalled: boolean }> {
