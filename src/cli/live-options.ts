@@ -25,10 +25,14 @@ export const CLUSTER_OPTIONS: OptionSpec = {
   'calico-version': { type: 'string' },
   'calico-manifest': { type: 'string' },
   'calico-manifest-sha256': { type: 'string' },
+  cni: { type: 'string' },
+  'cni-manifest': { type: 'string' },
+  'cni-manifest-sha256': { type: 'string' },
+  'kube-router-image': { type: 'string' },
 };
 
 export const CLUSTER_HELP = `Cluster:
-  --cluster kind|existing   kind (default): create a kind cluster with Calico, delete it at the end;
+  --cluster kind|existing   kind (default): create a kind cluster with a CNI (Calico), delete it at the end;
                             existing: the cluster of --kubeconfig/--context (implied by either)
   --kubeconfig <file>       kubeconfig of an existing cluster (default: $KUBECONFIG, ~/.kube/config)
   --context <name>          context of the kubeconfig to use
@@ -39,9 +43,13 @@ export const CLUSTER_HELP = `Cluster:
   --workers <n>             kind: worker nodes (default 2)
   --node-image <image>      kind: node image (default: pinned by digest, see docs/clusters.md)
   --pod-subnet <cidr>       kind: pod subnet = Calico IP pool (default 192.168.0.0/16)
+  --cni calico|kube-router  kind: the CNI to install (default calico; docs/clusters.md says what each enforces)
   --calico-version <v>      kind: Calico release to install (its manifest is verified by checksum)
   --calico-manifest <file>  kind: install Calico from a local manifest (air-gapped)
-  --calico-manifest-sha256 <hex>  the checksum that manifest must have`;
+  --calico-manifest-sha256 <hex>  the checksum that manifest must have
+  --kube-router-image <image>  kind, --cni kube-router: its image (default docker.io/cloudnativelabs/kube-router:v2.1.0)
+  --cni-manifest <file>     kind: install another CNI from its manifest instead (waits for its DaemonSets/Deployments)
+  --cni-manifest-sha256 <hex>  the checksum that manifest must have`;
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
 const PULL_POLICY_HELP = PULL_POLICIES.map((p) => (p === LIVE_DEFAULTS.imagePullPolicy ? `${p} (default)` : p)).join(' | ');
@@ -103,6 +111,10 @@ export function clusterSelectionOf(parsed: Parsed, command: string): ClusterSele
   set('calicoVersion', stringOption(parsed, 'calico-version'));
   set('calicoManifest', stringOption(parsed, 'calico-manifest'));
   set('calicoManifestSha256', stringOption(parsed, 'calico-manifest-sha256'));
+  set('cni', stringOption(parsed, 'cni'));
+  set('cniManifest', stringOption(parsed, 'cni-manifest'));
+  set('cniManifestSha256', stringOption(parsed, 'cni-manifest-sha256'));
+  set('kubeRouterImage', stringOption(parsed, 'kube-router-image'));
   return selection;
 }
 
@@ -111,14 +123,21 @@ export function clusterSelectionOf(parsed: Parsed, command: string): ClusterSele
  * the progress lines on stderr. Bad flags are an InputError, before anything is created.
  */
 export function liveRunOptionsOf(parsed: Parsed, command: string, io: CliIO): LiveRunOptions {
-  return { ...liveSettingsOf(parsed, command, io), cluster: clusterSelectionOf(parsed, command), progress: phaseProgress(io, command) };
+  const cluster = clusterSelectionOf(parsed, command);
+  return { ...liveSettingsOf(parsed, command, io), cluster, progress: phaseProgress(io, command, cniName(cluster)) };
+}
+
+/** The CNI a kind cluster gets, as the first progress line names it. */
+function cniName(selection: { cni?: string; cniManifest?: string }): string {
+  if (selection.cniManifest !== undefined) return `the CNI of ${selection.cniManifest}`;
+  return selection.cni === 'kube-router' ? 'kube-router' : 'Calico';
 }
 
 /** One ✓/✗ line per provisioning phase on stderr (kind's habit); the library never prints. */
-function phaseProgress(io: CliIO, command: string): RunProgress {
+function phaseProgress(io: CliIO, command: string, cni: string): RunProgress {
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
   return {
-    provisioning: (provider) => io.stderr.write(`netpol-e2e ${command}: ${provider === 'kind' ? 'kind cluster with Calico' : 'existing cluster'}\n`),
+    provisioning: (provider) => io.stderr.write(`netpol-e2e ${command}: ${provider === 'kind' ? `kind cluster with ${cni}` : 'existing cluster'}\n`),
     phaseStarted: (phase) => {
       if (io.stderr.isTTY) io.stderr.write(`  … ${phase}\n`);
     },

@@ -19,6 +19,10 @@ const KIND_ONLY: readonly (keyof KindProviderOptions)[] = [
   'calicoVersion',
   'calicoManifest',
   'calicoManifestSha256',
+  'cni',
+  'cniManifest',
+  'cniManifestSha256',
+  'kubeRouterImage',
 ];
 
 const FLAG: Partial<Record<keyof ClusterSelection, string>> = {
@@ -28,6 +32,10 @@ const FLAG: Partial<Record<keyof ClusterSelection, string>> = {
   calicoVersion: '--calico-version',
   calicoManifest: '--calico-manifest',
   calicoManifestSha256: '--calico-manifest-sha256',
+  cni: '--cni',
+  cniManifest: '--cni-manifest',
+  cniManifestSha256: '--cni-manifest-sha256',
+  kubeRouterImage: '--kube-router-image',
   kubeconfig: '--kubeconfig',
   context: '--context',
 };

@@ -8,7 +8,7 @@ export const DEFAULT_KIND_WORKERS = 2;
 /**
  * The pod subnet of created clusters, and so the Calico IPv4 pool (CALICO_IPV4POOL_CIDR is set to it on the
  * calico-node DaemonSet). 192.168.0.0/16 is Calico's own default pool, and stays clear of kind's docker network
- * (172.18.0.0/16 by default) and service range (10.96.0.0/16).
+ * (172.18.0.0/16 by default) and service range (10.112.0.0/16, kind-config/netpol-e2e-cluster.yaml).
  */
 export const DEFAULT_POD_SUBNET = '192.168.0.0/16';
 

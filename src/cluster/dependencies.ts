@@ -10,6 +10,8 @@ export interface ProviderDependencies {
   runner: CommandRunner;
   createClient: (selection: KubeConfigSelection) => Promise<KubeClient>;
   download: Downloader;
+  /** Waits between looks for leftovers (tests pass a fake). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export function defaultDependencies(overrides: Partial<ProviderDependencies> = {}): ProviderDependencies {
@@ -17,5 +19,6 @@ export function defaultDependencies(overrides: Partial<ProviderDependencies> = {
     runner: overrides.runner ?? createExecaRunner(),
     createClient: overrides.createClient ?? ((selection) => createKubeClient(selection)),
     download: overrides.download ?? fetchDownloader(),
+    ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
   };
 }

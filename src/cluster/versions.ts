@@ -40,3 +40,10 @@ export const CALICO_MANIFEST_SHA256: Readonly<Record<string, string>> = {
   'v3.33.0': '2de8f47595fb9c41b3f47d7b767a1f8e72ecf84057af834738ff12689a234da5',
   'v3.32.1': 'a1df919d9721cf667accdc3e72848911b0cb25cfab7d2478ad0c996302c95744',
 };
+
+/**
+ * The image of `--cni kube-router` unless --kube-router-image names another: kube-router v2.1.0 as published.
+ * Upstream kube-router REJECTs what no policy allows (a denied connection is refused, not timed out); the local
+ * test set-up builds it with DROP instead (test/kind, test/cluster/README.md).
+ */
+export const KUBE_ROUTER_IMAGE = 'docker.io/cloudnativelabs/kube-router:v2.1.0';

@@ -24,6 +24,8 @@ export interface FixtureAddresses {
    * `<namespace>/<service>`), as upstream's conformance tests do; otherwise at the pod IP.
    */
   workloadServices?: ReadonlyMap<string, string>;
+  /** `<namespace>/<workload>` → the node its pod runs on (when known). */
+  podNodes?: ReadonlyMap<string, string>;
 }
 
 export interface DeployedFixture {

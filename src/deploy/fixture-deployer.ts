@@ -68,7 +68,7 @@ export class FixtureDeployer {
     const serviceIps = await applyFixture(this.kube, fixture, context, this.settings.concurrency, this.settings.signal);
     const externals = await this.externalsFor(fixture);
     const applied = clock.now();
-    const podIps = await this.waitForPods(fixture);
+    const { podIps, podNodes } = await this.waitForPods(fixture);
     this.time(`${suiteName}: fixture ready`, clock.now() - started);
     const deployed: DeployedSuiteFixture = {
       deployMs: Math.round(applied - started),
@@ -77,7 +77,7 @@ export class FixtureDeployer {
       fixture,
       namespaces: names,
       podIps,
-      addresses: { podIps, serviceIps },
+      addresses: { podIps, serviceIps, podNodes },
       ...fixtureLabels(fixture.namespaces, fixture.workloads),
     };
     if (existing.length > 0) deployed.existingNamespaces = existing;
@@ -136,8 +136,8 @@ export class FixtureDeployer {
     }
   }
 
-  /** Waits for every probe pod to be Ready; returns their IPs (`<namespace>/<workload>` → IPs). */
-  private async waitForPods(fixture: SuiteFixture): Promise<Map<string, string[]>> {
+  /** Waits for every probe pod to be Ready; returns their IPs and nodes (`<namespace>/<workload>` → IPs, node). */
+  private async waitForPods(fixture: SuiteFixture): Promise<{ podIps: Map<string, string[]>; podNodes: Map<string, string> }> {
     const pods = fixture.workloads.map(podKey);
     const ready = await waitForPodsReady(this.kube, pods, runSelector(this.settings.runId), {
       timeoutMs: this.settings.readyTimeoutMs,
@@ -147,11 +147,15 @@ export class FixtureDeployer {
       optionalContainer: SERVER_PROTOCOL_OPTIONAL,
     });
     const podIps = new Map<string, string[]>();
+    const podNodes = new Map<string, string>();
     for (const key of pods) {
-      const ips = podIpsOf(ready.pods.get(key) as PodObject);
+      const pod = ready.pods.get(key) as PodObject;
+      const ips = podIpsOf(pod);
       if (ips.length === 0) throw new Error(`internal error: pod ${key} is Ready without an IP`);
       podIps.set(key, ips);
+      const node = (pod as { spec?: { nodeName?: string } }).spec?.nodeName;
+      if (node) podNodes.set(key, node);
     }
-    return podIps;
+    return { podIps, podNodes };
   }
 }

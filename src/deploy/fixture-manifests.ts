@@ -29,8 +29,12 @@ export function namespaceManifest(name: string, labels: Record<string, string>, 
   };
 }
 
+/**
+ * A probe pod, spread over the schedulable nodes with the run's other probe pods (a soft constraint: a
+ * single-node cluster still schedules everything), so that pod-to-pod cells cross nodes on multi-node clusters.
+ */
 export function podManifest(workload: SuiteWorkload, labels: Record<string, string>, context: ManifestContext): KubeObject {
-  return buildProbePod({
+  const pod = buildProbePod({
     namespace: workload.namespace,
     name: workload.name,
     labels: { ...labels, ...runLabels(context.runId) },
@@ -39,6 +43,19 @@ export function podManifest(workload: SuiteWorkload, labels: Record<string, stri
     image: context.image,
     imagePullPolicy: context.imagePullPolicy,
   });
+  (pod as KubeObject & { spec: Record<string, unknown> }).spec['topologySpreadConstraints'] = [spreadOverNodes(context.runId)];
+  return pod;
+}
+
+/** maxSkew 1 over nodes, counting only nodes whose taints the pod tolerates (not the control plane of kind). */
+export function spreadOverNodes(runId: string): Record<string, unknown> {
+  return {
+    maxSkew: 1,
+    topologyKey: 'kubernetes.io/hostname',
+    whenUnsatisfiable: 'ScheduleAnyway',
+    nodeTaintsPolicy: 'Honor',
+    labelSelector: { matchLabels: runLabels(runId) },
+  };
 }
 
 /**

@@ -13,6 +13,21 @@ import type { FixtureAddresses } from '../deploy/index.js';
 
 export type { FixtureAddresses };
 
+/**
+ * The nodes a cell's traffic goes between: the source pod's, and the target pod's for a workload target (also
+ * when probed through its own Service); undefined where it is not one pod (a Service's backends, an external).
+ */
+export function cellNodes(cell: PlannedCell, addresses: FixtureAddresses): { sourceNode?: string; targetNode?: string } {
+  const nodes: { sourceNode?: string; targetNode?: string } = {};
+  const source = addresses.podNodes?.get(refKey(cell.source));
+  if (source !== undefined) nodes.sourceNode = source;
+  if (cell.target.kind === 'workload') {
+    const target = addresses.podNodes?.get(refKey(cell.target.workload));
+    if (target !== undefined) nodes.targetNode = target;
+  }
+  return nodes;
+}
+
 /** The path a cell probes. */
 export type CellProbe = ProbePath;
 

@@ -11,7 +11,7 @@ import { runPositiveControl, settleProbes, type ControlFailure, type ControlResu
 import { modelAgrees, type CellResult, type Expectation, type MatrixResult, type ModelResult, type Outcome, type SuitePhases, type Timing } from '../results/index.js';
 import type { Suite } from '../suite/index.js';
 import { ClusterError, formatDuration } from '../util/index.js';
-import { expectationMet, observationOf, pathProbeForCell } from './cell-probes.js';
+import { cellNodes, expectationMet, observationOf, pathProbeForCell } from './cell-probes.js';
 import { judgeCell, modelResultFor } from './judge.js';
 import type { LiveSession } from './live-session.js';
 import { modelStateFor, planSuite, type PlannedCell, type StepPlan } from './plan.js';
@@ -176,7 +176,7 @@ async function runStep(
   const notSettled = settled.settled
     ? undefined
     : `the observed results did not all match the expectations within the settle deadline of ${formatDuration(window.deadlineMs)} (derived from the measured enforcement time)`;
-  const cells = judgeStepCells(plan, models, paths, answered, settled, notSettled);
+  const cells = judgeStepCells(plan, models, paths, answered, settled, notSettled, deployed.addresses);
   return { plan, cells, matrices: plan.matrices.map((m) => matrixResult(m, plan.step, cells)) };
 }
 
@@ -230,6 +230,7 @@ function judgeStepCells(
   answered: ReadonlySet<string>,
   settled: SettleOutcome,
   notSettled: string | undefined,
+  addresses: FixtureAddresses,
 ): StepOutcome['cells'] {
   return plan.cells.map((cell) => {
     const modelResult = models.get(cell) as ModelResult;
@@ -241,7 +242,7 @@ function judgeStepCells(
     const refusedMeansDeny = answered.has(key);
     const observation = observationOf(cell, probe, refusedMeansDeny, settled.settled);
     const met = expectationMet(cell, probe.result.outcome, refusedMeansDeny);
-    return { cell, result: judgeCell(cell, modelResult, observation, met ? undefined : notSettled) };
+    return { cell, result: Object.assign(judgeCell(cell, modelResult, observation, met ? undefined : notSettled), cellNodes(cell, addresses)) };
   });
 }
 

@@ -22,3 +22,24 @@ export function countRunErrors(run: RunResult): number {
 export function describeRunCounts(run: RunResult): string {
   return describeCounts(countRun(run), countRunErrors(run));
 }
+
+/**
+ * `12 of 40 pod-to-pod cells crossed nodes (3 nodes)`: of the probed cells whose source and target pod nodes are
+ * known, how many ran between two different nodes. Undefined when no cell records nodes (static runs, Services,
+ * externals only).
+ */
+export function describeCrossNode(run: RunResult): string | undefined {
+  let known = 0;
+  let crossed = 0;
+  const nodes = new Set<string>();
+  for (const suite of run.suites) {
+    for (const cell of suite.cells) {
+      if (cell.sourceNode === undefined || cell.targetNode === undefined || cell.observed === undefined) continue;
+      known += 1;
+      nodes.add(cell.sourceNode).add(cell.targetNode);
+      if (cell.sourceNode !== cell.targetNode) crossed += 1;
+    }
+  }
+  if (known === 0) return undefined;
+  return `${crossed} of ${known} pod-to-pod ${known === 1 ? 'cell' : 'cells'} crossed nodes (${nodes.size} ${nodes.size === 1 ? 'node' : 'nodes'})`;
+}

@@ -20,7 +20,7 @@ import { createPalette, type Palette } from './ansi-palette.js';
 import { describeAggregateVerdict, formatAggregateLines } from './aggregate-matrix.js';
 import { describeCell, describeLocation, isProblem } from './describe-cell.js';
 import { explainCell, type CellDetailKind } from './explain-cell.js';
-import { describeCounts, describeRunCounts } from './describe-counts.js';
+import { describeCounts, describeCrossNode, describeRunCounts } from './describe-counts.js';
 import { formatDuration } from './format-duration.js';
 import { formatTimeSplit } from './format-time-split.js';
 import { buildMatrixGrid, describeMatrix, describeMatrixLegend, describeMatrixVerdict, findCellMatrix, formatMatrixLines } from './matrix-grid.js';
@@ -76,6 +76,8 @@ export function formatConsoleReport(run: RunResult, options: ConsoleFormatOption
   const split = options.quiet ? [] : formatTimeSplit(run);
   if (split.length > 0) lines.push(...(lines.length > 0 ? [''] : []), ...split);
   lines.push(...(lines.length > 0 ? [''] : []), formatTotals(run, palette));
+  const crossNode = describeCrossNode(run);
+  if (crossNode !== undefined && !options.quiet) lines.push(crossNode);
   if (run.timings.length > 0 && !options.quiet) lines.push(...wrapText(`timings: ${formatTimings(run.timings)}`, WIDTH));
   return `${lines.join('\n')}\n`;
 }

@@ -16,7 +16,7 @@ const KEY_ORDER = {
   counts: ['total', 'passed', 'failed', 'errors', 'flaky', 'skipped'],
   planned: ['name', 'file', 'fixtureLine'],
   suite: ['name', 'file', 'fixtureLine', 'durationMs', 'counts', 'errors', 'timings', 'cells', 'matrices'],
-  cell: ['assertionId', 'cellId', 'name', 'kind', 'step', 'position', 'source', 'sourceNamespace', 'target', 'port', 'protocol', 'expected', 'status', 'message', 'model', 'observed'],
+  cell: ['assertionId', 'cellId', 'name', 'kind', 'step', 'position', 'source', 'sourceNamespace', 'target', 'sourceNode', 'targetNode', 'port', 'protocol', 'expected', 'status', 'message', 'model', 'observed'],
   step: ['index', 'name'],
   position: ['file', 'line', 'column'],
   model: ['verdict', 'explanation'],

@@ -18,7 +18,7 @@ import { describeAggregateVerdict, formatAggregateLines } from './aggregate-matr
 import { describeCell, describeLocation, describeObservation, isProblem } from './describe-cell.js';
 import { escapeMarkdown, escapeMarkdownCell } from './escape-markdown.js';
 import { explainCell } from './explain-cell.js';
-import { describeCounts, describeRunCounts } from './describe-counts.js';
+import { describeCounts, describeCrossNode, describeRunCounts } from './describe-counts.js';
 import { formatDuration } from './format-duration.js';
 import { relocateRun, type ReportPaths } from './report-paths.js';
 import { buildMatrixGrid, describeMatrix, describeMatrixLegend, describeMatrixVerdict } from './matrix-grid.js';
@@ -79,6 +79,8 @@ function formatRunFacts(run: RunResult): string {
     `started ${escapeMarkdown(run.startedAt)}`,
   ];
   if (run.runId !== undefined) facts.push(`run id ${escapeMarkdown(run.runId)}`);
+  const crossNode = describeCrossNode(run);
+  if (crossNode !== undefined) facts.push(crossNode);
   facts.push(`${escapeMarkdown(run.tool.name)} ${escapeMarkdown(run.tool.version)}`);
   return facts.join(' · ');
 }

@@ -93,6 +93,9 @@ export interface CellResult {
   sourceNamespace: string;
   /** e.g. `prod/api`, `service prod/api`, `external partner (203.0.113.10)`, `dns example.com`. */
   target: string;
+  /** Live pod-to-pod cells: the nodes of the source pod and of the target pod (they differ for a cross-node path). */
+  sourceNode?: string;
+  targetNode?: string;
   port?: number | string;
   protocol?: Protocol;
   expected: CellExpectation;

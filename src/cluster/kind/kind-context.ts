@@ -1,7 +1,7 @@
 /** The state shared by the kind provider's phases (kind's `actions.ActionContext`). */
 import type { KubeClient } from '../../kube/index.js';
 import type { Clock } from '../../util/index.js';
-import type { PreparedCalico } from '../calico/calico-manifest.js';
+import type { PreparedCni } from '../cni/cni-choice.js';
 import type { ProviderDependencies } from '../dependencies.js';
 import type { ClusterProgress } from '../types.js';
 import type { ResolvedKindOptions } from './kind-options.js';
@@ -19,12 +19,16 @@ export interface KindContext {
   readonly environment: Record<string, string>;
   /** The pod subnet in effect (the option, or the user kind config's); set by the kind config phase. */
   podSubnet: string | undefined;
+  /** kind's docker network when it did not exist before `kind create cluster` (removed with the cluster). */
+  createdNetwork: string | undefined;
+  /** `kind create cluster` did not run to its end (aborted or timed out): late node containers are possible. */
+  createInterrupted: boolean;
   /** Set when `kind create cluster` is started: from then on a failure deletes the cluster (unless --keep). */
   clusterCreated: boolean;
   client: KubeClient | undefined;
-  calico: PreparedCalico | undefined;
-  /** A reused cluster that already runs calico-node: Calico is not installed again. */
-  calicoPresent: boolean;
+  cni: PreparedCni | undefined;
+  /** A reused cluster that already runs the chosen CNI's node DaemonSet: the CNI is not installed again. */
+  cniPresent: boolean;
 }
 
 /** The client, which the connect phase sets; a phase that runs before it is a bug in the action list. */

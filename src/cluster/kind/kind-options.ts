@@ -3,7 +3,9 @@
  * anything runs. Contradictions and malformed values are an InputError listing every problem.
  */
 import { DEFAULT_CLUSTER_TIMEOUTS, DEFAULT_KIND_CLUSTER_NAME, DEFAULT_KIND_WORKERS, DEFAULT_POD_SUBNET, type ClusterTimeouts } from '../defaults.js';
-import { CALICO_VERSION, KIND_NODE_IMAGE } from '../versions.js';
+import path from 'node:path';
+import { CALICO_VERSION, KIND_NODE_IMAGE, KUBE_ROUTER_IMAGE } from '../versions.js';
+import { CNI_NAMES, type CniChoice } from '../cni/cni-choice.js';
 import { resolveCalicoSource, type CalicoSource } from '../calico/calico-manifest.js';
 import { InputError, type InputIssue } from '../../util/index.js';
 
@@ -23,6 +25,13 @@ export interface KindProviderOptions {
   /** A local Calico manifest (--calico-manifest), for air-gapped installs. */
   calicoManifest?: string;
   calicoManifestSha256?: string;
+  /** The CNI to install (--cni): calico (default) or kube-router. */
+  cni?: string;
+  /** Any other CNI's install manifest (--cni-manifest), applied as is; replaces --cni. */
+  cniManifest?: string;
+  cniManifestSha256?: string;
+  /** The image of --cni kube-router (--kube-router-image). */
+  kubeRouterImage?: string;
   /** Images to load into the nodes when they are in the local Docker image store (probe images). */
   preloadImages?: string[];
   timeouts?: Partial<ClusterTimeouts>;
@@ -38,7 +47,8 @@ export interface ResolvedKindOptions {
   /** For a user kind config: undefined until its file is read (its podSubnet, or kind's default). */
   podSubnet: string | undefined;
   calicoVersion: string;
-  calicoSource: CalicoSource;
+  /** The CNI to install (Calico's source is resolved even when another CNI is chosen, for the defaults). */
+  cni: CniChoice;
   preloadImages: string[];
   timeouts: ClusterTimeouts;
 }
@@ -72,8 +82,26 @@ export function resolveKindOptions(options: KindProviderOptions): ResolvedKindOp
 
   const calicoVersion = options.calicoVersion ?? CALICO_VERSION;
   if (!/^v\d+\.\d+\.\d+$/.test(calicoVersion)) issues.push({ field: '--calico-version', message: `expected a Calico release like ${CALICO_VERSION}, found "${calicoVersion}"` });
+  const cniName = options.cni ?? 'calico';
+  if (!(CNI_NAMES as readonly string[]).includes(cniName)) issues.push({ field: '--cni', message: `expected one of ${CNI_NAMES.join(', ')} (or --cni-manifest <file>), found "${cniName}"` });
+  if (options.cniManifest !== undefined && options.cni !== undefined) issues.push({ field: '--cni-manifest', message: `replaces --cni: give one of them, not both (--cni ${options.cni})` });
+  if (options.cniManifestSha256 !== undefined && options.cniManifest === undefined) issues.push({ field: '--cni-manifest-sha256', message: 'only applies to --cni-manifest' });
+  const cniManifestSha256 = options.cniManifestSha256?.toLowerCase();
+  if (cniManifestSha256 !== undefined && !/^[0-9a-f]{64}$/.test(cniManifestSha256)) {
+    issues.push({ field: '--cni-manifest-sha256', message: `expected 64 hexadecimal digits (a SHA-256), found "${options.cniManifestSha256}"` });
+  }
+  const calicoChosen = options.cniManifest === undefined && cniName === 'calico';
+  if (!calicoChosen) {
+    for (const [field, value] of [['--calico-version', options.calicoVersion], ['--calico-manifest', options.calicoManifest], ['--calico-manifest-sha256', options.calicoManifestSha256]] as const) {
+      if (value !== undefined) issues.push({ field, message: `only applies to --cni calico (the CNI is ${options.cniManifest !== undefined ? `--cni-manifest ${options.cniManifest}` : cniName})` });
+    }
+  }
+  if (options.kubeRouterImage !== undefined && (options.cniManifest !== undefined || cniName !== 'kube-router')) {
+    issues.push({ field: '--kube-router-image', message: 'only applies to --cni kube-router' });
+  }
+  if (options.kubeRouterImage !== undefined && options.kubeRouterImage.trim() === '') issues.push({ field: '--kube-router-image', message: 'must not be empty' });
   let calicoSource: CalicoSource | undefined;
-  if (issues.length === 0) {
+  if (issues.length === 0 && calicoChosen) {
     try {
       calicoSource = resolveCalicoSource({
         version: calicoVersion,
@@ -85,7 +113,13 @@ export function resolveKindOptions(options: KindProviderOptions): ResolvedKindOp
       else throw error;
     }
   }
-  if (issues.length > 0 || calicoSource === undefined) throw new InputError(issues, { hint: 'fix the cluster options; nothing was created' });
+  if (issues.length > 0) throw new InputError(issues, { hint: 'fix the cluster options; nothing was created' });
+  const cni: CniChoice =
+    options.cniManifest !== undefined
+      ? { name: 'manifest', path: path.resolve(options.cniManifest), sha256: cniManifestSha256 }
+      : cniName === 'kube-router'
+        ? { name: 'kube-router', image: options.kubeRouterImage ?? KUBE_ROUTER_IMAGE }
+        : { name: 'calico', version: calicoVersion, source: calicoSource as CalicoSource };
 
   return {
     mode,
@@ -96,7 +130,7 @@ export function resolveKindOptions(options: KindProviderOptions): ResolvedKindOp
     nodeImage: options.nodeImage ?? KIND_NODE_IMAGE,
     podSubnet: options.kindConfigFile !== undefined ? undefined : (options.podSubnet ?? DEFAULT_POD_SUBNET),
     calicoVersion,
-    calicoSource,
+    cni,
     preloadImages: [...new Set(options.preloadImages ?? [])],
     timeouts: { ...DEFAULT_CLUSTER_TIMEOUTS, ...options.timeouts },
   };

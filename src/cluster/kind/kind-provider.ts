@@ -1,17 +1,18 @@
 /**
- * `--cluster kind`: creates a kind cluster with Calico as its CNI (or reuses one with --reuse), and deletes it
- * at the end unless --keep. The phases are small actions over one KindContext, listed by mode:
+ * `--cluster kind`: creates a kind cluster with a NetworkPolicy-enforcing CNI (Calico by default, kube-router, or
+ * a user's manifest; see cni/cni-choice.ts), or reuses one with --reuse, and deletes it at the end unless --keep.
+ * The phases are small actions over one KindContext, listed by mode:
  *
- *   create: preflight, kind config, Calico manifest, create cluster, load images, connect, install Calico, wait
- *   reuse:  preflight, export kubeconfig, connect, Calico manifest*, load images, install Calico*, wait
- *           (* skipped when calico-node already runs)
+ *   create: preflight, kind config, CNI manifest, create cluster, load images, connect, install CNI, wait
+ *   reuse:  preflight, export kubeconfig, connect, CNI manifest*, load images, install CNI*, wait
+ *           (* skipped when the CNI's node DaemonSet already runs)
  *
  * Everything that can fail without a cluster (options, tools, the manifest and its checksum) is checked before
  * `kind create cluster`. A failure after it deletes the cluster unless --keep.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { describeError } from '../../util/index.js';
+import { describeError, InterruptedError } from '../../util/index.js';
 import { systemClock } from '../../util/index.js';
 import { defaultDependencies, type ProviderDependencies } from '../dependencies.js';
 import { KIND_DOCKER_NETWORK } from '../defaults.js';
@@ -20,13 +21,13 @@ import type { ClusterAction, ClusterProvider, ProvisionContext, ProvisionedClust
 import { connect } from './actions/connect.js';
 import { createCluster } from './actions/create-cluster.js';
 import { exportKubeconfig } from './actions/export-kubeconfig.js';
-import { installCalico } from './actions/install-calico.js';
+import { installCni } from './actions/install-cni.js';
 import { loadImages } from './actions/load-images.js';
-import { prepareCalico } from './actions/prepare-calico.js';
+import { prepareCniManifest } from './actions/prepare-cni.js';
 import { preflight } from './actions/preflight.js';
 import { waitReady } from './actions/wait-ready.js';
 import { writeKindConfig } from './actions/write-kind-config.js';
-import { deleteKindCluster } from './delete-cluster.js';
+import { deleteKindCluster, type DeleteKindClusterOptions } from './delete-cluster.js';
 import { clientOf, type KindContext } from './kind-context.js';
 import { resolveKindOptions, type KindProviderOptions, type ResolvedKindOptions } from './kind-options.js';
 
@@ -44,8 +45,8 @@ export class KindProvider implements ClusterProvider {
   /** The phases for this provider's mode, in order. */
   actions(): ClusterAction<KindContext>[] {
     return this.options.mode === 'create'
-      ? [preflight, writeKindConfig, prepareCalico, createCluster, loadImages, connect, installCalico, waitReady]
-      : [preflight, exportKubeconfig, connect, prepareCalico, loadImages, installCalico, waitReady];
+      ? [preflight, writeKindConfig, prepareCniManifest, createCluster, loadImages, connect, installCni, waitReady]
+      : [preflight, exportKubeconfig, connect, prepareCniManifest, loadImages, installCni, waitReady];
   }
 
   async provision(provision: ProvisionContext): Promise<ProvisionedCluster> {
@@ -64,14 +65,18 @@ export class KindProvider implements ClusterProvider {
       podSubnet: this.options.podSubnet,
       clusterCreated: false,
       client: undefined,
-      calico: undefined,
-      calicoPresent: false,
+      cni: undefined,
+      cniPresent: false,
+      createdNetwork: undefined,
+      createInterrupted: false,
     };
     const timings: { name: string; ms: number }[] = [];
     try {
       await runActions(this.actions(), context, { progress, timings, ...(provision.clock ? { clock: provision.clock } : {}) });
     } catch (error) {
       await this.cleanUpAfterFailure(context);
+      // Ctrl-C: whatever the interrupted phase threw (a killed `kind create`, an aborted wait) is the interruption
+      if (provision.signal?.aborted && !(error instanceof InterruptedError)) throw new InterruptedError(String(provision.signal.reason ?? 'SIGINT'));
       throw error;
     }
     if (context.podSubnet !== undefined) context.environment['podSubnet'] = context.podSubnet;
@@ -90,8 +95,8 @@ export class KindProvider implements ClusterProvider {
     const start = clock.now();
     context.progress.phaseStarted?.(phase);
     try {
-      await deleteKindCluster(this.deps.runner, clusterName, context.kubeconfigPath, this.options.timeouts.commandMs * 4);
-      context.progress.phaseFinished?.(phase, clock.now() - start, `deleted kind cluster ${clusterName}`);
+      const extra = await deleteKindCluster(this.deps.runner, clusterName, context.kubeconfigPath, this.deleteOptions(context, true));
+      context.progress.phaseFinished?.(phase, clock.now() - start, `deleted kind cluster ${clusterName}${extra ? `; ${extra}` : ''}`);
     } catch (deleteError) {
       // The run already failed with a more important error, which the caller gets; this one is reported beside it.
       context.progress.phaseFailed?.(phase, deleteError, clock.now() - start);
@@ -99,10 +104,20 @@ export class KindProvider implements ClusterProvider {
     }
   }
 
+  /** After a failed or interrupted create, late node containers are looked for a few more times. */
+  private deleteOptions(context: KindContext, afterFailure: boolean): DeleteKindClusterOptions {
+    return {
+      timeoutMs: this.options.timeouts.commandMs * 4,
+      ...(context.createdNetwork !== undefined ? { createdNetwork: context.createdNetwork } : {}),
+      ...(afterFailure && context.createInterrupted ? { straggerChecks: 5 } : {}),
+      ...(this.deps.sleep ? { sleep: this.deps.sleep } : {}),
+    };
+  }
+
   private provisioned(context: KindContext, timings: { name: string; ms: number }[]): ProvisionedCluster {
     const { clusterName, keep, mode } = this.options;
     const runner = this.deps.runner;
-    const timeoutMs = this.options.timeouts.commandMs * 4;
+    const deleteOptions = this.deleteOptions(context, false);
     let released: Promise<ReleaseOutcome> | undefined;
     return {
       provider: 'kind',
@@ -115,8 +130,8 @@ export class KindProvider implements ClusterProvider {
         released ??= (async (): Promise<ReleaseOutcome> => {
           if (mode === 'reuse') return { deleted: false, detail: `left kind cluster ${clusterName} as it was (--reuse)` };
           if (keep) return { deleted: false, detail: `kept kind cluster ${clusterName} (--keep); delete it with: kind delete cluster --name ${clusterName}` };
-          await deleteKindCluster(runner, clusterName, context.kubeconfigPath, timeoutMs);
-          return { deleted: true, detail: `deleted kind cluster ${clusterName}` };
+          const extra = await deleteKindCluster(runner, clusterName, context.kubeconfigPath, deleteOptions);
+          return { deleted: true, detail: `deleted kind cluster ${clusterName}${extra ? `; ${extra}` : ''}` };
         })();
         return released;
       },

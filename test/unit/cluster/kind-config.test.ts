@@ -19,7 +19,7 @@ describe('renderKindConfig', () => {
     const text = renderKindConfig(readKindConfigTemplate(), { clusterName: 'netpol-e2e', workers: 2, nodeImage: KIND_NODE_IMAGE, podSubnet: DEFAULT_POD_SUBNET });
     expectGolden(text, 'kind-config-default.yaml');
     const config = parse(text);
-    expect(config.networking).to.deep.equal({ disableDefaultCNI: true, podSubnet: '192.168.0.0/16' });
+    expect(config.networking).to.deep.equal({ disableDefaultCNI: true, podSubnet: '192.168.0.0/16', serviceSubnet: '10.112.0.0/16' });
     expect(config.nodes).to.deep.equal([
       { role: 'control-plane', image: KIND_NODE_IMAGE },
       { role: 'worker', image: KIND_NODE_IMAGE },

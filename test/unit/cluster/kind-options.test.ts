@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { expect } from 'chai';
 import { resolveKindOptions } from '../../../src/cluster/kind/kind-options.js';
 import { createClusterProvider } from '../../../src/cluster/create-cluster-provider.js';
@@ -20,7 +21,8 @@ describe('resolveKindOptions', () => {
     const o = resolveKindOptions({});
     expect(o).to.deep.include({ mode: 'create', clusterName: 'netpol-e2e', keep: false, workers: 2, podSubnet: '192.168.0.0/16', calicoVersion: 'v3.33.0' });
     expect(o.nodeImage).to.match(/^kindest\/node:v1\.37\.0@sha256:/);
-    expect(o.calicoSource.kind).to.equal('release');
+    expect(o.cni).to.deep.include({ name: 'calico', version: 'v3.33.0' });
+    expect(o.cni.name === 'calico' && o.cni.source.kind).to.equal('release');
   });
 
   it('--reuse names the cluster and switches to reuse mode', () => {
@@ -43,7 +45,30 @@ describe('resolveKindOptions', () => {
 
   it('an unknown Calico version without a checksum is refused before anything runs', () => {
     expect(issues(() => resolveKindOptions({ calicoVersion: 'v3.40.0' }))[0]).to.contain("no SHA-256 is recorded for Calico v3.40.0's manifest");
-    expect(resolveKindOptions({ calicoVersion: 'v3.40.0', calicoManifestSha256: 'b'.repeat(64) }).calicoSource).to.deep.include({ sha256: 'b'.repeat(64) });
+    expect(resolveKindOptions({ calicoVersion: 'v3.40.0', calicoManifestSha256: 'b'.repeat(64) }).cni).to.have.nested.property('source.sha256', 'b'.repeat(64));
+  });
+
+  it('--cni: calico by default, kube-router with the published image unless --kube-router-image, or a manifest file', () => {
+    expect(resolveKindOptions({}).cni.name).to.equal('calico');
+    expect(resolveKindOptions({ cni: 'kube-router' }).cni).to.deep.equal({ name: 'kube-router', image: 'docker.io/cloudnativelabs/kube-router:v2.1.0' });
+    expect(resolveKindOptions({ cni: 'kube-router', kubeRouterImage: 'local/kr:1' }).cni).to.deep.equal({ name: 'kube-router', image: 'local/kr:1' });
+    expect(resolveKindOptions({ cniManifest: 'cni.yaml', cniManifestSha256: 'A'.repeat(64) }).cni).to.deep.equal({ name: 'manifest', path: path.resolve('cni.yaml'), sha256: 'a'.repeat(64) });
+  });
+
+  it('--cni: contradictions are listed before anything runs', () => {
+    expect(issues(() => resolveKindOptions({ cni: 'cilium' }))).to.deep.equal(['--cni: expected one of calico, kube-router (or --cni-manifest <file>), found "cilium"']);
+    expect(issues(() => resolveKindOptions({ cni: 'kube-router', calicoVersion: 'v3.32.1', calicoManifest: 'c.yaml' }))).to.deep.equal([
+      '--calico-version: only applies to --cni calico (the CNI is kube-router)',
+      '--calico-manifest: only applies to --cni calico (the CNI is kube-router)',
+    ]);
+    expect(issues(() => resolveKindOptions({ cni: 'calico', cniManifest: 'x.yaml', kubeRouterImage: 'i' }))).to.deep.equal([
+      '--cni-manifest: replaces --cni: give one of them, not both (--cni calico)',
+      '--kube-router-image: only applies to --cni kube-router',
+    ]);
+    expect(issues(() => resolveKindOptions({ cniManifestSha256: 'xyz' }))).to.deep.equal([
+      '--cni-manifest-sha256: only applies to --cni-manifest',
+      '--cni-manifest-sha256: expected 64 hexadecimal digits (a SHA-256), found "xyz"',
+    ]);
   });
 });
 

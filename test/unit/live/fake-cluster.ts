@@ -36,6 +36,8 @@ export interface FakeClusterOptions {
   brokenProtocol?: Protocol;
   /** IPs that answer outside the cluster (external targets that are running). */
   externalIps?: () => string[];
+  /** Schedules pods round-robin onto these nodes (spec.nodeName); none when unset. */
+  nodes?: string[];
 }
 
 interface Snapshot {
@@ -50,8 +52,11 @@ export class FakeCluster implements KubeClient {
   readonly server = 'https://fake:6443';
   readonly objects = new Map<string, KubeObject>();
   readonly execs: { namespace: string; pod: string; argv: string[] }[] = [];
+  /** Every object applied, as applied. */
+  readonly applies: KubeObject[] = [];
   private readonly snapshots: Snapshot[] = [];
   private nextPodIp = 10;
+  private nextNode = 0;
   private nextServiceIp = 10;
 
   constructor(private readonly options: FakeClusterOptions) {
@@ -66,11 +71,15 @@ export class FakeCluster implements KubeClient {
   }
 
   async apply<T extends KubeObject>(object: T): Promise<T> {
+    this.applies.push(structuredClone(object));
     const copy = structuredClone(object) as T & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
     const k = key(refOf(copy));
     const existing = this.objects.get(k) as (T & { spec?: Record<string, unknown>; status?: Record<string, unknown> }) | undefined;
     if (copy.kind === 'Pod') {
       copy.status = existing?.status ?? this.podStatus(copy);
+      const nodes = this.options.nodes ?? [];
+      const scheduled = existing?.spec?.['nodeName'] ?? (nodes.length > 0 ? nodes[this.nextNode++ % nodes.length] : undefined);
+      if (scheduled !== undefined && copy.spec) copy.spec['nodeName'] = scheduled;
     }
     if (copy.kind === 'Service') {
       const clusterIP = (existing?.spec?.clusterIP as string | undefined) ?? `10.96.0.${this.nextServiceIp++}`;

@@ -52,6 +52,27 @@ describe('runLive (against an in-memory cluster)', () => {
     expect(cluster.namespacesWithLabel(LABEL_RUN_ID)).to.deep.equal([]);
   });
 
+  it('spreads probe pods over the nodes and records each pod-to-pod cell\'s source and target node', async () => {
+    const { clock, cluster } = setup({ nodes: ['worker', 'worker2'] });
+    const result = await runLive([threeTier], { kube: cluster, clock, runId: 'nodes1', externals: { enabled: false } });
+    // the suite's probe pods (the enforcement canary's two pods are not the suite's)
+    const pods = cluster.applies.filter((o) => o.kind === 'Pod' && o.metadata.annotations?.['netpol-e2e.io/suite'] === 'three-tier');
+    expect(pods.length).to.be.greaterThan(2);
+    for (const pod of pods) {
+      expect((pod as unknown as { spec: { topologySpreadConstraints: unknown[] } }).spec.topologySpreadConstraints).to.deep.equal([
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', nodeTaintsPolicy: 'Honor', labelSelector: { matchLabels: { 'app.kubernetes.io/managed-by': 'netpol-e2e', 'netpol-e2e.io/run-id': 'nodes1' } } },
+      ]);
+    }
+    const cells = result.suites.flatMap((s) => s.cells).filter((c) => c.observed !== undefined);
+    const podToPod = cells.filter((c) => c.targetNode !== undefined);
+    expect(podToPod.length).to.be.greaterThan(0);
+    for (const c of cells) expect(c.sourceNode, c.cellId).to.be.oneOf(['worker', 'worker2']);
+    expect(podToPod.some((c) => c.sourceNode !== c.targetNode)).to.equal(true);
+    expect(podToPod.some((c) => c.sourceNode === c.targetNode)).to.equal(true);
+    // a Service target has no single target node
+    expect(cells.filter((c) => c.target.startsWith('service ')).every((c) => c.targetNode === undefined)).to.equal(true);
+  });
+
   it('the settle deadline grows with the slowest settle a step showed (the canary measures an idle cluster)', async () => {
     const clock = new FakeClock();
     const options: FakeClusterOptions = { clock, enforcementDelayMs: 500 };

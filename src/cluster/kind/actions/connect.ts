@@ -1,6 +1,6 @@
-/** Phase "connect": a client on the run's kubeconfig, the server version, and (for --reuse) whether Calico already runs. */
+/** Phase "connect": a client on the run's kubeconfig, the server version, and (for --reuse) whether the CNI already runs. */
 import type { ClusterAction } from '../../types.js';
-import { CALICO_WORKLOADS } from '../../defaults.js';
+import { primaryDaemonSet } from '../../cni/cni-choice.js';
 import type { KindContext } from '../kind-context.js';
 import type { KubeClient, KubeObject } from '../../../kube/index.js';
 import { parse } from 'yaml';
@@ -14,9 +14,10 @@ export const connect: ClusterAction<KindContext> = {
     context.environment['kubernetesVersion'] = version.gitVersion;
     context.environment['server'] = client.server;
     if (context.options.mode === 'reuse') {
-      const calicoNode = await client.get({ apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: CALICO_WORKLOADS.namespace, name: CALICO_WORKLOADS.nodeDaemonSet });
-      context.calicoPresent = calicoNode !== undefined;
-      if (context.calicoPresent) context.environment['calico'] = 'already installed (reused cluster)';
+      const cni = context.options.cni;
+      const primary = primaryDaemonSet(cni);
+      context.cniPresent = primary !== undefined && (await client.get({ apiVersion: 'apps/v1', kind: primary.kind, namespace: primary.namespace, name: primary.name })) !== undefined;
+      if (context.cniPresent) context.environment[cni.name === 'calico' ? 'calico' : 'cni'] = `${cni.name === 'calico' ? '' : `${cni.name} `}already installed (reused cluster)`.trimStart();
       else context.podSubnet = (await kubeadmPodSubnet(client)) ?? context.podSubnet;
     }
     return `${client.server}, Kubernetes ${version.gitVersion}`;

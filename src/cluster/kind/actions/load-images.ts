@@ -1,6 +1,6 @@
 /**
  * Phase "load images": `kind load docker-image` for each wanted image that is in the local Docker image store
- * (probe images, and Calico's images for air-gapped installs), so the nodes do not pull them. Images that are not
+ * (probe images, and the CNI's images, e.g. a locally built kube-router, or Calico's for air-gapped installs), so the nodes do not pull them. Images that are not
  * present locally are left for the nodes to pull, and named in a note.
  */
 import { requireSuccess } from '../../command-runner.js';
@@ -13,7 +13,7 @@ export const loadImages: ClusterAction<KindContext> = {
     const { runner } = context.deps;
     const { clusterName, timeouts } = context.options;
     const signal = context.signal ? { signal: context.signal } : {};
-    const wanted = [...new Set([...context.options.preloadImages, ...(context.calico?.images ?? [])])];
+    const wanted = [...new Set([...context.options.preloadImages, ...(context.cni?.images ?? [])])];
     const loaded: string[] = [];
     const absent: string[] = [];
     for (const image of wanted) {
