@@ -4,6 +4,7 @@
  */
 import type { SourcePosition } from '../util/errors.js';
 import type { Protocol } from '../model/types.js';
+import type { CoverageReport } from '../coverage/types.js';
 
 /** What an assertion cell expects. */
 export type Expectation = 'allow' | 'deny' | 'resolves' | 'nxdomain' | 'blocked';
@@ -154,6 +155,8 @@ export interface RunResult {
   timings: Timing[];
   /** Free-form facts about the environment (cluster, CNI, Kubernetes version, images). */
   environment: Record<string, string>;
+  /** Rule coverage of the suites' policies by their asserted cells, when asked for (--coverage, --min-coverage). */
+  coverage?: CoverageReport;
 }
 
 export interface Counts {

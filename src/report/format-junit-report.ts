@@ -11,6 +11,7 @@ import { explainCell } from './explain-cell.js';
 import { formatSeconds } from './format-duration.js';
 import { buildMatrixGrid, describeMatrix, describeMatrixLegend, findCellMatrix, formatMatrixLines } from './matrix-grid.js';
 import { serializeXml, xmlElement, type XmlElement } from './serialize-xml.js';
+import { coverageProperties } from '../coverage/format-coverage.js';
 
 /** The name of the tool-level <testsuites> and of the testsuite that holds run-level errors. */
 export const JUNIT_ROOT_NAME = 'netpol-e2e';
@@ -78,11 +79,11 @@ function buildSuite(run: RunResult, suite: SuiteResult): XmlElement {
       time: formatSeconds(suite.durationMs),
       file: suite.file,
     },
-    [buildProperties(run), ...setup, ...testcases],
+    [buildProperties(run, suite.name), ...setup, ...testcases],
   );
 }
 
-function buildProperties(run: RunResult): XmlElement {
+function buildProperties(run: RunResult, suite?: string): XmlElement {
   const properties: [string, string][] = [
     ['command', run.command],
     ['tool', `${run.tool.name} ${run.tool.version}`],
@@ -91,6 +92,10 @@ function buildProperties(run: RunResult): XmlElement {
   if (run.runId !== undefined) properties.splice(1, 0, ['run-id', run.runId]);
   for (const key of Object.keys(run.environment).sort()) {
     properties.push([`environment.${key}`, run.environment[key] ?? '']);
+  }
+  if (run.coverage !== undefined) {
+    if (suite !== undefined) properties.push(...coverageProperties(run.coverage, suite));
+    properties.push(...coverageProperties(run.coverage));
   }
   return xmlElement(
     'properties',

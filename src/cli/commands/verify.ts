@@ -2,36 +2,44 @@
 import { verifySuites } from '../../engine/verify.js';
 import { runPassed } from '../../engine/results.js';
 import { loadSuites } from '../../suite/index.js';
-import { parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } from '../args.js';
+import { computeCoverage, coverageShortfall, formatCoverageConsole } from '../../coverage/index.js';
+import { COVERAGE_HELP, COVERAGE_OPTIONS, minCoverageOption, parseCommandArgs, REPORT_HELP, REPORT_OPTIONS, requirePositionals } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { createReportTargets } from '../report-output.js';
 
-export const VERIFY_USAGE = 'netpol-e2e verify <suite files or dirs…> [--junit f] [--json f] [--markdown f]';
+export const VERIFY_USAGE = 'netpol-e2e verify <suite files or dirs…> [--junit f] [--json f] [--markdown f] [--coverage] [--min-coverage pct]';
 
 export const VERIFY_HELP = `${VERIFY_USAGE}
 
 Evaluates every assertion of the suites against the NetworkPolicy model (what the Kubernetes spec says must
 happen), without a cluster. A directory means every suite file (*.yaml, *.yml with kind: Suite) in it.
 
-Exit codes: 0 every assertion holds, 1 some do not, 2 bad input.
+Exit codes: 0 every assertion holds, 1 some do not (or coverage is below --min-coverage), 2 bad input.
 
-${REPORT_HELP}`;
+${REPORT_HELP}
+
+${COVERAGE_HELP}`;
 
 export async function verifyCommand(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandArgs('verify', VERIFY_USAGE, args, REPORT_OPTIONS);
+  const parsed = parseCommandArgs('verify', VERIFY_USAGE, args, { ...REPORT_OPTIONS, ...COVERAGE_OPTIONS });
   if (parsed.values.help === true) {
     io.stdout.write(`${VERIFY_HELP}\n`);
     return EXIT.OK;
   }
   const paths = requirePositionals(parsed, 'verify', VERIFY_USAGE, 'suite files or directories');
+  const minCoverage = minCoverageOption(parsed, 'verify');
   const suites = await loadSuites(paths);
   const targets = createReportTargets(parsed, io);
   const run = verifySuites(suites);
+  if (parsed.values.coverage === true || minCoverage !== undefined) run.coverage = computeCoverage(suites);
   targets.reporter.onBegin({ command: 'verify', suites: suites.map((s) => s.name) });
   for (const suite of run.suites) targets.reporter.onSuiteEnd(suite);
   await targets.reporter.onEnd(run);
   const written = targets.finish(run);
+  if (run.coverage !== undefined && parsed.values.quiet !== true) io.stdout.write(formatCoverageConsole(run.coverage, { verbose: parsed.values.verbose === true }));
   if (!written) return EXIT.INFRASTRUCTURE;
-  return runPassed(run) ? EXIT.OK : EXIT.ASSERTIONS_FAILED;
+  const shortfall = run.coverage === undefined ? undefined : coverageShortfall(run.coverage, minCoverage);
+  if (shortfall !== undefined) io.stderr.write(`${shortfall}\n`);
+  return runPassed(run) && shortfall === undefined ? EXIT.OK : EXIT.ASSERTIONS_FAILED;
 }
