@@ -8,6 +8,7 @@
  * Prints figures only; it asserts nothing about time. It exits 1 if the two evaluators disagree on any cell
  * compared (that would be a bug, not a performance result).
  */
+import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import {
   compileModel,
@@ -217,7 +218,8 @@ class StateGenerator {
   }
 }
 
-function generateState(seed: number, pods: number, policies: number, namespaces = 20): ClusterState {
+/** The deterministic 500-pod / 200-policy state (and its variants); bench/authoring-bench.ts reuses it. */
+export function generateState(seed: number, pods: number, policies: number, namespaces = 20): ClusterState {
   return new StateGenerator(seed).state(pods, namespaces, policies);
 }
 
@@ -429,4 +431,5 @@ function averageSelecting(state: ClusterState): number {
   return total / state.pods.length;
 }
 
-process.exitCode = main();
+// Run only as a script: bench/authoring-bench.ts imports generateState from here.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main();

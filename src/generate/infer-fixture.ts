@@ -26,6 +26,8 @@ export interface InferOptions {
   /** Upper bound on the ports every workload serves (each is a listener container). */
   maxPorts?: number;
   maxExternals?: number;
+  /** Name of the namespace no policy lives in (default `outsider`, made unique). */
+  outsiderNamespace?: string;
 }
 
 export interface InferredNamespace {
@@ -208,7 +210,7 @@ export function inferFixture(loaded: readonly LoadedPolicy[], options: InferOpti
     Object.assign(target.labels, labels);
     target.why.push(`${text} (${refs[0]}${refs.length > 1 ? ` and ${refs.length - 1} more` : ''})`);
   }
-  const outsiderNamespace: InferredNamespace = { name: unique('outsider', new Set(byName.keys())), labels: {}, why: ['no policy lives here'], outsider: true };
+  const outsiderNamespace: InferredNamespace = { name: unique(options.outsiderNamespace ?? 'outsider', new Set(byName.keys())), labels: {}, why: ['no policy lives here'], outsider: true };
   namespaces.push(outsiderNamespace);
   byName.set(outsiderNamespace.name, outsiderNamespace);
 
