@@ -111,8 +111,9 @@ export function modelOfFixture(fixture: InferredFixture, podNetwork?: string[]):
   return compileModel(modelStateFor(suite, plan));
 }
 
+/** `http-8080-tcp`, `80-tcp`: unique per (port, protocol). */
 function portSlug(port: PodPort): string {
-  return `${port.name ?? String(port.port)}-${port.protocol.toLowerCase()}`;
+  return `${port.name !== undefined ? `${port.name}-` : ''}${port.port}-${port.protocol.toLowerCase()}`;
 }
 
 export function generateSuite(loaded: readonly LoadedPolicy[], options: GenerateOptions): GeneratedSuite {

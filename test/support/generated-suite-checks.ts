@@ -51,7 +51,9 @@ export function expectVerifiesAndMatchesModel(suite: Suite, text: string): numbe
     const matrices = plan.step.assertions.filter((a) => a.kind === 'matrix');
     expect(matrices.length, 'matrices').to.be.greaterThan(0);
     for (const matrix of matrices) {
-      const port = typeof matrix.port === 'number' ? matrix.port : (suite.fixture.workloads[0]?.ports.find((p) => p.name === matrix.port)?.port as number);
+      const firstColumn = suite.fixture.workloads.find((w) => w.namespace === matrix.columns[0]?.namespace && w.name === matrix.columns[0]?.name);
+      const named = firstColumn?.ports.find((p) => p.name === matrix.port && p.protocol === matrix.protocol);
+      const port = typeof matrix.port === 'number' ? matrix.port : (named?.port as number);
       expect(matrix.rows.length, `${matrix.id} rows = every workload`).to.equal(suite.fixture.workloads.length);
       matrix.rows.forEach((row, r) => {
         matrix.columns.forEach((column, c) => {
