@@ -12,7 +12,9 @@ import { runLive } from '../../src/engine/live/index.js';
 import { countRun, runPassed } from '../../src/engine/results.js';
 import { generateFromFiles } from '../../src/generate/index.js';
 import { loadSuite } from '../../src/suite/index.js';
-import type { KubeClient } from '../../src/kube/types.js';
+import type { KubeClient, KubeObject } from '../../src/kube/types.js';
+import { buildProbePod } from '../../src/probe/probe-pod.js';
+import { runInProcess } from '../support/capture-cli.js';
 import { requireLiveCluster } from './live-env.js';
 import { dockerObjectsOfRun, kubeFor, namespacesOfRun, PROBE_IMAGE, PULL_POLICY, problemsOf } from './run-live-helpers.js';
 
@@ -84,5 +86,71 @@ describe('live: a generated suite', function () {
     for (const cell of result.suites.flatMap((s) => s.cells)) expect(cell.observed, cell.name).not.to.equal(undefined);
     expect(await namespacesOfRun(kube, runId)).to.deep.equal([]);
     expect(await dockerObjectsOfRun(runId)).to.deep.equal([]);
+  });
+});
+
+describe('live: generate --from-cluster', function () {
+  this.timeout(20 * 60_000);
+  let kube: KubeClient;
+  let kubeconfig: string;
+  const id = Date.now().toString(36).slice(-5);
+  const namespaces = [`snap-${id}-shop`, `snap-${id}-ops`];
+  before(async function () {
+    kubeconfig = requireLiveCluster(this);
+    kube = await kubeFor(kubeconfig);
+  });
+  after(async () => {
+    for (const name of namespaces) await kube?.delete({ apiVersion: 'v1', kind: 'Namespace', name });
+  });
+
+  async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
+  it('snapshots namespaces, running pods and policies read-only; the snapshot runs live once the originals are gone', async () => {
+    const [shop, ops] = namespaces as [string, string];
+    await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: shop, labels: { team: 'shop' } } });
+    await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ops, labels: { team: 'ops' } } });
+    const pod = (namespace: string, name: string, labels: Record<string, string>) =>
+      buildProbePod({ namespace, name, labels, ports: [{ port: 8080, protocol: 'TCP', name: 'http' }], image: PROBE_IMAGE, imagePullPolicy: PULL_POLICY });
+    await kube.apply(pod(shop, 'web', { app: 'web' }));
+    await kube.apply(pod(shop, 'api', { app: 'api' }));
+    await kube.apply(pod(ops, 'prometheus', { app: 'prometheus' }));
+    await kube.apply({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'api-from-web-and-ops', namespace: shop },
+      spec: {
+        podSelector: { matchLabels: { app: 'api' } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }, { namespaceSelector: { matchLabels: { team: 'ops' } } }], ports: [{ port: 'http' }] }],
+      },
+    });
+    await waitFor(async () => {
+      const pods = [...(await kube.list<KubeObject & { status?: { phase?: string } }>('v1', 'Pod', { namespace: shop })), ...(await kube.list<KubeObject & { status?: { phase?: string } }>('v1', 'Pod', { namespace: ops }))];
+      return pods.length === 3 && pods.every((p) => p.status?.phase === 'Running');
+    }, 'the three pods to run');
+
+    const dir = await mkdtemp(path.join(tmpdir(), 'netpol-snap-live-'));
+    const output = path.join(dir, 'staging.yaml');
+    const run = await runInProcess(['generate', '--from-cluster', '--kubeconfig', kubeconfig, '--namespace', shop, '--namespace', ops, '-o', output], dir);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stderr).to.contain('3 workloads').and.contain('verified:');
+    const suite = await loadSuite(output);
+    expect(suite.fixture.workloads.map((w) => `${w.namespace}/${w.name}`)).to.deep.equal([`${ops}/prometheus`, `${shop}/api`, `${shop}/web`]);
+    expect(suite.fixture.namespaces.find((n) => n.name === ops)?.labels).to.deep.equal({ team: 'ops' });
+
+    for (const name of namespaces) await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name });
+    await waitFor(async () => (await Promise.all(namespaces.map((name) => kube.get({ apiVersion: 'v1', kind: 'Namespace', name })))).every((n) => n === undefined), 'the snapshotted namespaces to go');
+    const runId = `s${id}`;
+    const result = await runLive([suite], { kube, runId, probeImage: PROBE_IMAGE, imagePullPolicy: PULL_POLICY, artifactsDir: dir });
+    expect(result.errors).to.deep.equal([]);
+    expect(problemsOf(result), `artifacts: ${dir}`).to.deep.equal([]);
+    expect(runPassed(result)).to.equal(true);
+    expect(countRun(result).passed).to.equal(6); // 3 sources x 3 destinations on 8080, diagonal excluded
+    expect(await namespacesOfRun(kube, runId)).to.deep.equal([]);
   });
 });
