@@ -19,7 +19,8 @@ export interface GenerateOptions extends InferOptions {
   podNetwork?: string[];
 }
 
-export type CellSymbol = 'allow' | 'deny' | 'undecided';
+/** `self`: a workload calling itself, never asserted (NetworkPolicy does not filter a pod's traffic to itself). */
+export type CellSymbol = 'allow' | 'deny' | 'undecided' | 'self';
 
 export interface GeneratedMatrix {
   id: string;
@@ -146,9 +147,10 @@ export function suiteForFixture(fixture: InferredFixture, options: GenerateOptio
     const verdicts = model.evaluateMatrix({ sources: keys, destinations: columns, port: port.port, protocol: port.protocol });
     const cells = verdicts.allowed.map((row, r) =>
       row.map((allowed, c): CellSymbol => {
+        if (keys[r] === columns[c]) return 'self';
         if (allowed) return 'allow';
         if (hasIpBlocks && dependsOnPodIps(verdicts.verdict(r, c))) {
-          if (keys[r] !== columns[c]) undecided.push(`${keys[r]} -> ${columns[c]} on ${port.name ?? port.port}/${port.protocol}`);
+          undecided.push(`${keys[r]} -> ${columns[c]} on ${port.name ?? port.port}/${port.protocol}`);
           return 'undecided';
         }
         return 'deny';

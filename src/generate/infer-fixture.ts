@@ -26,6 +26,8 @@ export interface InferOptions {
   /** Upper bound on the ports every workload serves (each is a listener container). */
   maxPorts?: number;
   maxExternals?: number;
+  /** The declared pod network: externals never take an address inside it (it would be a pod's). */
+  podNetwork?: string[];
   /** Name of the namespace no policy lives in (default `outsider`, made unique). */
   outsiderNamespace?: string;
 }
@@ -291,7 +293,7 @@ export function inferFixture(loaded: readonly LoadedPolicy[], options: InferOpti
   for (const w of workloads) w.ports = ports.map((p) => ({ ...p }));
 
   // 5. Externals for egress ipBlock peers.
-  const externals = inferExternals(peers, ports, maxExternals, leftOut);
+  const externals = inferExternals(peers, ports, maxExternals, leftOut, options.podNetwork ?? []);
 
   return {
     policies,
@@ -352,7 +354,7 @@ function inferPorts(policies: readonly LoadedPolicy[], maxPorts: number, leftOut
   return result;
 }
 
-export function inferExternals(peers: readonly PeerRef[], ports: readonly PodPort[], maxExternals: number, leftOut: string[]): InferredExternal[] {
+export function inferExternals(peers: readonly PeerRef[], ports: readonly PodPort[], maxExternals: number, leftOut: string[], podNetwork: readonly string[] = []): InferredExternal[] {
   const externals: InferredExternal[] = [];
   const taken = new Set<string>();
   const byBlock = new Map<string, InferredExternal[]>();
@@ -377,13 +379,15 @@ export function inferExternals(peers: readonly PeerRef[], ports: readonly PodPor
     if (members === undefined) {
       members = [];
       const wanted: { cidr: string; avoid: string[]; why: string }[] = [
-        { cidr: block.cidr, avoid: block.except ?? [], why: `inside ${text}` },
-        ...(block.except ?? []).map((except) => ({ cidr: except, avoid: [], why: `inside except ${except} of ipBlock ${block.cidr}` })),
+        { cidr: block.cidr, avoid: [...(block.except ?? []), ...podNetwork], why: `inside ${text}` },
+        ...(block.except ?? []).map((except) => ({ cidr: except, avoid: [...podNetwork], why: `inside except ${except} of ipBlock ${block.cidr}` })),
       ];
       for (const { cidr, avoid, why } of wanted) {
         const ip = pickAddress(cidr, avoid, taken);
         if (ip === undefined) {
-          leftOut.push(`an external ${why} (${at}): ${cidr.includes(':') ? 'live external targets are IPv4 only' : 'no usable address (a /24 network or broadcast address cannot be a container)'}`);
+          leftOut.push(
+            `an external ${why} (${at}): ${cidr.includes(':') ? 'live external targets are IPv4 only' : 'no usable address (outside the pod network, not loopback, multicast or reserved, and not a /24 network or broadcast address, which a container cannot have)'}`,
+          );
           continue;
         }
         if (externals.length >= maxExternals) {

@@ -38,7 +38,7 @@ function portLine(port: PodPort): string {
   return flowMap(entries);
 }
 
-const SYMBOL: Record<CellSymbol, string> = { allow: '.', deny: 'X', undecided: '?' };
+const SYMBOL: Record<CellSymbol, string> = { allow: '.', deny: 'X', undecided: '?', self: '?' };
 
 function comment(text: string, indent: string): string[] {
   return text.split('\n').map((line) => `${indent}# ${line}`.trimEnd());
@@ -121,7 +121,7 @@ export function renderSuite(suite: GeneratedSuite, entries: PolicyEntries, sourc
   out.push('assertions:');
   for (const matrix of suite.matrices) {
     const port = matrix.port;
-    out.push(`  # Port ${port.name !== undefined ? `${port.name} (${port.port}/${port.protocol})` : `${port.port}/${port.protocol}`}: rows are sources, columns destinations; "." allowed, "X" denied${suite.undecided.length > 0 ? ', "?" not asserted' : ''}.`);
+    out.push(`  # Port ${port.name !== undefined ? `${port.name} (${port.port}/${port.protocol})` : `${port.port}/${port.protocol}`}: rows are sources, columns destinations; "." allowed, "X" denied, "?" not asserted (a workload calling itself${suite.undecided.length > 0 ? ', or decided by pod IPs' : ''}).`);
     out.push(`  - id: ${matrix.id}`);
     out.push('    matrix:');
     out.push(`      port: ${matrix.byName && port.name !== undefined ? port.name : port.port}`);

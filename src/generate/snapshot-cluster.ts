@@ -169,7 +169,7 @@ export async function snapshotCluster(options: SnapshotOptions): Promise<Generat
     files.push(path.relative(options.cwd, file) || file);
   }
   const loaded = files.length > 0 ? await loadPolicyFiles(files, options.cwd) : [];
-  const externals = inferExternals(loaded.flatMap(peersOf), workloads.flatMap((w) => w.ports), options.maxExternals ?? 8, leftOut);
+  const externals = inferExternals(loaded.flatMap(peersOf), workloads.flatMap((w) => w.ports), options.maxExternals ?? 8, leftOut, options.podNetwork ?? []);
   const fixture: InferredFixture = {
     policies: loaded,
     namespaces,

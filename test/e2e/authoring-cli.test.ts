@@ -1,5 +1,5 @@
 /** generate, diff and coverage through the built CLI: exit codes and output as scripts see them. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -14,8 +14,10 @@ describe('CLI (as a process): generate, diff, coverage', function () {
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('generate writes a suite that verifies (exit 0), and it verifies again as a separate command', async () => {
+    // the suite and the policies it names stay inside one root
+    cpSync('suites/three-tier', join(tmp, 'three-tier'), { recursive: true });
     const out = join(tmp, 'three-tier.yaml');
-    const run = await runCli(['generate', 'suites/three-tier/', '-o', out]);
+    const run = await runCli(['generate', 'three-tier/', '-o', out], { cwd: tmp });
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stderr).to.match(/wrote .*three-tier\.yaml: 6 policies, 4 namespaces, 7 workloads, 3 matrices \(147 cells\)/).and.contain('verified: 126 passed');
     expect(readFileSync(out, 'utf8')).to.contain('kind: Suite').and.contain('# What each policy selects in this fixture:');

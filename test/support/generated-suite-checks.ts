@@ -3,7 +3,7 @@
  * matrix equals what the naive reference model computes independently (asserted cells; `?` exactly where pod
  * IPs would decide).
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -29,11 +29,20 @@ export async function writePolicies(policies: readonly NetworkPolicy[], dir?: st
   return file;
 }
 
-/** Generates a suite from `paths` into a temp dir, then loads it. */
-export async function generateAndLoad(paths: readonly string[], name = 'generated', cwd = process.cwd()): Promise<{ suite: Suite; text: string; file: string }> {
+/**
+ * Copies the policy files or directories `paths` into a fresh directory, generates a suite there from the copies
+ * (a suite's files stay inside its root), then loads it.
+ */
+export async function generateAndLoad(paths: readonly string[], name = 'generated'): Promise<{ suite: Suite; text: string; file: string }> {
   const outDir = await tempDir('netpol-gen-suite-');
+  const copies: string[] = [];
+  for (const [i, source] of paths.entries()) {
+    const copy = `input-${i}-${path.basename(source)}`;
+    await cp(source, path.join(outDir, copy), { recursive: true });
+    copies.push(copy);
+  }
   const file = path.join(outDir, `${name}.yaml`);
-  const { text } = await generateFromFiles(paths, { name, cwd, suiteDir: outDir });
+  const { text } = await generateFromFiles(copies, { name, cwd: outDir, suiteDir: outDir });
   await writeFile(file, text, 'utf8');
   return { suite: await loadSuite(file), text, file };
 }

@@ -85,6 +85,16 @@ describe('generate: inferring a fixture', () => {
     expect(fixture.policies.map((p) => p.policy.metadata.name)).to.deep.equal(['egress', 'ingress']);
   });
 
+  it('never picks an address inside the pod network, or loopback, multicast, reserved', () => {
+    const fixture = inferFixture([loaded('ns', 'e', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.244.0.0/16', '10.96.0.0/12'] } }] }] })], { podNetwork: ['10.0.0.0/9'] });
+    // inside 10/8 but outside its excepts and the pod network 10.0/9; inside except 10.244/16 (outside 10.0/9);
+    // nothing for except 10.96/12, which lies inside the pod network
+    expect(fixture.externals.map((e) => e.ip)).to.deep.equal(['10.245.0.20', '10.244.0.20']);
+    expect(fixture.leftOut.filter((l) => l.includes('no usable address'))).to.have.length(1);
+    expect(pickAddress('127.0.0.0/8', [], new Set())).to.equal(undefined);
+    expect(pickAddress('224.0.0.0/3', [], new Set())).to.equal(undefined);
+  });
+
   it('picks documentation addresses first, never a /24 network or broadcast address', () => {
     expect(pickAddress('0.0.0.0/0', ['198.51.100.0/24'], new Set())).to.equal('203.0.113.20');
     expect(pickAddress('10.0.0.0/30', [], new Set())).to.equal('10.0.0.2');
@@ -105,9 +115,9 @@ describe('generate: inferring a fixture', () => {
     const matrix = suite.matrices[0];
     expect(matrix?.rows).to.deep.equal(['ns/locked', 'ns/outsider', 'outsider/outsider']);
     expect(matrix?.cells).to.deep.equal([
-      ['deny', 'deny', 'deny'],
-      ['allow', 'allow', 'allow'],
-      ['allow', 'allow', 'allow'],
+      ['self', 'deny', 'deny'],
+      ['allow', 'self', 'allow'],
+      ['allow', 'allow', 'self'],
     ]);
   });
 });
