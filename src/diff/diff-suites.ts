@@ -36,6 +36,8 @@ export interface CellChange {
   before: DiffSide;
   after: DiffSide;
   assertions: TouchedAssertion[];
+  /** A cell of the full matrix (source and target are workloads, port a number): it can be probed as is. */
+  matrix: boolean;
 }
 
 export interface SuiteDiff {
@@ -78,7 +80,7 @@ function matrixChanges(suite: Suite, now: StepPlan, before: PolicyModel, after: 
     const columns = workloads.filter((w) => w.ports.some((p) => p.port === port && p.protocol === protocol)).map(refKey);
     const a = before.evaluateMatrix({ sources: keys, destinations: columns, port, protocol });
     const b = after.evaluateMatrix({ sources: keys, destinations: columns, port, protocol });
-    compared += keys.length * columns.length;
+    compared += keys.length * columns.length - columns.filter((c) => keys.includes(c)).length; // the diagonal is never probed
     b.allowed.forEach((row, r) =>
       row.forEach((allowed, c) => {
         if (allowed === a.allowed[r]?.[c]) return;
@@ -101,6 +103,7 @@ function matrixChanges(suite: Suite, now: StepPlan, before: PolicyModel, after: 
           before: beforeSide,
           after: afterSide,
           assertions: [],
+          matrix: true,
         });
       }),
     );
@@ -147,6 +150,7 @@ export function diffSuite(now: Suite, base: Suite): SuiteDiff {
         before: { verdict: wordBefore, explanation: resultBefore.explanation },
         after: { verdict: wordAfter, explanation: resultAfter.explanation },
         assertions: [touched],
+        matrix: false,
       };
       if (cell.portLabel !== undefined) change.port = cell.portLabel;
       if (cell.protocol !== undefined) change.protocol = cell.protocol;

@@ -15,3 +15,4 @@ export async function diffSuites(suites: readonly Suite[], base: BaseSource): Pr
   for (const suite of suites) result.suites.push(diffSuite(suite, await loadBaseSuite(suite, base)));
   return result;
 }
+export { planChangedSince, withChangedCells, type ChangedSincePlan } from './changed-since.js';

@@ -40,7 +40,7 @@ describe('CLI (as a process): generate, diff, coverage', function () {
   it('diff against an identical base: no changes (exit 0); an unknown ref or both bases: exit 2', async () => {
     const same = await runCli(['diff', 'suites/three-tier.yaml', '--base-dir', '.']);
     expect(same.code, same.stderr).to.equal(0);
-    expect(same.stdout).to.contain('no verdict changes against directory . (18 cells compared)');
+    expect(same.stdout).to.contain('no verdict changes against directory . (14 cells compared)');
     const unknown = await runCli(['diff', 'suites/three-tier.yaml', '--base', 'no-such-ref-xyz']);
     expect(unknown.code).to.equal(2);
     expect(unknown.stderr).to.contain('no such commit, branch or tag');

@@ -9,6 +9,10 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { runInProcess } from '../../support/capture-cli.js';
+import { gitBase, planChangedSince } from '../../../src/diff/index.js';
+import { verifySuites } from '../../../src/engine/verify.js';
+import { runPassed } from '../../../src/engine/results.js';
+import { loadSuites } from '../../../src/suite/index.js';
 
 const SUITE = `apiVersion: netpol-e2e/v1
 kind: Suite
@@ -93,6 +97,12 @@ describe('diff against a git ref', function () {
     await writeFile(path.join(repo, 'shop.yaml'), SUITE);
     await execa('mkdir', ['-p', path.join(repo, 'policies')]);
     for (const [name, text] of Object.entries(POLICIES)) await writeFile(path.join(repo, 'policies', name), text);
+    await execa('mkdir', ['-p', path.join(repo, 'other-policies')]);
+    await writeFile(path.join(repo, 'other-policies', 'deny.yaml'), 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: c}\nspec: {podSelector: {}}\n');
+    await writeFile(
+      path.join(repo, 'other.yaml'),
+      'apiVersion: netpol-e2e/v1\nkind: Suite\nfixture:\n  namespaces: [{name: c}]\n  workloads:\n    - {name: x, namespace: c, ports: [{port: 80}]}\n    - {name: y, namespace: c, ports: [{port: 80}]}\npolicies: [other-policies/deny.yaml]\nassertions:\n  - {from: c/x, to: c/y, port: 80, expect: deny}\n',
+    );
     await git(repo, 'add', '-A');
     await git(repo, 'commit', '-qm', 'base');
   });
@@ -162,6 +172,20 @@ describe('diff against a git ref', function () {
     expect(summary(result.changes)).to.deep.equal(['newly-denied b/client -> external high (203.0.113.200)']);
     expect(result.changes[0]?.assertions).to.deep.equal([{ id: 'client-high', expected: 'allow', holds: false }]);
     expect(result.code).to.equal(1);
+  });
+
+  it('run --changed-since plans the affected suites with every assertion plus the changed cells; the others are not run', async () => {
+    await edit('allow-web.yaml', '- from: [{podSelector: {}}]', '- from: [{podSelector: {matchLabels: {app: api}}}]');
+    const suites = await loadSuites([path.join(repo, 'shop.yaml'), path.join(repo, 'other.yaml')]);
+    const plan = await planChangedSince(suites, await gitBase('main', repo));
+    expect(plan.notRun).to.deep.equal([{ suite: 'other', reason: `no cell changed verdict since ${plan.base} (2 cells compared)` }]);
+    expect(plan.run.map((s) => s.name)).to.deep.equal(['shop']);
+    expect(plan.added).to.deep.equal({ shop: 1 });
+    const assertions = plan.run[0]?.steps[0]?.assertions ?? [];
+    expect(assertions.map((a) => a.id)).to.deep.equal(['m80', 'client-low', 'client-high', 'changed-a-batch-to-a-web-80-tcp']);
+    expect(assertions[3]).to.include({ kind: 'connect', expect: 'deny', port: 80 });
+    // the planned suite is what the live run gets: it verifies against today's policies
+    expect(runPassed(verifySuites(plan.run))).to.equal(true);
   });
 
   it('console and Markdown group the changes and show both explanations', async () => {
