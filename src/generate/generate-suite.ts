@@ -137,10 +137,21 @@ function servedPorts(fixture: InferredFixture): { port: PodPort; byName: boolean
 /** Today's truth over a given fixture (inferred from policies, or snapshotted from a cluster). */
 export function suiteForFixture(fixture: InferredFixture, options: GenerateOptions): GeneratedSuite {
   const model = modelOfFixture(fixture, options.podNetwork);
-  const hasIpBlocks = fixture.policies.some((p) =>
-    [...(p.policy.spec.ingress ?? []).flatMap((r) => r.from ?? []), ...(p.policy.spec.egress ?? []).flatMap((r) => r.to ?? [])].some((peer) => peer.ipBlock !== undefined),
-  );
   const keys = fixture.workloads.map((w) => `${w.namespace}/${w.name}`);
+  // A denial can depend on pod IPs only where an ipBlock peer could admit: into a pod isolated by a policy with an
+  // ingress ipBlock peer, or out of one isolated by a policy with an egress ipBlock peer. Only those denied cells
+  // need their full verdict checked (most denied cells of a large fixture need none).
+  const ipBlockSide = (direction: 'Ingress' | 'Egress'): Set<string> => {
+    const selected = new Set<string>();
+    for (const { policy } of fixture.policies) {
+      const rules = direction === 'Ingress' ? (policy.spec.ingress ?? []).map((r) => r.from) : (policy.spec.egress ?? []).map((r) => r.to);
+      if (!isolatesFor(policy.spec, direction) || !rules.some((peers) => (peers ?? []).some((peer) => peer.ipBlock !== undefined))) continue;
+      for (const w of fixture.workloads) if (w.namespace === policy.metadata.namespace && selectorMatches(policy.spec.podSelector, w.labels)) selected.add(`${w.namespace}/${w.name}`);
+    }
+    return selected;
+  };
+  const ingressByIp = ipBlockSide('Ingress');
+  const egressByIp = ipBlockSide('Egress');
   const undecided: string[] = [];
   const matrices: GeneratedMatrix[] = servedPorts(fixture).map(({ port, byName }) => {
     const columns = fixture.workloads.filter((w) => w.ports.some((p) => p.port === port.port && p.protocol === port.protocol)).map((w) => `${w.namespace}/${w.name}`);
@@ -149,7 +160,7 @@ export function suiteForFixture(fixture: InferredFixture, options: GenerateOptio
       row.map((allowed, c): CellSymbol => {
         if (keys[r] === columns[c]) return 'self';
         if (allowed) return 'allow';
-        if (hasIpBlocks && dependsOnPodIps(verdicts.verdict(r, c))) {
+        if ((egressByIp.has(keys[r] as string) || ingressByIp.has(columns[c] as string)) && dependsOnPodIps(verdicts.verdict(r, c))) {
           undecided.push(`${keys[r]} -> ${columns[c]} on ${port.name ?? port.port}/${port.protocol}`);
           return 'undecided';
         }
