@@ -56,3 +56,14 @@ export function coverageShortfall(report: CoverageReport, minimum: number | unde
   if (minimum === undefined || report.total.percent >= minimum) return undefined;
   return `rule coverage ${report.total.percent}% is below --min-coverage ${minimum}%: add assertions that exercise the rules listed as not exercised`;
 }
+
+/** An HTML section for the HTML report; `escape` is the report's own HTML escaping. */
+export function formatCoverageHtml(report: CoverageReport, escape: (text: string) => string): string {
+  const cells = (counts: CoverageCounts): string =>
+    COVERAGE_KINDS.map((k) => `<td>${counts.byKind[k].covered}/${counts.byKind[k].total}</td>`).join('');
+  const rows = report.suites.map((s) => `<tr><td>${escape(s.suite)}</td><td>${s.counts.percent}%</td>${cells(s.counts)}</tr>`);
+  rows.push(`<tr><th>total</th><th>${report.total.percent}%</th>${cells(report.total)}</tr>`);
+  const missing = report.suites.flatMap((s) => s.items.filter((i) => !i.covered).map((i) => `<li>${escape(s.suite)}: ${escape(i.name)}</li>`));
+  const list = missing.length === 0 ? '' : `<details><summary>Not exercised by any assertion (${missing.length})</summary><ul>${missing.join('')}</ul></details>`;
+  return `<section id="coverage"><h2>Rule coverage</h2><table><tr><th>suite</th><th>coverage</th><th>policies</th><th>rules</th><th>peers</th><th>ports</th></tr>${rows.join('')}</table>${list}</section>`;
+}
