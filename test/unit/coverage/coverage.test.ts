@@ -6,7 +6,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { computeCoverage, suiteCoverage } from '../../../src/coverage/index.js';
+import { computeCoverage, formatCoverageHtml, suiteCoverage } from '../../../src/coverage/index.js';
 import { loadSuite } from '../../../src/suite/index.js';
 import { runInProcess } from '../../support/capture-cli.js';
 import { minCoverageOption } from '../../../src/cli/args.js';
@@ -29,6 +29,13 @@ describe('rule coverage', () => {
     });
     expect(coverage.counts.percent).to.equal(92.9); // 13/14
     expect(uncovered(coverage.items)).to.deep.equal(['web/default-deny-ingress']);
+  });
+
+  it('the HTML section escapes names and lists what is not exercised', async () => {
+    const report = computeCoverage([await loadSuite('suites/three-tier.yaml')]);
+    const html = formatCoverageHtml(report, (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    expect(html).to.contain('<tr><td>three-tier</td><td>92.9%</td><td>5/6</td><td>3/3</td><td>2/2</td><td>3/3</td></tr>');
+    expect(html).to.contain('<li>three-tier: web/default-deny-ingress</li>');
   });
 
   it('default-deny: the DNS rules\' 53/TCP ports are never exercised (lookups use 53/UDP)', async () => {
