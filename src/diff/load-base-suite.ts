@@ -70,6 +70,8 @@ async function dropAbsentEntries(text: string, suiteDir: string): Promise<string
 export async function loadBaseSuite(suite: Suite, base: BaseSource): Promise<Suite> {
   const mirror = await mkdtemp(path.join(tmpdir(), 'netpol-e2e-base-'));
   try {
+    // The mirror stands for the repository: marked as one, the suite's files are confined to it as they are now.
+    await mkdir(path.join(mirror, '.git'));
     const files = await base.listFiles(directoriesOf(suite, base.root));
     const contents = await base.readFiles(files);
     for (const [file, text] of contents) {
