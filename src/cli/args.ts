@@ -88,6 +88,28 @@ export function requirePositionals(parsed: Parsed, command: string, usage: strin
   return parsed.positionals;
 }
 
+/** Rule coverage options of verify and run. */
+export const COVERAGE_OPTIONS: OptionSpec = {
+  coverage: { type: 'boolean' },
+  'min-coverage': { type: 'string' },
+};
+
+export const COVERAGE_HELP = `Coverage:
+  --coverage           report which policies, rules, peers and ports the asserted cells exercise (console,
+                       --json, --markdown, JUnit properties coverage.*)
+  --min-coverage <pct> fail (exit 1) when total rule coverage is below this percentage (implies --coverage)`;
+
+/** --min-coverage as a number 0-100, or undefined. */
+export function minCoverageOption(parsed: Parsed, command: string): number | undefined {
+  const raw = stringOption(parsed, 'min-coverage');
+  if (raw === undefined) return undefined;
+  const value = Number(raw.replace(/%$/, ''));
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 100) {
+    throw new InputError([{ message: `netpol-e2e ${command}: --min-coverage must be a percentage from 0 to 100, got '${raw}'` }]);
+  }
+  return value;
+}
+
 /** Options every evaluating command shares: where reports go. */
 export const REPORT_OPTIONS: OptionSpec = {
   junit: { type: 'string' },

@@ -23,13 +23,14 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /**
  * The exit code of a finished run: the error that stopped it (see runFailureOf) decides; then a report that
- * could not be written (3); then the cells (0 when the run passed, 1 otherwise).
+ * could not be written (3); then the cells and the rule coverage (0 when the run passed and met --min-coverage,
+ * 1 otherwise).
  */
 export function exitCodeFor(run: RunResult, options: { reportsWritten?: boolean } = {}): ExitCode {
   const failure = runFailureOf(run);
   if (failure) return exitCodeForCode(failure.code);
   if (options.reportsWritten === false) return EXIT.INFRASTRUCTURE;
-  return runPassed(run) ? EXIT.OK : EXIT.ASSERTIONS_FAILED;
+  return runPassed(run) && run.coverage?.shortfall === undefined ? EXIT.OK : EXIT.ASSERTIONS_FAILED;
 }
 
 /** Lint: findings are failed assertions. */

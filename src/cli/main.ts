@@ -38,6 +38,14 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import('./commands/lint.js')).lintCommand,
     summary: 'findings in the policies of the suites (wildcards, unused policies, DNS)',
   },
+  generate: {
+    load: async () => (await import('./commands/generate.js')).generateCommand,
+    summary: 'write a suite that records what policies do today (from files, or --from-cluster)',
+  },
+  diff: {
+    load: async () => (await import('./commands/diff.js')).diffCommand,
+    summary: 'what a policy change opens and closes: every cell whose verdict changes against a git ref',
+  },
   cleanup: {
     load: async () => (await import('./commands/cleanup.js')).cleanupCommand,
     summary: 'delete what earlier runs left in a cluster, by run label',

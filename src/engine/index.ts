@@ -11,3 +11,4 @@ export { longestFirst, progressSink, runInSession, runOneSuite, runSuitesLive, r
 export { runSuiteSteps, type StepOutcome, type SuiteStepsOptions, type SuiteStepsResult } from './run-suite-steps.js';
 export { expectationMet, observationOf, pathProbeForCell, probeForCell, type CellProbe } from './cell-probes.js';
 export { OrderedProgress, type ProgressSink, type UnitProgress } from './ordered-progress.js';
+export { CLUSTER_DNS } from './cluster-dns.js';

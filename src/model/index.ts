@@ -5,7 +5,7 @@ export { createNaiveModel, evaluateFamiliesNaively, evaluateNaively } from './na
 export { CELL, cellOf, podKey, singleConnectionVerdict, type MatrixCell, type MatrixQuery, type MatrixVerdicts, type PolicyModel } from './policy-model.js';
 export { familyName, type ConnectionFamily } from './address-family.js';
 export { dependsOnPodIps, explainVerdict, explainVerdicts, formatRuleRef } from './verdict-text.js';
-export { formatSelector, selectorMatches, selectsEverything } from './label-selector.js';
+export { formatSelector, selectorKey, selectorMatches, selectsEverything } from './label-selector.js';
 export { effectivePolicyTypes, isolatesFor } from './policy-types.js';
 export { portMatches, type PortQuery } from './port-match.js';
 export {

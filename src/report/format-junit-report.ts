@@ -32,6 +32,7 @@ import { buildMatrixGrid, describeMatrix, describeMatrixLegend, findCellMatrix, 
 import { relocateRun, type ReportPaths } from './report-paths.js';
 import { runErrorLocation } from './run-error-location.js';
 import { serializeXml, xmlElement, type XmlElement } from './serialize-xml.js';
+import { coverageProperties } from './format-coverage.js';
 
 export { JUNIT_ROOT_NAME } from './junit-naming.js';
 
@@ -166,7 +167,7 @@ function buildSuite(run: RunResult, suite: SuiteResult): Testsuite {
   return { attributes: suiteAttributes(run, suite.name, counts, suite.durationMs, suite.file), counts, testcases };
 }
 
-function buildProperties(run: RunResult): XmlElement {
+function buildProperties(run: RunResult, suite?: string): XmlElement {
   const properties: [string, string][] = [
     ['command', run.command],
     ['tool', `${run.tool.name} ${run.tool.version}`],
@@ -175,6 +176,10 @@ function buildProperties(run: RunResult): XmlElement {
   if (run.runId !== undefined) properties.splice(1, 0, ['run-id', run.runId]);
   for (const key of Object.keys(run.environment).sort()) {
     properties.push([`environment.${key}`, run.environment[key] ?? '']);
+  }
+  if (run.coverage !== undefined) {
+    if (suite !== undefined) properties.push(...coverageProperties(run.coverage, suite));
+    properties.push(...coverageProperties(run.coverage));
   }
   return xmlElement(
     'properties',

@@ -21,6 +21,7 @@ import { explainCell } from './explain-cell.js';
 import { describeCounts, describeCrossNode, describeRunCounts } from './describe-counts.js';
 import { formatDuration } from './format-duration.js';
 import { relocateRun, type ReportPaths } from './report-paths.js';
+import { formatCoverageMarkdown } from './format-coverage.js';
 import { buildMatrixGrid, describeMatrix, describeMatrixLegend, describeMatrixVerdict } from './matrix-grid.js';
 
 /** GitHub rejects a job summary over 1 MiB; stay under it with room for other steps' output. */
@@ -58,6 +59,7 @@ function renderMarkdown(run: RunResult, detail: Detail): string {
   const blocks: string[] = [formatHeadline(run), formatRunFacts(run)];
   if (run.errors.length > 0) blocks.push(`### Run errors\n\n${formatErrors(run.errors)}`);
   for (const suite of run.suites) blocks.push(formatSuite(run, suite, observed, detail));
+  if (run.coverage !== undefined) blocks.push(formatCoverageMarkdown(run.coverage).trimEnd());
   if (detail.level !== 'full') {
     blocks.push('_Some detail was left out to keep this summary within GitHub\'s size limit; the JSON and JUnit reports have all of it._');
   }

@@ -24,3 +24,4 @@ export { serializeXml, escapeXmlAttribute, escapeXmlText, stripInvalidXmlChars, 
 export { escapeMarkdown, escapeMarkdownCell } from './escape-markdown.js';
 export { diagnoseCell } from './diagnose-cell.js';
 export { buildMatrixGrid, type MatrixGrid, type MatrixGridCell } from './matrix-grid.js';
+export { coverageProperties, coverageShortfall, formatCoverageConsole, formatCoverageHtml, formatCoverageMarkdown } from './format-coverage.js';

@@ -2,3 +2,4 @@
 export * from './results.js';
 export { runErrorOf } from './run-error.js';
 export { modelAgrees, verdictOf } from './model-agreement.js';
+export * from './coverage-types.js';

@@ -4,6 +4,7 @@
  */
 import type { SourcePosition } from '../util/index.js';
 import type { Protocol } from '../model/index.js';
+import type { CoverageReport } from './coverage-types.js';
 
 /** What an assertion cell expects. */
 export type Expectation = 'allow' | 'deny' | 'resolves' | 'nxdomain' | 'blocked';
@@ -238,6 +239,8 @@ export interface RunResult {
   timings: Timing[];
   /** Free-form facts about the environment (cluster, CNI, Kubernetes version, images). */
   environment: Record<string, string>;
+  /** Rule coverage of the suites' policies by their asserted cells, when asked for (--coverage, --min-coverage). */
+  coverage?: CoverageReport;
 }
 
 /** A run that has not produced anything yet: its suites, errors and timings are filled in as it goes. */

@@ -14,3 +14,5 @@ export { readPolicyObject } from './validate-policy.js';
 export { MATRIX_SYMBOLS, tokenizeTable, type TableToken } from './matrix-table.js';
 export { fixtureLabels, labelsAfter, type LabelsInForce } from './labels-in-force.js';
 export { DOCUMENTATION_RANGES, PRIVATE_RANGES, externalAddressScope, publicExternalProblem, publicExternals, type ExternalAddressScope } from './external-address-scope.js';
+export { dns1123LabelProblem } from './k8s-names.js';
+export { expandGlob, isGlobPattern } from './glob.js';

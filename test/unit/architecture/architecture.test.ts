@@ -24,10 +24,13 @@ export const FOLDER_RULES: FolderRules = {
     probe: ['util', 'model', 'results', 'kube', 'deploy'],
     engine: ['util', 'model', 'results', 'kube', 'suite', 'external', 'report', 'deploy', 'probe'],
     lint: ['util', 'model', 'results', 'suite', 'engine'],
+    coverage: ['util', 'model', 'results', 'suite', 'engine'],
+    diff: ['util', 'model', 'results', 'suite', 'engine', 'report'],
+    generate: ['util', 'model', 'results', 'kube', 'suite', 'engine'],
     conformance: ['util', 'model', 'results', 'kube', 'suite', 'deploy', 'probe', 'engine'],
     run: ['util', 'model', 'results', 'kube', 'suite', 'external', 'cluster', 'report', 'deploy', 'probe', 'engine', 'conformance'],
-    cli: ['util', 'model', 'results', 'kube', 'suite', 'external', 'cluster', 'report', 'deploy', 'probe', 'engine', 'lint', 'conformance', 'run'],
-    index: ['util', 'model', 'results', 'kube', 'suite', 'external', 'cluster', 'report', 'deploy', 'probe', 'engine', 'lint', 'conformance', 'run'],
+    cli: ['util', 'model', 'results', 'kube', 'suite', 'external', 'cluster', 'report', 'deploy', 'probe', 'engine', 'lint', 'coverage', 'diff', 'generate', 'conformance', 'run'],
+    index: ['util', 'model', 'results', 'kube', 'suite', 'external', 'cluster', 'report', 'deploy', 'probe', 'engine', 'lint', 'coverage', 'diff', 'generate', 'conformance', 'run'],
   },
 };
 
