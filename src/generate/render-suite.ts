@@ -4,7 +4,7 @@
  * notation; flow-style one-line assertions. The text is deterministic (no dates), so regenerating shows a diff
  * only when the policies changed.
  */
-import { stringify } from 'yaml';
+import { stringifyAsKubectl } from '../util/yaml/index.js';
 import type { NetworkPolicy, PodPort } from '../model/index.js';
 import { TOOL } from '../version.js';
 import type { CellSymbol, GeneratedSuite } from './generate-suite.js';
@@ -113,7 +113,7 @@ export function renderSuite(suite: GeneratedSuite, entries: PolicyEntries, sourc
   out.push('policies:');
   for (const file of entries.files) out.push(`  - ${yamlScalar(file)}`);
   for (const policy of entries.inline) {
-    const text = stringify([policy], { indent: 2 }).trimEnd();
+    const text = stringifyAsKubectl([policy], { indent: 2 }).trimEnd();
     out.push(...text.split('\n').map((line) => `  ${line}`));
   }
   if (entries.files.length === 0 && entries.inline.length === 0) out.push('  []');

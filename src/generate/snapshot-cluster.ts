@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { stringifyAsKubectl } from '../util/yaml/index.js';
 import { createKubeClient } from '../kube/index.js';
 import type { KubeClient, KubeObject } from '../kube/index.js';
 import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE } from '../kube/index.js';
@@ -165,7 +165,7 @@ export async function snapshotCluster(options: SnapshotOptions): Promise<Generat
     const own = policies.filter((p) => p.metadata.namespace === ns.name).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
     if (own.length === 0) continue;
     const file = path.join(policyDir, `${ns.name}.yaml`);
-    await writeFile(file, own.map((p) => stringify(cleanPolicy(p))).join('---\n'), 'utf8');
+    await writeFile(file, own.map((p) => stringifyAsKubectl(cleanPolicy(p))).join('---\n'), 'utf8');
     files.push(path.relative(options.cwd, file) || file);
   }
   const loaded = files.length > 0 ? await loadPolicyFiles(files, options.cwd) : [];

@@ -44,7 +44,7 @@ export function formatCoverageMarkdown(report: CoverageReport): string {
 export function coverageProperties(report: CoverageReport, suite?: string): [string, string][] {
   const counts = suite === undefined ? report.total : report.suites.find((s) => s.suite === suite)?.counts;
   if (counts === undefined) return [];
-  const prefix = suite === undefined ? 'coverage.total' : 'coverage';
+  const prefix = suite === undefined ? 'coverage.total' : `coverage.${suite}`;
   return [
     [`${prefix}.percent`, String(counts.percent)],
     ...COVERAGE_KINDS.map((k): [string, string] => [`${prefix}.${k === 'policy' ? 'policies' : `${k}s`}`, `${counts.byKind[k].covered}/${counts.byKind[k].total}`]),

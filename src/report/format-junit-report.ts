@@ -167,7 +167,7 @@ function buildSuite(run: RunResult, suite: SuiteResult): Testsuite {
   return { attributes: suiteAttributes(run, suite.name, counts, suite.durationMs, suite.file), counts, testcases };
 }
 
-function buildProperties(run: RunResult, suite?: string): XmlElement {
+function buildProperties(run: RunResult): XmlElement {
   const properties: [string, string][] = [
     ['command', run.command],
     ['tool', `${run.tool.name} ${run.tool.version}`],
@@ -178,7 +178,8 @@ function buildProperties(run: RunResult, suite?: string): XmlElement {
     properties.push([`environment.${key}`, run.environment[key] ?? '']);
   }
   if (run.coverage !== undefined) {
-    if (suite !== undefined) properties.push(...coverageProperties(run.coverage, suite));
+    // written once (see above), so each suite's coverage carries its name
+    for (const suite of run.coverage.suites) properties.push(...coverageProperties(run.coverage, suite.suite));
     properties.push(...coverageProperties(run.coverage));
   }
   return xmlElement(

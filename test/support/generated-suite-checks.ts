@@ -7,7 +7,7 @@ import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { stringify } from 'yaml';
+import { stringifyAsKubectl } from '../../src/util/yaml/index.js';
 import { verifySuites } from '../../src/engine/verify.js';
 import { countRun, runPassed } from '../../src/results/index.js';
 import { modelStateFor, planSuite } from '../../src/engine/plan.js';
@@ -25,7 +25,7 @@ export async function tempDir(prefix: string): Promise<string> {
 export async function writePolicies(policies: readonly NetworkPolicy[], dir?: string): Promise<string> {
   const where = dir ?? (await tempDir('netpol-gen-policies-'));
   const file = path.join(where, 'policies.yaml');
-  await writeFile(file, policies.map((p) => stringify(p)).join('---\n'), 'utf8');
+  await writeFile(file, policies.map((p) => stringifyAsKubectl(p)).join('---\n'), 'utf8');
   return file;
 }
 

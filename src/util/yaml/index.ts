@@ -23,5 +23,5 @@ export {
   type PlainMap,
 } from './value-reader.js';
 export { parseYamlDocuments, readTextFile, redactYamlMessage, type FileRead, type ParseOptions, type YamlDocument, type YamlReading } from './yaml-documents.js';
-export { KUBECTL_YAML_OPTIONS } from './kubectl-yaml.js';
+export { KUBECTL_YAML_OPTIONS, stringifyAsKubectl } from './kubectl-yaml.js';
 export { findExcessiveNesting, MAX_NESTING_DEPTH, type NestingProblem } from './nesting-depth.js';

@@ -22,7 +22,7 @@
  * So this module gives the `yaml` package a tag list that resolves plain scalars exactly as go-yaml v2 does; the
  * collection, string, null, bool, NaN/Inf and merge-key tags are taken from its 1.1 schema unchanged (they agree).
  */
-import type { ScalarTag, Tags } from 'yaml';
+import { stringify, type ScalarTag, type Tags } from 'yaml';
 
 const INT_TAG = 'tag:yaml.org,2002:int';
 const FLOAT_TAG = 'tag:yaml.org,2002:float';
@@ -115,3 +115,11 @@ export function kubectlTags(schemaTags: Tags): Tags {
 
 /** Parse options that read YAML as kubectl does (see the table above). */
 export const KUBECTL_YAML_OPTIONS = { version: '1.1', schema: 'yaml-1.1', customTags: kubectlTags } as const;
+
+/**
+ * YAML text that kubectl reads back as `value`: a string that go-yaml v2 would resolve to something else (`y`, `on`,
+ * `010`, `0o10`) is quoted. Use it for every policy the tool writes (generate, cluster snapshots).
+ */
+export function stringifyAsKubectl(value: unknown, options: { indent?: number } = {}): string {
+  return stringify(value, { ...KUBECTL_YAML_OPTIONS, ...options });
+}

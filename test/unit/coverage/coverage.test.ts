@@ -66,7 +66,7 @@ policies:
     kind: NetworkPolicy
     metadata: {name: p, namespace: a}
     spec:
-      podSelector: {matchLabels: {app: y}}
+      podSelector: {matchLabels: {app: "y"}}
       ingress:
         - from: [{podSelector: {matchLabels: {app: x}}}]
         - from: [{podSelector: {matchLabels: {app: x}}}, {podSelector: {matchLabels: {app: z}}}]
@@ -88,7 +88,7 @@ assertions:
     const json = JSON.parse(await readFile(files.json, 'utf8')) as { coverage: { total: { percent: number } } };
     expect(json.coverage.total.percent).to.equal(92.9);
     expect(await readFile(files.markdown, 'utf8')).to.contain('### Rule coverage').and.contain('| three-tier | 92.9% | 5/6 | 3/3 | 2/2 | 3/3 |');
-    expect(await readFile(files.junit, 'utf8')).to.contain('<property name="coverage.percent" value="92.9"/>').and.contain('<property name="coverage.policies" value="5/6"/>');
+    expect(await readFile(files.junit, 'utf8')).to.contain('<property name="coverage.three-tier.percent" value="92.9"/>').and.contain('<property name="coverage.three-tier.policies" value="5/6"/>');
     expect((await runInProcess(['verify', 'suites/three-tier.yaml', '--min-coverage', '92.9'], process.cwd())).code).to.equal(0);
     const below = await runInProcess(['verify', 'suites/three-tier.yaml', '--min-coverage', '93'], process.cwd());
     expect(below.code).to.equal(1);
