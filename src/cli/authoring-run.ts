@@ -11,7 +11,6 @@ import type { RunResult } from '../results/index.js';
 import type { Reporter } from '../report/index.js';
 import type { Suite } from '../suite/index.js';
 import { COVERAGE_HELP, COVERAGE_OPTIONS, minCoverageOption, stringOption, type OptionSpec, type Parsed } from './args.js';
-import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 
 export const AUTHORING_RUN_OPTIONS: OptionSpec = {
@@ -61,18 +60,18 @@ export function authoringReporter<R extends Reporter>(inner: R, prepared: Author
     onCell: (suite, cell) => inner.onCell?.(suite, cell),
     onSuiteEnd: (suite) => inner.onSuiteEnd?.(suite),
     onEnd: (run: RunResult) => {
-      if (prepared.coverage !== undefined) run.coverage = prepared.coverage;
+      if (prepared.coverage !== undefined) {
+        const shortfall = coverageShortfall(prepared.coverage, prepared.minCoverage);
+        run.coverage = shortfall === undefined ? prepared.coverage : { ...prepared.coverage, shortfall };
+      }
       for (const { suite, reason } of prepared.notRun) run.environment[`not run: ${suite}`] = reason;
       return inner.onEnd(run);
     },
   };
 }
 
-/** After the run: coverage on the console and the --min-coverage verdict folded into the exit code. */
-export function finishAuthoringRun(prepared: AuthoringRun, code: number, io: CliIO, quiet: boolean): number {
+/** After the run: coverage on the console, and why it fails the run (exitCodeFor reads run.coverage.shortfall). */
+export function printAuthoringCoverage(prepared: AuthoringRun, run: RunResult, io: CliIO, quiet: boolean): void {
   if (prepared.coverage !== undefined && !quiet) io.stdout.write(formatCoverageConsole(prepared.coverage));
-  const shortfall = prepared.coverage === undefined ? undefined : coverageShortfall(prepared.coverage, prepared.minCoverage);
-  if (shortfall === undefined) return code;
-  io.stderr.write(`${shortfall}\n`);
-  return code === EXIT.OK ? EXIT.ASSERTIONS_FAILED : code;
+  if (run.coverage?.shortfall !== undefined) io.stderr.write(`${run.coverage.shortfall}\n`);
 }

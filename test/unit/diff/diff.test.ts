@@ -188,6 +188,31 @@ describe('diff against a git ref', function () {
     expect(runPassed(verifySuites(plan.run))).to.equal(true);
   });
 
+  it('run --changed-since through the CLI: nothing affected creates no cluster and reports every suite as not run (exit 0)', async () => {
+    const junit = path.join(repo, 'junit.xml');
+    const json = path.join(repo, 'report.json');
+    const run = await runInProcess(
+      ['run', path.join(repo, 'shop.yaml'), path.join(repo, 'other.yaml'), '--changed-since', 'main', '--kubeconfig', path.join(repo, 'no-such.kubeconfig'), '--junit', junit, '--json', json],
+      repo,
+    );
+    expect(run.stderr).to.contain('not run: shop: no cell changed verdict since').and.contain('not run: other: no cell changed verdict since');
+    expect(run.code, run.stderr).to.equal(0);
+    expect(await readFile(junit, 'utf8')).to.contain('tests="0"');
+    const report = JSON.parse(await readFile(json, 'utf8')) as { environment: Record<string, string>; passed: boolean };
+    expect(Object.keys(report.environment).sort()).to.deep.equal(['not run: other', 'not run: shop']);
+    expect(report.passed).to.equal(true);
+  });
+
+  it('run --changed-since through the CLI: an affected suite goes to the cluster (here an unreadable kubeconfig: exit 3), the other is not run', async () => {
+    await edit('allow-web.yaml', '- from: [{podSelector: {}}]', '- from: [{podSelector: {matchLabels: {app: api}}}]');
+    const run = await runInProcess(
+      ['run', path.join(repo, 'shop.yaml'), path.join(repo, 'other.yaml'), '--changed-since', 'main', '--kubeconfig', path.join(repo, 'no-such.kubeconfig')],
+      repo,
+    );
+    expect(run.stderr).to.contain('shop runs every assertion plus 1 changed cell(s)').and.contain('not run: other:');
+    expect(run.code, run.stderr).to.not.equal(0);
+  });
+
   it('console and Markdown group the changes and show both explanations', async () => {
     await edit('allow-web.yaml', '    - from: [{namespaceSelector: {matchLabels: {team: b}}}]\n', '');
     const consoleRun = await runInProcess(['diff', path.join(repo, 'shop.yaml'), '--base', 'main'], repo);
