@@ -22,7 +22,7 @@ export type RunBody = (session: LiveSession) => Promise<RunResult>;
 /** `planned`: every suite of the run, in order; the result lists them (reports place run errors at them). */
 export async function ownLiveRun(command: RunCommand, planned: readonly PlannedSuite[], options: LiveRunOptions, body: RunBody): Promise<RunResult> {
   const settings = resolveLiveSettings(options);
-  const cluster = clusterOf(options);
+  const cluster = clusterOf(options, settings.probeImage);
   settings.reporter?.onBegin?.({ command, runId: settings.runId, suites: planned.map((s) => s.name) });
   const result =
     'kube' in cluster
@@ -33,11 +33,17 @@ export async function ownLiveRun(command: RunCommand, planned: readonly PlannedS
   return result;
 }
 
-function clusterOf(options: LiveRunOptions): { kube: KubeClient } | { provider: ClusterProvider } {
+/**
+ * The cluster a run uses. A cluster the run creates gets the probe image preloaded (kind: `kind load docker-image`
+ * when the image is in the local Docker store; otherwise the nodes pull it).
+ */
+function clusterOf(options: LiveRunOptions, probeImage: string): { kube: KubeClient } | { provider: ClusterProvider } {
   if (options.kube && options.cluster) throw new RangeError('live run: give either `kube` or `cluster`, not both');
   if (options.kube) return { kube: options.kube };
   if (!options.cluster) throw new RangeError('live run: give `cluster` (a selection or a provider) or `kube`');
-  return { provider: isProvider(options.cluster) ? options.cluster : createClusterProvider(options.cluster) };
+  if (isProvider(options.cluster)) return { provider: options.cluster };
+  const preloadImages = [...new Set([...(options.cluster.preloadImages ?? []), probeImage])];
+  return { provider: createClusterProvider({ ...options.cluster, preloadImages }) };
 }
 
 function isProvider(cluster: ClusterSelection | ClusterProvider): cluster is ClusterProvider {
