@@ -7,6 +7,7 @@
  * enforcement canary's latency, the environment and the timings. A checkbox hides everything that passed
  * (works offline: it only toggles a class). All text from the run is escaped.
  */
+import { formatCoverageHtml } from './format-coverage.js';
 import {
   countCells,
   runPassed,
@@ -95,6 +96,7 @@ export function formatHtmlReport(input: RunResult, options: HtmlFormatOptions = 
     '<div class="toolbar"><label><input type="checkbox" id="only-problems"> show only failures, errors and flaky cells</label></div>',
     formatProblems(run),
     ...run.suites.map((suite) => formatSuite(run, suite)),
+    run.coverage === undefined ? '' : formatCoverageHtml(run.coverage, escapeHtml),
     formatCanary(run),
     formatEnvironment(run),
     formatTimings(run),

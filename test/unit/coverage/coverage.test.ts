@@ -81,13 +81,14 @@ assertions:
 
   it('verify --coverage reports it on the console and in JSON, Markdown and JUnit; --min-coverage fails below it', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'netpol-cov-out-'));
-    const files = { json: path.join(dir, 'r.json'), markdown: path.join(dir, 'r.md'), junit: path.join(dir, 'r.xml') };
-    const run = await runInProcess(['verify', 'suites/three-tier.yaml', '--coverage', '--json', files.json, '--markdown', files.markdown, '--junit', files.junit], process.cwd());
+    const files = { json: path.join(dir, 'r.json'), markdown: path.join(dir, 'r.md'), junit: path.join(dir, 'r.xml'), html: path.join(dir, 'r.html') };
+    const run = await runInProcess(['verify', 'suites/three-tier.yaml', '--coverage', '--json', files.json, '--markdown', files.markdown, '--junit', files.junit, '--html', files.html], process.cwd());
     expect(run.code).to.equal(0);
     expect(run.stdout).to.contain('three-tier: 92.9% (13/14: policies 5/6, rules 3/3, peers 2/2, ports 3/3)').and.contain('not exercised: web/default-deny-ingress');
     const json = JSON.parse(await readFile(files.json, 'utf8')) as { coverage: { total: { percent: number } } };
     expect(json.coverage.total.percent).to.equal(92.9);
     expect(await readFile(files.markdown, 'utf8')).to.contain('### Rule coverage').and.contain('| three-tier | 92.9% | 5/6 | 3/3 | 2/2 | 3/3 |');
+    expect(await readFile(files.html, 'utf8')).to.contain('<section id="coverage"><h2>Rule coverage</h2>').and.contain('<td>three-tier</td><td>92.9%</td>');
     expect(await readFile(files.junit, 'utf8')).to.contain('<property name="coverage.three-tier.percent" value="92.9"/>').and.contain('<property name="coverage.three-tier.policies" value="5/6"/>');
     expect((await runInProcess(['verify', 'suites/three-tier.yaml', '--min-coverage', '92.9'], process.cwd())).code).to.equal(0);
     const below = await runInProcess(['verify', 'suites/three-tier.yaml', '--min-coverage', '93'], process.cwd());
