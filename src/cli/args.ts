@@ -130,5 +130,5 @@ export const REPORT_HELP = `Reports:
   --json <file>        the full result as JSON
   --markdown <file>    a Markdown summary (e.g. for $GITHUB_STEP_SUMMARY)
   --html <file>        one self-contained HTML page: failures first, coloured truth tables, environment, timings
-  -v, --verbose        list passed cells too
+  -v, --verbose        list every passed and skipped cell (without it: skipped cells grouped by reason)
   -q, --quiet          only the totals line (and failures) on the console`;

@@ -1,7 +1,7 @@
 /**
  * The console summary of a run: per suite a header, its errors, every failed / error / flaky cell with expected vs
- * observed vs model and why, the truth tables of matrix assertions, and (verbose) one line per passed cell; then
- * run errors and the totals. Plain text unless `color` is set; lines kept within 120 characters where the content
+ * observed vs model and why, the truth tables of matrix assertions, skipped cells grouped by their reason (the first
+ * few of each; verbose lists every one), and (verbose) one line per passed cell; then run errors and the totals. Plain text unless `color` is set; lines kept within 120 characters where the content
  * allows (names are never cut).
  */
 import {
@@ -30,7 +30,7 @@ import { appendAll } from '../util/index.js';
 export interface ConsoleFormatOptions {
   /** ANSI colors; only for a terminal, never for files or CI logs. */
   color: boolean;
-  /** Also list passed and skipped cells, matrices that matched completely, timings and the environment. */
+  /** Also list every passed and skipped cell, matrices that matched completely, timings and the environment. */
   verbose: boolean;
   /** Only what needs attention: suites with problems, run errors and the totals (wins over `verbose`). */
   quiet: boolean;
@@ -39,6 +39,8 @@ export interface ConsoleFormatOptions {
 const WIDTH = 120;
 const CELL_INDENT = '  ';
 const DETAIL_INDENT = '      ';
+/** Without verbose, the skipped cells shown under each reason; the rest are counted. */
+const SKIPPED_SHOWN = 3;
 
 const DETAIL_STYLES: Record<CellDetailKind, (palette: Palette) => (text: string) => string> = {
   verdicts: () => (text) => text,
@@ -67,7 +69,7 @@ export function formatConsoleReport(run: RunResult, options: ConsoleFormatOption
   for (const suite of run.suites) {
     if (options.quiet && !suiteNeedsAttention(suite)) continue;
     if (lines.length > 0) lines.push('');
-    appendAll(lines, formatSuite(run, suite, verbose, palette));
+    appendAll(lines, formatSuite(run, suite, { verbose, quiet: options.quiet }, palette));
   }
   if (run.errors.length > 0) {
     lines.push(...(lines.length > 0 ? [''] : []), palette.bold('Run errors'));
@@ -101,7 +103,8 @@ function suiteNeedsAttention(suite: SuiteResult): boolean {
   return suite.errors.length > 0 || counts.failed + counts.errors + counts.flaky > 0;
 }
 
-function formatSuite(run: RunResult, suite: SuiteResult, verbose: boolean, palette: Palette): string[] {
+function formatSuite(run: RunResult, suite: SuiteResult, show: { verbose: boolean; quiet: boolean }, palette: Palette): string[] {
+  const { verbose } = show;
   const counts = countSuite(suite);
   const failed = suiteNeedsAttention(suite);
   const title = `${suite.name} (${suite.file})`;
@@ -133,6 +136,7 @@ function formatSuite(run: RunResult, suite: SuiteResult, verbose: boolean, palet
     const always = run.command !== 'conformance';
     if (grid.mismatches > 0 || verbose || always) lines.push(...formatMatrix(run, suite, matrix, palette, CELL_INDENT));
   }
+  if (!verbose && !show.quiet) appendAll(lines, formatSkippedByReason(suite, palette));
   if (verbose) {
     for (const cell of suite.cells) {
       if (cell.status === 'passed' || cell.status === 'skipped') lines.push(formatCompactCell(suite, cell, palette));
@@ -168,6 +172,28 @@ function formatProblemCell(suite: SuiteResult, cell: CellResult, palette: Palett
       const text = line.trimStart();
       lines.push(line.slice(0, line.length - text.length) + style(text));
     }
+  }
+  return lines;
+}
+
+/** Skipped cells grouped by their reason, in the order met: the count, the reason, the first cells. */
+function formatSkippedByReason(suite: SuiteResult, palette: Palette): string[] {
+  const groups = new Map<string, CellResult[]>();
+  for (const cell of suite.cells) {
+    if (cell.status !== 'skipped') continue;
+    const reason = (cell.message ?? 'no reason recorded').replace(/^skipped: /, '');
+    const group = groups.get(reason);
+    if (group) group.push(cell);
+    else groups.set(reason, [cell]);
+  }
+  const lines: string[] = [];
+  for (const [reason, cells] of groups) {
+    const heading = wrapText(`${STATUS_MARKS.skipped} ${cells.length} skipped: ${reason}`, WIDTH, CELL_INDENT, `${CELL_INDENT}  `);
+    heading[0] = (heading[0] ?? '').replace(STATUS_MARKS.skipped, markCell('skipped', palette));
+    lines.push(...heading);
+    for (const cell of cells.slice(0, SKIPPED_SHOWN)) lines.push(`${DETAIL_INDENT}${describeCell(cell)}  ${palette.dim(describeLocation(suite, cell))}`);
+    const more = cells.length - SKIPPED_SHOWN;
+    if (more > 0) lines.push(`${DETAIL_INDENT}${palette.dim(`… and ${more} more (--verbose lists every skipped cell)`)}`);
   }
   return lines;
 }

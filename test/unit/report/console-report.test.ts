@@ -40,6 +40,24 @@ describe('console report', () => {
     expect(formatConsoleReport(liveRun(), { ...PLAIN, verbose: true })).to.include(`✓ ${passedName}`);
   });
 
+  it('shows why cells were skipped without --verbose: grouped by reason, the first three cells, then a count', () => {
+    const run = liveRun();
+    const suite = run.suites[0]!;
+    const skipped = suite.cells.find((cell) => cell.status === 'skipped')!;
+    for (let i = 1; i <= 4; i += 1) suite.cells.push({ ...skipped, name: `copy ${i} of the SCTP cell` });
+    suite.cells.push({ ...skipped, name: 'the other reason', message: 'skipped: no externals (--no-externals)' });
+    const text = formatConsoleReport(run, PLAIN);
+    expect(text).to.include('  - 5 skipped: SCTP is not enabled on this cluster (kind without the SCTP module)\n');
+    expect(text).to.include('copy 2 of the SCTP cell');
+    expect(text).not.to.include('copy 3 of the SCTP cell');
+    expect(text).to.include('      … and 2 more (--verbose lists every skipped cell)\n');
+    expect(text).to.include('  - 1 skipped: no externals (--no-externals)\n      the other reason  suites/prod-api.yaml:86\n');
+    const verbose = formatConsoleReport(run, { ...PLAIN, verbose: true });
+    expect(verbose).not.to.include('5 skipped:');
+    expect(verbose).to.include('copy 4 of the SCTP cell (SCTP is not enabled');
+    expect(formatConsoleReport(run, { ...PLAIN, quiet: true })).not.to.include('skipped:');
+  });
+
   it('quiet leaves out the header, passing suites and timings', () => {
     const text = formatConsoleReport(staticVerifyRun(), { ...PLAIN, quiet: true, verbose: true });
     expect(text).not.to.include('dev-tools');
