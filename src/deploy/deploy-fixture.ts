@@ -17,8 +17,8 @@ import type { ExistingNamespace } from './existing-namespaces.js';
 export interface FixtureAddresses {
   /** `<namespace>/<workload>` → pod IPs, primary first. */
   podIps: ReadonlyMap<string, string[]>;
-  /** `<namespace>/<service>` → ClusterIP. */
-  serviceIps: ReadonlyMap<string, string>;
+  /** `<namespace>/<service>` → ClusterIPs (spec.clusterIPs: one per address family on a dual-stack cluster), primary first. */
+  serviceIps: ReadonlyMap<string, string[]>;
   /**
    * When set, a workload target is probed through this Service of it (`<namespace>/<workload>` →
    * `<namespace>/<service>`), as upstream's conformance tests do; otherwise at the pod IP.
@@ -63,26 +63,29 @@ export async function ensureNamespacesFree(kube: KubeClient, names: readonly str
   return ours;
 }
 
-/** Applies namespaces, pods and Services; returns the Services' ClusterIPs (`<namespace>/<name>` → IP). */
-export async function applyFixture(kube: KubeClient, fixture: SuiteFixture, context: ManifestContext, concurrency: number, signal?: AbortSignal): Promise<Map<string, string>> {
+/** Applies namespaces, pods and Services; returns the Services' ClusterIPs (`<namespace>/<name>` → IPs, primary first). */
+export async function applyFixture(kube: KubeClient, fixture: SuiteFixture, context: ManifestContext, concurrency: number, signal?: AbortSignal): Promise<Map<string, string[]>> {
   // an existing namespace is never applied: the run only adds its own objects to it
   for (const namespace of fixture.namespaces.filter((n) => !n.existing)) {
     await kube.apply(namespaceManifest(namespace.name, labelsWithoutName(namespace.labels), context));
   }
   await mapWithConcurrency(fixture.workloads, concurrency, (workload) => kube.apply(podManifest(workload, workload.labels, context)), signal);
-  const serviceIps = new Map<string, string>();
+  const serviceIps = new Map<string, string[]>();
   await mapWithConcurrency(
     fixture.services,
     concurrency,
     async (service) => {
       const live = await kube.apply(serviceManifest(service, context));
-      const ip = (live as KubeObject & { spec?: { clusterIP?: string } }).spec?.clusterIP;
+      const spec = (live as KubeObject & { spec?: { clusterIP?: string; clusterIPs?: string[] } }).spec;
+      const ip = spec?.clusterIP;
       if (!ip || ip === 'None') {
         throw new ClusterError(`Service ${service.namespace}/${service.name} got no ClusterIP (saw ${ip ?? 'none'})`, {
           hint: 'the API server did not allocate a ClusterIP: check its --service-cluster-ip-range and the Service in the artifacts directory',
         });
       }
-      serviceIps.set(`${service.namespace}/${service.name}`, ip);
+      // spec.clusterIPs holds one IP per family of a dual-stack Service, the primary (clusterIP) first
+      const ips = (spec?.clusterIPs ?? []).filter((other) => other && other !== 'None' && other !== ip);
+      serviceIps.set(`${service.namespace}/${service.name}`, [ip, ...ips]);
     },
     signal,
   );

@@ -59,7 +59,9 @@ export function spreadOverNodes(runId: string): Record<string, unknown> {
 }
 
 /**
- * A ClusterIP Service. `publishNotReadyAddresses`: a pod whose server container for one protocol cannot run
+ * A ClusterIP Service. `ipFamilyPolicy: PreferDualStack`: on a dual-stack cluster the Service gets a ClusterIP of
+ * each family (spec.clusterIPs), so assertions can be probed per family; a single-stack cluster gives it one.
+ * `publishNotReadyAddresses`: a pod whose server container for one protocol cannot run
  * (e.g. SCTP on a kernel without it) must still be a backend for its other ports; readiness is awaited anyway.
  */
 export function serviceManifest(service: SuiteService, context: ManifestContext): KubeObject {
@@ -74,6 +76,7 @@ export function serviceManifest(service: SuiteService, context: ManifestContext)
     },
     spec: {
       type: 'ClusterIP',
+      ipFamilyPolicy: 'PreferDualStack',
       selector: { ...service.selector },
       publishNotReadyAddresses: true,
       ports: service.ports.map((p) => ({

@@ -1,9 +1,10 @@
 /**
  * From planned cells to probes, and from probe outcomes back to observations. Connections go to IPs (pod IP,
  * Service ClusterIP, the external's IP), never to names, so a DNS policy cannot masquerade as a connection
- * deny; DNS cells look their name up with nslookup.
+ * deny, and the address probed fixes the connection's address family (no curl -4/-6 needed); DNS cells look
+ * their name up with nslookup.
  */
-import type { Protocol } from '../model/index.js';
+import { familyName, parseIp, type IpFamily, type Protocol } from '../model/index.js';
 import { hostPort, pathKey, type PathProbe, type ProbeKind, type ProbePath } from '../probe/index.js';
 import type { PlannedCell } from './plan.js';
 import { refKey } from './plan.js';
@@ -33,29 +34,78 @@ export type CellProbe = ProbePath;
 
 const KIND_OF: Record<Protocol, ProbeKind> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
 
-export function probeForCell(cell: PlannedCell, addresses: FixtureAddresses): CellProbe {
+/**
+ * How a live run probes a cell: one probe per address family it covers (IPv4 first), each to the destination's
+ * address of that family; `family` is set when the cell names one or its pair has two. Or it cannot be probed:
+ * `error` when the cell names a family an end has no address of in this cluster (a setup problem, never a pass
+ * nor a deny), `skip` when the ends share no family at all (no connection exists, as the model says).
+ */
+export type CellProbePlan =
+  | { probes: { family?: IpFamily; probe: PathProbe }[] }
+  | { error: string }
+  | { skip: string };
+
+export function planCellProbes(cell: PlannedCell, addresses: FixtureAddresses): CellProbePlan {
   const from = { namespace: cell.source.namespace, pod: cell.source.name };
   const target = cell.target;
-  if (target.kind === 'dns') return { ...from, kind: 'dns', target: target.name };
+  if (target.kind === 'dns') return { probes: [{ probe: withKey({ ...from, kind: 'dns', target: target.name }) }] };
   const kind = KIND_OF[cell.protocol ?? 'TCP'];
+  const source = { text: refKey(cell.source), ips: mustGet(addresses.podIps, refKey(cell.source), 'pod') };
+  const destination = destinationAddresses(cell, addresses);
+  const probeTo = (ip: string): PathProbe => withKey({ ...from, kind, target: hostPort(ip, target.port) });
+  if (cell.family !== undefined) {
+    const family = cell.family;
+    for (const end of [source, destination]) {
+      if (!end.ips.some((ip) => familyOf(ip) === family)) return { error: missingFamilyText(cell, family, end) };
+    }
+    return { probes: [{ family, probe: probeTo(destination.ips.find((ip) => familyOf(ip) === family) as string) }] };
+  }
+  const shared = FAMILIES.filter((f) => source.ips.some((ip) => familyOf(ip) === f) && destination.ips.some((ip) => familyOf(ip) === f));
+  if (shared.length === 0) {
+    return { skip: `no connection: ${source.text} (${source.ips.join(', ') || 'no IP'}) and ${destination.text} (${destination.ips.join(', ')}) share no address family in this cluster, so there is nothing to probe` };
+  }
+  if (shared.length === 1) {
+    // single-stack (the usual case): the destination's primary address of that family, observed as before
+    return { probes: [{ probe: probeTo(destination.ips.find((ip) => familyOf(ip) === shared[0]) as string) }] };
+  }
+  return { probes: shared.map((family) => ({ family, probe: probeTo(destination.ips.find((ip) => familyOf(ip) === family) as string) })) };
+}
+
+const FAMILIES: readonly IpFamily[] = [4, 6];
+
+function familyOf(ip: string): IpFamily | undefined {
+  return parseIp(ip)?.family;
+}
+
+/** The addresses a cell's connection may go to: the pod's IPs, its Service's ClusterIPs, the external's IP. */
+function destinationAddresses(cell: PlannedCell, addresses: FixtureAddresses): { text: string; ips: string[] } {
+  const target = cell.target;
   switch (target.kind) {
     case 'workload': {
       const key = refKey(target.workload);
       const viaService = addresses.workloadServices?.get(key);
-      if (viaService !== undefined) return { ...from, kind, target: hostPort(mustGet(addresses.serviceIps, viaService, 'Service'), target.port) };
-      const ip = mustGet(addresses.podIps, key, 'pod')[0] as string;
-      return { ...from, kind, target: hostPort(ip, target.port) };
+      if (viaService !== undefined) return { text: `service ${viaService}`, ips: mustGet(addresses.serviceIps, viaService, 'Service') };
+      return { text: key, ips: mustGet(addresses.podIps, key, 'pod') };
     }
     case 'service':
-      return { ...from, kind, target: hostPort(mustGet(addresses.serviceIps, refKey(target.service), 'Service'), target.port) };
+      return { text: `service ${refKey(target.service)}`, ips: mustGet(addresses.serviceIps, refKey(target.service), 'Service') };
     case 'external':
-      return { ...from, kind, target: hostPort(target.external.ip, target.port) };
+      return { text: `external ${target.external.name}`, ips: [target.external.ip] };
+    case 'dns':
+      throw new Error('internal error: a DNS cell has no destination address');
   }
 }
 
-/** A cell's path and its key: cells probing the same path share one probe per round. */
-export function pathProbeForCell(cell: PlannedCell, addresses: FixtureAddresses): PathProbe {
-  const probe = probeForCell(cell, addresses);
+function missingFamilyText(cell: PlannedCell, family: IpFamily, end: { text: string; ips: string[] }): string {
+  const name = familyName(family);
+  const has = end.ips.length > 0 ? `it has ${end.ips.join(', ')}` : 'it has no IP at all';
+  return (
+    `cannot probe ${name}: ${end.text} has no ${name} address in this cluster (${has}), so the ${name} connection the assertion names cannot be made; ` +
+    `this says nothing about the policies. Run the suite on a cluster that gives pods${cell.target.kind === 'external' ? '' : ' and Services'} ${name} addresses (dual-stack), or remove family: ${family} from the assertion`
+  );
+}
+
+function withKey(probe: ProbePath): PathProbe {
   return { key: pathKey(probe), ...probe };
 }
 
@@ -69,7 +119,7 @@ export function expectationMet(cell: PlannedCell, outcome: Outcome, refusedMeans
  * verdicts differ: attempts that differ only in how a deny looked (refused, then timeout) are one deny.
  * `stepSettled` false: the attempts were made after the settle deadline passed, not after the state settled.
  */
-export function observationOf(cell: PlannedCell, settled: SettledProbe, refusedMeansDeny: boolean, stepSettled = true): Observation {
+export function observationOf(cell: PlannedCell, settled: SettledProbe, refusedMeansDeny: boolean, stepSettled = true, family?: IpFamily): Observation {
   const outcome = settled.result.outcome;
   let detail =
     outcome === 'refused' && !refusedMeansDeny
@@ -88,6 +138,7 @@ export function observationOf(cell: PlannedCell, settled: SettledProbe, refusedM
   };
   if (verdicts.size > 1) observation.history = [...settled.history];
   if (!stepSettled) observation.afterDeadline = true;
+  if (family !== undefined) observation.family = family;
   return observation;
 }
 

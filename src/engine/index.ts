@@ -9,6 +9,6 @@ export { resolveLiveSettings, type ExternalsOptions, type LiveSettings, type Res
 export { LiveSession } from './live-session.js';
 export { longestFirst, progressSink, runInSession, runOneSuite, runSuitesLive, recordingErrors, suiteFailed, suiteResources } from './run-live.js';
 export { runSuiteSteps, type StepOutcome, type SuiteStepsOptions, type SuiteStepsResult } from './run-suite-steps.js';
-export { expectationMet, observationOf, pathProbeForCell, probeForCell, type CellProbe } from './cell-probes.js';
+export { expectationMet, observationOf, planCellProbes, type CellProbe, type CellProbePlan } from './cell-probes.js';
 export { OrderedProgress, type ProgressSink, type UnitProgress } from './ordered-progress.js';
 export { CLUSTER_DNS } from './cluster-dns.js';

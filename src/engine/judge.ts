@@ -2,14 +2,15 @@
  * Judging: what the spec (the model) says of a planned cell, and the cell's status from the user's expectation,
  * the observation (live runs) and the model. Static verify and the live run judge through this one module.
  */
-import type { PolicyModel } from '../model/index.js';
-import { dependsOnPodIps, explainVerdict, explainVerdicts } from '../model/index.js';
+import type { IpFamily, PolicyModel } from '../model/index.js';
+import { dependsOnPodIps, explainVerdict, explainVerdicts, familyName } from '../model/index.js';
 import type { Endpoint, Traffic, Verdict } from '../model/index.js';
+import { InputError } from '../util/index.js';
 import type { Suite } from '../suite/index.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
 import type { PlannedCell } from './plan.js';
 import { refKey } from './plan.js';
-import { modelAgrees, type CellResult, type CellStatus, type Expectation, type ModelResult, type Observation } from '../results/index.js';
+import { modelAgrees, type CellResult, type CellStatus, type Expectation, type FamilyResult, type ModelResult, type ModelVerdict, type Observation } from '../results/index.js';
 
 function podEndpoint(ref: { namespace: string; name: string }): Endpoint {
   return { kind: 'pod', namespace: ref.namespace, name: ref.name };
@@ -21,20 +22,22 @@ function verdictWord(verdict: Verdict): 'allow' | 'deny' {
 
 /**
  * The connections a cell stands for: one for a workload, an external or a DNS lookup (to the cluster DNS);
- * one per backend for a Service. Lint uses them too, to see which policies the cells exercise.
+ * one per backend for a Service; each of the family the cell names, if it names one. Lint uses them too, to see
+ * which policies the cells exercise.
  */
 export function trafficsFor(cell: PlannedCell): { traffic: Traffic; backend?: string }[] {
   const source = podEndpoint(cell.source);
   const protocol = cell.protocol ?? 'TCP';
   const target = cell.target;
+  const family = cell.family !== undefined ? { family: cell.family } : {};
   switch (target.kind) {
     case 'workload':
-      return [{ traffic: { source, destination: podEndpoint(target.workload), port: target.port, protocol } }];
+      return [{ traffic: { source, destination: podEndpoint(target.workload), port: target.port, protocol, ...family } }];
     case 'external':
-      return [{ traffic: { source, destination: { kind: 'external', ip: target.external.ip }, port: target.port, protocol } }];
+      return [{ traffic: { source, destination: { kind: 'external', ip: target.external.ip }, port: target.port, protocol, ...family } }];
     case 'service':
       return target.backends.map((backend) => ({
-        traffic: { source, destination: podEndpoint(backend.workload), port: backend.port, protocol },
+        traffic: { source, destination: podEndpoint(backend.workload), port: backend.port, protocol, ...family },
         backend: `${refKey(backend.workload)} (port ${backend.port})`,
       }));
     case 'dns':
@@ -57,13 +60,23 @@ export function trafficsFor(cell: PlannedCell): { traffic: Traffic; backend?: st
  * differ, and the explanation gives each family's.
  */
 export function modelResultFor(cell: PlannedCell, model: PolicyModel, suite: Suite): ModelResult {
-  const evaluated = trafficsFor(cell).map((t) => ({ ...t, verdicts: model.evaluateFamilies(t.traffic) }));
+  let evaluated: { traffic: Traffic; backend?: string; verdicts: Verdict[] }[];
+  try {
+    evaluated = trafficsFor(cell).map((t) => ({ ...t, verdicts: model.evaluateFamilies(t.traffic) }));
+  } catch (error) {
+    // the cell names a family an end has no address of (live: the cluster gave the pod none)
+    if (!(error instanceof InputError) || cell.family === undefined) throw error;
+    const text = `no ${familyName(cell.family)} connection: ${error.message}`;
+    return { verdict: 'deny', explanation: [text], undecided: text };
+  }
   const unconnected = evaluated.find((e) => e.verdicts.length === 0);
   if (unconnected) {
     const text = `no connection: ${unconnected.backend ?? cell.targetLabel} and ${refKey(cell.source)} share no address family, so there is nothing the policies could allow or deny`;
     return { verdict: 'deny', explanation: [text], undecided: text };
   }
   const result = modelResultOf(cell, evaluated, suite);
+  const families = familyVerdicts(cell, evaluated);
+  if (families) result.families = families;
   if (evaluated.some(({ verdicts }) => verdicts.some(dependsOnPodIps))) {
     result.undecided =
       cell.target.kind === 'dns'
@@ -71,6 +84,25 @@ export function modelResultFor(cell: PlannedCell, model: PolicyModel, suite: Sui
         : 'undecided without pod IPs: a rule whose ports match has an ipBlock peer that could admit the pod by its IP; static verify knows no pod IPs, so only a live run can judge this cell';
   }
   return result;
+}
+
+/**
+ * Each family's verdict over the cell's connections (every backend of a Service), when they span two families;
+ * undefined for a cell that is one connection per end pair (single-stack, or a family named) and for DNS.
+ */
+function familyVerdicts(cell: PlannedCell, evaluated: readonly { verdicts: Verdict[] }[]): { family: IpFamily; verdict: ModelVerdict }[] | undefined {
+  if (cell.target.kind === 'dns' || cell.family !== undefined) return undefined;
+  const byFamily = new Map<IpFamily, Verdict[]>();
+  for (const { verdicts } of evaluated) {
+    for (const verdict of verdicts) {
+      if (verdict.family === undefined) continue;
+      let list = byFamily.get(verdict.family);
+      if (!list) byFamily.set(verdict.family, (list = []));
+      list.push(verdict);
+    }
+  }
+  if (byFamily.size < 2) return undefined;
+  return [...byFamily].sort(([a], [b]) => a - b).map(([family, verdicts]) => ({ family, verdict: familiesWord(verdicts) }));
 }
 
 /** `allow` / `deny` when every connection (family) agrees, else `mixed`. */
@@ -178,6 +210,7 @@ const EXPECT_WORDS: Record<Expectation, string> = {
 };
 
 function describeModel(model: ModelResult): string {
+  if (model.verdict === 'mixed' && model.families) return `mixed (${model.families.map((f) => `${familyName(f.family)} ${f.verdict}`).join(', ')})`;
   if (model.verdict === 'mixed') return 'mixed (backends differ)';
   return model.dnsAnswer ? `${model.verdict} (${model.dnsAnswer})` : model.verdict;
 }
@@ -208,6 +241,41 @@ export function judgeCell(
   return result;
 }
 
+/** Worse statuses rank higher: a cell probed per family takes its worst family's status. */
+const STATUS_RANK: Readonly<Record<CellStatus, number>> = { passed: 0, skipped: 1, flaky: 2, failed: 3, error: 4 };
+
+/**
+ * A live cell probed once per address family (a dual-stack pair that names no family): each family's
+ * observation judged against the expectation and compared with that family's spec verdict; the cell takes the
+ * worst family's status and observation, so a failure of one family is never hidden by the other's pass. The
+ * message names each family that did not pass or disagreed with the spec.
+ */
+export function judgeCellFamilies(cell: PlannedCell, model: ModelResult | undefined, observations: readonly Observation[], note?: string): CellResult {
+  const families = observations.map((observation): FamilyResult => {
+    if (observation.family === undefined) throw new Error(`internal error: cell ${cell.cellId} has a per-family observation without a family`);
+    const judgement = judgeObservation(cell, observation);
+    const verdict = model?.families?.find((f) => f.family === observation.family)?.verdict ?? model?.verdict;
+    const part: FamilyResult = { family: observation.family, status: judgement.status, observed: observation };
+    if (model && verdict) {
+      part.model = verdict;
+      const { families: _all, ...rest } = model;
+      if (judgement.status !== 'error') judgement.messages.push(...specDisagreement(observation, { ...rest, verdict }));
+    }
+    if (judgement.messages.length > 0) part.message = judgement.messages.join('; ');
+    return part;
+  });
+  const first = families[0];
+  if (!first) throw new Error(`internal error: cell ${cell.cellId} was judged without observations`);
+  const worst = families.reduce((a, b) => (STATUS_RANK[b.status] > STATUS_RANK[a.status] ? b : a), first);
+  const result = cellResultOf(cell, model, worst.observed);
+  result.families = families;
+  result.status = worst.status;
+  const messages = families.flatMap((f) => (f.message !== undefined ? [`${familyName(f.family)}: ${f.message}`] : []));
+  if (note) messages.push(note);
+  if (messages.length > 0) result.message = messages.join('; ');
+  return result;
+}
+
 /** The result's fields that come from the plan, the model and the observation (status still to be judged). */
 function cellResultOf(cell: PlannedCell, model: ModelResult | undefined, observation: Observation | undefined): CellResult {
   const result: CellResult = {
@@ -225,6 +293,7 @@ function cellResultOf(cell: PlannedCell, model: ModelResult | undefined, observa
   };
   if (cell.portLabel !== undefined) result.port = cell.portLabel;
   if (cell.protocol !== undefined) result.protocol = cell.protocol;
+  if (cell.family !== undefined) result.family = cell.family;
   if (model) result.model = model;
   if (observation) result.observed = observation;
   return result;

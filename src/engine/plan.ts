@@ -4,8 +4,8 @@
  * exactly the same cells with the same names and ids. Names describe the connection; reporters add the step
  * for cells after step 0.
  */
-import type { ClusterState, NamespaceInfo, NetworkPolicy, PodInfo, Protocol } from '../model/index.js';
-import { podKey } from '../model/index.js';
+import type { ClusterState, IpFamily, NamespaceInfo, NetworkPolicy, PodInfo, Protocol } from '../model/index.js';
+import { familyName, podKey } from '../model/index.js';
 import type {
   Assertion,
   ConnectAssertion,
@@ -60,6 +60,11 @@ export interface PlannedCell {
   /** The port as the user wrote it (number or name); undefined for DNS. */
   portLabel?: number | string;
   protocol?: Protocol;
+  /**
+   * The address family the assertion names (connect and matrix cells): the cell is that one connection. Absent:
+   * every family the pair shares.
+   */
+  family?: IpFamily;
   expected: Expectation;
   /** For cells of a matrix assertion: where in the table. */
   matrix?: { assertionId: string; row: number; column: number };
@@ -72,6 +77,8 @@ export interface PlannedMatrix {
   position: SourcePosition;
   port: number | string;
   protocol: Protocol;
+  /** The address family the matrix names (see PlannedCell.family). */
+  family?: IpFamily;
   rows: string[];
   columns: string[];
   expected: MatrixSymbol[][];
@@ -170,6 +177,7 @@ function planConnect(suite: Suite, workloads: Map<string, SuiteWorkload>, assert
     portLabel: assertion.port,
     protocol: assertion.protocol,
     expected: assertion.expect,
+    family: assertion.family,
   });
 }
 
@@ -222,6 +230,7 @@ function planMatrix(
     columns,
     expected,
   };
+  if (assertion.family !== undefined) matrix.family = assertion.family;
   if (matrixCells) {
     expected.forEach((row, r) =>
       row.forEach((symbol, c) => {
@@ -257,6 +266,7 @@ export function planMatrixCell(
     portLabel: assertion.port,
     protocol: assertion.protocol,
     expected: symbol,
+    family: assertion.family,
     matrix: { assertionId: assertion.id, row: r, column: c },
   });
 }
@@ -325,6 +335,7 @@ function connectCell(input: {
   portLabel: number | string;
   protocol: Protocol;
   expected: 'allow' | 'deny';
+  family?: IpFamily | undefined;
   matrix?: { assertionId: string; row: number; column: number };
 }): PlannedCell {
   const targetLabel = describeTarget(input.target);
@@ -332,10 +343,11 @@ function connectCell(input: {
   const portText =
     typeof input.portLabel === 'string' && port !== undefined ? `${input.portLabel}(${port})` : String(input.portLabel);
   const verb = input.expected === 'allow' ? 'should be allowed' : 'should be denied';
+  const over = input.family !== undefined ? ` over ${familyName(input.family)}` : '';
   const cell: PlannedCell = {
     assertionId: input.assertionId,
     cellId: input.cellId,
-    name: `${refKey(input.source)} -> ${targetLabel}:${portText}/${input.protocol} ${verb}`,
+    name: `${refKey(input.source)} -> ${targetLabel}:${portText}/${input.protocol}${over} ${verb}`,
     kind: 'connect',
     step: input.step,
     position: input.position,
@@ -346,6 +358,7 @@ function connectCell(input: {
     protocol: input.protocol,
     expected: input.expected,
   };
+  if (input.family !== undefined) cell.family = input.family;
   if (input.matrix) cell.matrix = input.matrix;
   return cell;
 }

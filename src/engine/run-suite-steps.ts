@@ -8,11 +8,11 @@ import { LIVE_DEFAULTS } from '../deploy/index.js';
 import { compileModel } from '../model/index.js';
 import type { Protocol } from '../model/index.js';
 import { runPositiveControl, settleProbes, type ControlFailure, type ControlResult, type PathProbe, type SettleOutcome } from '../probe/index.js';
-import { modelAgrees, type CellResult, type Expectation, type MatrixResult, type ModelResult, type Outcome, type SuitePhases, type Timing } from '../results/index.js';
+import { modelAgrees, type CellResult, type Expectation, type MatrixResult, type ModelResult, type Observation, type Outcome, type SuitePhases, type Timing } from '../results/index.js';
 import type { Suite } from '../suite/index.js';
 import { ClusterError, formatDuration } from '../util/index.js';
-import { cellNodes, expectationMet, observationOf, pathProbeForCell } from './cell-probes.js';
-import { judgeCell, modelResultFor } from './judge.js';
+import { cellNodes, expectationMet, observationOf, planCellProbes, type CellProbePlan } from './cell-probes.js';
+import { judgeCell, judgeCellFamilies, modelResultFor } from './judge.js';
 import type { LiveSession } from './live-session.js';
 import { modelStateFor, planSuite, type PlannedCell, type StepPlan } from './plan.js';
 import { applyStepChanges } from './apply-step.js';
@@ -47,32 +47,39 @@ export interface SuiteStepsResult {
   phases: Pick<SuitePhases, 'controlMs' | 'settleMs' | 'probeMs' | 'rounds'>;
 }
 
-/** The cells of a suite mapped to the paths they probe: each cell's probe and key derived once. */
+/** The cells of a suite mapped to the paths they probe: each cell's probes (one per family) and keys derived once. */
 class CellPaths {
-  private readonly probeOf = new Map<PlannedCell, PathProbe>();
+  private readonly plans = new Map<PlannedCell, CellProbePlan>();
   /** Cells skipped (not probed), with the reason. */
   readonly skipReasons = new Map<PlannedCell, string>();
 
   constructor(private readonly addresses: FixtureAddresses) {}
 
-  probe(cell: PlannedCell): PathProbe {
-    let probe = this.probeOf.get(cell);
-    if (!probe) {
-      probe = pathProbeForCell(cell, this.addresses);
-      this.probeOf.set(cell, probe);
+  /** How the cell is probed (see planCellProbes); a cell that cannot be is recorded in skipReasons when skipped. */
+  plan(cell: PlannedCell): CellProbePlan {
+    let plan = this.plans.get(cell);
+    if (!plan) {
+      plan = planCellProbes(cell, this.addresses);
+      this.plans.set(cell, plan);
+      if ('skip' in plan && !this.skipReasons.has(cell)) this.skipReasons.set(cell, plan.skip);
     }
-    return probe;
+    return plan;
   }
 
-  /** The distinct paths of these cells (skipped ones left out), and the cells on each. */
+  /** The distinct paths of these cells (skipped and unprobeable ones left out), and the cells on each. */
   paths(cells: readonly PlannedCell[]): { probes: Map<string, PathProbe>; cellsOfPath: Map<string, PlannedCell[]> } {
     const probes = new Map<string, PathProbe>();
     const cellsOfPath = new Map<string, PlannedCell[]>();
     for (const cell of cells) {
       if (this.skipReasons.has(cell)) continue;
-      const probe = this.probe(cell);
-      probes.set(probe.key, probe);
-      cellsOfPath.set(probe.key, [...(cellsOfPath.get(probe.key) ?? []), cell]);
+      const plan = this.plan(cell);
+      if (!('probes' in plan)) continue;
+      for (const { probe } of plan.probes) {
+        probes.set(probe.key, probe);
+        let list = cellsOfPath.get(probe.key);
+        if (!list) cellsOfPath.set(probe.key, (list = []));
+        list.push(cell);
+      }
     }
     return { probes, cellsOfPath };
   }
@@ -222,7 +229,10 @@ function changedPaths(
   return changed;
 }
 
-/** Every cell of the step judged: skipped ones with their reason, the others against their settled probe. */
+/**
+ * Every cell of the step judged: skipped ones with their reason, unprobeable ones (a family an end has no address
+ * of) as errors, the others against their settled probes (one per family for a dual-stack pair).
+ */
 function judgeStepCells(
   plan: StepPlan,
   models: ReadonlyMap<PlannedCell, ModelResult>,
@@ -236,13 +246,24 @@ function judgeStepCells(
     const modelResult = models.get(cell) as ModelResult;
     const skip = paths.skipReasons.get(cell);
     if (skip !== undefined) return { cell, result: { ...judgeCell(cell, modelResult, undefined), status: 'skipped', message: skip } };
-    const { key } = paths.probe(cell);
-    const probe = settled.probes.get(key);
-    if (!probe) throw new Error(`internal error: no probe result for cell ${cell.cellId}`);
-    const refusedMeansDeny = answered.has(key);
-    const observation = observationOf(cell, probe, refusedMeansDeny, settled.settled);
-    const met = expectationMet(cell, probe.result.outcome, refusedMeansDeny);
-    return { cell, result: Object.assign(judgeCell(cell, modelResult, observation, met ? undefined : notSettled), cellNodes(cell, addresses)) };
+    const probePlan = paths.plan(cell);
+    if ('error' in probePlan) return { cell, result: { ...judgeCell(cell, modelResult, undefined), status: 'error', message: probePlan.error } };
+    if (!('probes' in probePlan)) throw new Error(`internal error: cell ${cell.cellId} is neither probed nor skipped`);
+    const observed = probePlan.probes.map(({ family, probe: path }) => {
+      const probe = settled.probes.get(path.key);
+      if (!probe) throw new Error(`internal error: no probe result for cell ${cell.cellId}`);
+      const refusedMeansDeny = answered.has(path.key);
+      return {
+        observation: observationOf(cell, probe, refusedMeansDeny, settled.settled, family),
+        met: expectationMet(cell, probe.result.outcome, refusedMeansDeny),
+      };
+    });
+    const note = observed.every((o) => o.met) ? undefined : notSettled;
+    const result =
+      observed.length === 1
+        ? judgeCell(cell, modelResult, (observed[0] as { observation: Observation }).observation, note)
+        : judgeCellFamilies(cell, modelResult, observed.map((o) => o.observation), note);
+    return { cell, result: Object.assign(result, cellNodes(cell, addresses)) };
   });
 }
 

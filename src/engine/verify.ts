@@ -137,7 +137,7 @@ function aggregateMatrixResult(suite: Suite, plan: StepPlan, matrix: PlannedMatr
   const stepRef = { index: plan.step.index, name: plan.step.name };
   // a port name resolves per column workload: one bulk table per port number
   for (const { port, columns } of columnsByPort(plan, matrix)) {
-    const table = model.evaluateMatrix({ sources: matrix.rows, destinations: columns.map((c) => matrix.columns[c] as string), port, protocol: matrix.protocol });
+    const table = model.evaluateMatrix({ sources: matrix.rows, destinations: columns.map((c) => matrix.columns[c] as string), port, protocol: matrix.protocol, ...(matrix.family !== undefined ? { family: matrix.family } : {}) });
     for (let r = 0; r < matrix.rows.length; r += 1) {
       const expectedRow = matrix.expected[r] as MatrixSymbol[];
       for (let j = 0; j < columns.length; j += 1) {

@@ -216,11 +216,20 @@ class CompiledPolicyModel implements PolicyModel {
     const portQuery: PortQuery = { port: query.port, protocol: query.protocol };
     const masks = new RulePortMasks(this.pods, portQuery);
     const bits = this.podFamilies.map(FAMILY_BITS_OF);
+    const pairFamilies = query.family === undefined ? PAIR_FAMILIES : NAMED_PAIR_FAMILIES[query.family === 4 ? 1 : 2] as readonly (readonly FamilyIndex[])[];
     // The connection families some pair of the table has: from the few distinct family bits of rows and columns.
     const families = new Set<FamilyIndex>();
     const rowBits = new Set(Array.from(rows, (s) => bits[s] as number));
     const columnBits = new Set(Array.from(columns, (d) => bits[d] as number));
-    for (const a of rowBits) for (const b of columnBits) for (const fi of PAIR_FAMILIES[a * 4 + b] as readonly FamilyIndex[]) families.add(fi);
+    // every pair has the same one connection (no pair without a connection, none with two)
+    let uniform = true;
+    for (const a of rowBits) {
+      for (const b of columnBits) {
+        const pair = pairFamilies[a * 4 + b] as readonly FamilyIndex[];
+        if (pair.length !== 1) uniform = false;
+        for (const fi of pair) families.add(fi);
+      }
+    }
     const ingress: (DirectionSets | undefined)[][] = [[], [], []];
     const egress: (DirectionSets | undefined)[][] = [[], [], []];
     for (const fi of families) {
@@ -229,7 +238,7 @@ class CompiledPolicyModel implements PolicyModel {
     }
     const width = columns.length;
     const cells = new Uint8Array(rows.length * width);
-    const only = families.size === 1 ? ([...families][0] as FamilyIndex) : undefined;
+    const only = uniform && families.size === 1 ? ([...families][0] as FamilyIndex) : undefined;
     if (only !== undefined) {
       // every pair has the same single connection family (the usual case): one set look-up per side and cell
       fillSingleFamily(cells, rows, columns, egress[only] ?? [], ingress[only] ?? []);
@@ -239,7 +248,7 @@ class CompiledPolicyModel implements PolicyModel {
         const d = columns[j] as number;
         let allowedCount = 0;
         let undecided = false;
-        const pair = PAIR_FAMILIES[(bits[s] as number) * 4 + (bits[d] as number)] as readonly FamilyIndex[];
+        const pair = pairFamilies[(bits[s] as number) * 4 + (bits[d] as number)] as readonly FamilyIndex[];
         for (const fi of pair) {
           const out = egress[fi]?.[i];
           const into = ingress[fi]?.[j];
@@ -265,13 +274,25 @@ class CompiledPolicyModel implements PolicyModel {
       cells,
       allowed: (row, column) => cells[row * width + column] === CELL.ALLOW,
       verdicts: (row, column) =>
-        this.evaluateFamilies({
+        this.matrixCellVerdicts({
           source: this.podEndpoint(rows[row], sources[row]),
           destination: this.podEndpoint(columns[column], destinations[column]),
           port: query.port,
           protocol: query.protocol,
+          ...(query.family !== undefined ? { family: query.family } : {}),
         }),
     };
+  }
+
+  /** A table cell's verdicts: none when the table names a family an end has no address of (NO_CONNECTION). */
+  private matrixCellVerdicts(traffic: Traffic): Verdict[] {
+    if (traffic.family !== undefined) {
+      const fi = traffic.family === 4 ? 1 : 2;
+      const source = this.resolve(traffic.source);
+      const destination = this.resolve(traffic.destination);
+      if ((NAMED_PAIR_FAMILIES[fi]?.[FAMILY_BITS_OF(source.families) * 4 + FAMILY_BITS_OF(destination.families)] ?? NO_FAMILY).length === 0) return [];
+    }
+    return this.evaluateFamilies(traffic);
   }
 
   private resolvePod(index: number): Extract<ResolvedEndpoint, { kind: 'pod' }> {
@@ -466,6 +487,20 @@ const PAIR_FAMILIES: readonly (readonly FamilyIndex[])[] = Array.from({ length: 
   if (b === 0) return FAMILY_LISTS[a] as readonly FamilyIndex[];
   return (a & b) === 0 ? NO_FAMILY : (FAMILY_LISTS[a & b] as readonly FamilyIndex[]);
 });
+
+/**
+ * The connection of a pod pair when a table names family fi (1 IPv4, 2 IPv6): [fi] when each end has it or has
+ * unknown families, none otherwise. NAMED_PAIR_FAMILIES[fi][a * 4 + b]; index 0 unused.
+ */
+const NAMED_PAIR_FAMILIES: readonly (readonly (readonly FamilyIndex[])[])[] = [[], namedPairs(1), namedPairs(2)];
+
+function namedPairs(fi: 1 | 2): readonly (readonly FamilyIndex[])[] {
+  return Array.from({ length: 16 }, (_, i) => {
+    const a = i >> 2;
+    const b = i & 3;
+    return (a === 0 || (a & fi) !== 0) && (b === 0 || (b & fi) !== 0) ? (FAMILY_LISTS[fi] as readonly FamilyIndex[]) : NO_FAMILY;
+  });
+}
 
 /** What one side of a table's pairs allows: the other ends admitted, and the IP-less ones an ipBlock could admit. */
 interface DirectionSets {

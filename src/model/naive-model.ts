@@ -24,6 +24,7 @@ import type {
   Verdict,
 } from './types.js';
 import { unknownPodError } from './unknown-pod-error.js';
+import { InputError } from '../util/index.js';
 import { allowedVerdict, deniedVerdict, externalText, externalVerdict, isolationText, notIsolatedVerdict } from './verdict-text.js';
 
 type NaiveEndpoint = { kind: 'pod'; pod: PodInfo; text: string } | { kind: 'external'; ip: IpAddress; text: string };
@@ -177,13 +178,17 @@ export function createNaiveModel(state: ClusterState): PolicyModel {
       const destinations = query.destinations ? [...query.destinations] : state.pods.map(podKey);
       const rowEndpoints = sources.map((key) => endpointOf(key, state));
       const columnEndpoints = destinations.map((key) => endpointOf(key, state));
-      const verdicts = (row: number, column: number): Verdict[] =>
-        evaluateFamiliesNaively(state, {
-          source: rowEndpoints[row] as Endpoint,
-          destination: columnEndpoints[column] as Endpoint,
-          port: query.port,
-          protocol: query.protocol,
-        });
+      const verdicts = (row: number, column: number): Verdict[] => {
+        const traffic: Traffic = { source: rowEndpoints[row] as Endpoint, destination: columnEndpoints[column] as Endpoint, port: query.port, protocol: query.protocol };
+        if (query.family === undefined) return evaluateFamiliesNaively(state, traffic);
+        // a pair with an end that has no address of the named family has no connection
+        try {
+          return evaluateFamiliesNaively(state, { ...traffic, family: query.family });
+        } catch (error) {
+          if (error instanceof InputError) return [];
+          throw error;
+        }
+      };
       const width = columnEndpoints.length;
       const cells = new Uint8Array(rowEndpoints.length * width);
       for (let i = 0; i < rowEndpoints.length; i += 1) for (let j = 0; j < width; j += 1) cells[i * width + j] = cellOf(verdicts(i, j));

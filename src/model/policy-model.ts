@@ -3,6 +3,7 @@
  * reference (naive-model.ts), which must agree on every verdict.
  */
 import type { ClusterState, Protocol, Traffic, Verdict } from './types.js';
+import type { IpFamily } from './cidr.js';
 import { dependsOnPodIps } from './verdict-text.js';
 import { InputError } from '../util/index.js';
 
@@ -14,6 +15,11 @@ export interface MatrixQuery {
   destinations?: readonly string[];
   port: number;
   protocol: Protocol;
+  /**
+   * The address family of every cell's connection. Omitted: each family the pair shares (see evaluateFamilies). A
+   * pair with an end that has no address of the named family has no connection (CELL.NO_CONNECTION).
+   */
+  family?: IpFamily;
 }
 
 /**

@@ -3,7 +3,7 @@
  * reporters. Everything here is plain data (JSON-serialisable), so the JSON report is this structure as is.
  */
 import type { SourcePosition } from '../util/index.js';
-import type { Protocol } from '../model/index.js';
+import type { IpFamily, Protocol } from '../model/index.js';
 import type { CoverageReport } from './coverage-types.js';
 
 /** What an assertion cell expects. */
@@ -55,6 +55,11 @@ export interface ModelResult {
    * with the pod's real IP (static verify knows no pod IPs). Says why; the cell cannot be judged statically.
    */
   undecided?: string;
+  /**
+   * A cell of a dual-stack pair (no family named): the verdict of each family's connection, IPv4 first. A live
+   * run compares each family's probe with its own verdict. Absent when the cell is one connection.
+   */
+  families?: { family: IpFamily; verdict: ModelVerdict }[];
 }
 
 export interface Observation {
@@ -73,6 +78,19 @@ export interface Observation {
    */
   afterDeadline?: true;
   durationMs: number;
+  /** The address family probed, when the cell names one or its pair is probed once per family. */
+  family?: IpFamily;
+}
+
+/** One family's part of a cell probed once per address family (a dual-stack pair that names no family). */
+export interface FamilyResult {
+  family: IpFamily;
+  status: CellStatus;
+  observed: Observation;
+  /** What the spec says of this family's connection. */
+  model?: ModelVerdict;
+  /** For failed / error / flaky: what went wrong. */
+  message?: string;
 }
 
 /** What a cell checks: a connection, a DNS lookup, or one connection of a matrix. */
@@ -100,8 +118,13 @@ export interface CellResult {
   port?: number | string;
   protocol?: Protocol;
   expected: CellExpectation;
+  /** The address family the assertion names (the cell is that one connection). */
+  family?: IpFamily;
   model?: ModelResult;
+  /** Live: what the probe saw; for a cell probed once per family, the family that decided the status. */
   observed?: Observation;
+  /** Live, a dual-stack pair that names no family: each family's probe and status (the cell's is the worst). */
+  families?: FamilyResult[];
   status: CellStatus;
   /** For failed / error / flaky / skipped: what went wrong and what to do. */
   message?: string;

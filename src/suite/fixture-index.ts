@@ -11,8 +11,11 @@ export class FixtureIndex {
   readonly workloads = new Map<string, SuiteWorkload>();
   readonly services = new Map<string, SuiteService>();
   readonly externals = new Map<string, SuiteExternal>();
+  /** The fixture's podNetwork, when declared. */
+  readonly podNetwork: readonly string[] | undefined;
 
   constructor(fixture: SuiteFixture) {
+    this.podNetwork = fixture.podNetwork;
     for (const namespace of fixture.namespaces) this.namespaces.set(namespace.name, namespace);
     for (const workload of fixture.workloads) this.workloads.set(refText(workload), workload);
     for (const service of fixture.services) this.services.set(refText(service), service);

@@ -4,10 +4,11 @@
  * assigned afterwards (assign-assertion-ids.ts), once every explicit id of the suite is known.
  */
 import { PROTOCOLS } from '../model/index.js';
-import type { Assertion, ConnectAssertion, ConnectExpectation, DnsAssertion, DnsExpectation, SuiteWorkload, TargetRef, WorkloadRef } from './types.js';
+import type { Assertion, ConnectAssertion, ConnectExpectation, DnsAssertion, DnsExpectation, SuiteExternal, SuiteWorkload, TargetRef, WorkloadRef } from './types.js';
 import { describeValue, isPlainMap, MapReader, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import { refText, type FixtureIndex } from './fixture-index.js';
 import { dnsNameProblem } from './k8s-names.js';
+import { checkFamilyEnds, readFamily } from './read-family.js';
 import { readMatrix } from './read-matrix.js';
 import { resolvePort, type PortNames, type ServedPort } from './resolve-port.js';
 import { SUITE_FIELDS } from './suite-fields.js';
@@ -66,18 +67,20 @@ function readConnect(reader: MapReader, fixture: FixtureIndex): { assertion: Ass
   const from = readSource(reader, 'from', fixture);
   const target = readTarget(reader, fixture);
   const protocol = reader.choice('protocol', 'a protocol', PROTOCOLS);
+  const family = readFamily(reader);
   const expect = reader.choice('expect', 'the expectation', CONNECT_EXPECTATIONS, { required: true });
   if (!reader.has('port')) reader.missing('port', 'the destination port (a number or a port name)');
-  if (!from || !target || !reader.has('port') || (reader.has('protocol') && !protocol) || !expect) return undefined;
+  if (!from || !target || !reader.has('port') || (reader.has('protocol') && !protocol) || !expect || (reader.has('family') && !family)) return undefined;
+  if (family !== undefined && !checkFamilyEnds(reader, family, { podNetwork: fixture.podNetwork, ...(target.external ? { external: target.external } : {}) })) return undefined;
   if (target.ref.kind === 'workload' && target.ref.namespace === from.namespace && target.ref.name === from.name) {
     reader.report('to', `the assertion connects ${refText(from)} to itself: NetworkPolicy never filters a pod's traffic to itself (it does not leave the pod), so this is never asserted; name another destination`);
     return undefined;
   }
   const resolved = resolvePort(reader.issues, reader.at('port'), reader.get('port'), protocol, target.label, target.ports, target.names);
   if (!resolved) return undefined;
-  const derivedId = `${from.namespace}-${from.name}-to-${target.slug}-${resolved.port}-${resolved.protocol.toLowerCase()}`;
+  const derivedId = `${from.namespace}-${from.name}-to-${target.slug}-${resolved.port}-${resolved.protocol.toLowerCase()}${family !== undefined ? `-ipv${family}` : ''}`;
   return {
-    assertion: { kind: 'connect', from: workloadRef(from), to: target.ref, port: resolved.port, protocol: resolved.protocol, expect },
+    assertion: { kind: 'connect', from: workloadRef(from), to: target.ref, port: resolved.port, protocol: resolved.protocol, expect, ...(family !== undefined ? { family } : {}) },
     derivedId,
   };
 }
@@ -97,6 +100,7 @@ interface ReadTarget {
   ports: ServedPort[];
   /** What port names mean for this target; undefined when it has none (externals). */
   names: PortNames;
+  external?: SuiteExternal;
 }
 
 function readTarget(reader: MapReader, fixture: FixtureIndex): ReadTarget | undefined {
@@ -135,6 +139,7 @@ function readTarget(reader: MapReader, fixture: FixtureIndex): ReadTarget | unde
     slug: `external-${external.name}`,
     ports: external.ports,
     names: undefined,
+    external,
   };
 }
 

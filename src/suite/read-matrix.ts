@@ -8,6 +8,7 @@ import type { MatrixAssertion, SuiteWorkload, WorkloadRef } from './types.js';
 import { fixedLocator, type FieldPath, type IssueList, type MapReader } from '../util/yaml/index.js';
 import { refText, type FixtureIndex } from './fixture-index.js';
 import { headerColumns, MATRIX_SYMBOLS, reportSymbolProblem, tokenizeTable, type MatrixCellExpectation } from './matrix-table.js';
+import { checkFamilyEnds, readFamily } from './read-family.js';
 import { resolvePort } from './resolve-port.js';
 import { SUITE_FIELDS } from './suite-fields.js';
 
@@ -19,15 +20,26 @@ export function readMatrix(reader: MapReader, fixture: FixtureIndex): { assertio
   const protocol = matrix.choice('protocol', 'a protocol', PROTOCOLS);
   const rawPort = matrix.get('port');
   if (rawPort === undefined) matrix.missing('port', 'the destination port (a number or a port name of the column workloads)');
+  const family = readFamily(matrix);
+  if (family !== undefined) checkFamilyEnds(matrix, family, { podNetwork: fixture.podNetwork });
   const text = matrix.string('expected', 'the expected table (rows: sources, columns: destinations)', { required: true });
-  if (text === undefined || rawPort === undefined) return undefined;
+  if (text === undefined || rawPort === undefined || (matrix.has('family') && family === undefined)) return undefined;
   const table = readTable(matrix, text, fixture);
   if (!table) return undefined;
   const resolved = resolveMatrixPort(matrix, rawPort, protocol, table);
   if (!resolved) return undefined;
   return {
-    assertion: { kind: 'matrix', rows: table.rows, columns: table.columns, port: resolved.port, protocol: resolved.protocol, expected: table.expected, rowPositions: table.rowPositions },
-    derivedId: `matrix-${resolved.port}-${resolved.protocol.toLowerCase()}`,
+    assertion: {
+      kind: 'matrix',
+      rows: table.rows,
+      columns: table.columns,
+      port: resolved.port,
+      protocol: resolved.protocol,
+      expected: table.expected,
+      rowPositions: table.rowPositions,
+      ...(family !== undefined ? { family } : {}),
+    },
+    derivedId: `matrix-${resolved.port}-${resolved.protocol.toLowerCase()}${family !== undefined ? `-ipv${family}` : ''}`,
   };
 }
 

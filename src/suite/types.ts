@@ -6,7 +6,7 @@
  * Every element that a report or an error may point at carries the position of its YAML node.
  */
 import type { SourcePosition } from '../util/index.js';
-import type { NetworkPolicy, PodPort, Protocol } from '../model/index.js';
+import type { IpFamily, NetworkPolicy, PodPort, Protocol } from '../model/index.js';
 
 export const SUITE_API_VERSION = 'netpol-e2e/v1';
 
@@ -107,6 +107,11 @@ export interface ConnectAssertion extends AssertionBase {
   port: number | string;
   protocol: Protocol;
   expect: ConnectExpectation;
+  /**
+   * The address family of the connection asserted (`family: 4` or `6`). Absent: every family the pair shares (a
+   * dual-stack pair is two connections, each judged and, live, probed on its own).
+   */
+  family?: IpFamily;
 }
 
 export interface DnsAssertion extends AssertionBase {
@@ -126,6 +131,8 @@ export interface MatrixAssertion extends AssertionBase {
   protocol: Protocol;
   /** expected[row][column]: 'allow', 'deny', or 'skip' (`?`, and always the diagonal: self-connections). */
   expected: ('allow' | 'deny' | 'skip')[][];
+  /** The address family of every cell's connection (see ConnectAssertion.family). */
+  family?: IpFamily;
   /** Position of each row line of the table, for reports that point at the exact line. */
   rowPositions: SourcePosition[];
 }

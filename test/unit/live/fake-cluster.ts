@@ -38,6 +38,8 @@ export interface FakeClusterOptions {
   externalIps?: () => string[];
   /** Schedules pods round-robin onto these nodes (spec.nodeName); none when unset. */
   nodes?: string[];
+  /** Dual-stack: pods get an IPv4 and an IPv6 address (status.podIPs), Services a ClusterIP of each (spec.clusterIPs). */
+  dualStack?: boolean;
 }
 
 interface Snapshot {
@@ -82,8 +84,10 @@ export class FakeCluster implements KubeClient {
       if (scheduled !== undefined && copy.spec) copy.spec['nodeName'] = scheduled;
     }
     if (copy.kind === 'Service') {
-      const clusterIP = (existing?.spec?.clusterIP as string | undefined) ?? `10.96.0.${this.nextServiceIp++}`;
-      copy.spec = { ...(copy.spec ?? {}), clusterIP };
+      const n = this.nextServiceIp++;
+      const clusterIP = (existing?.spec?.clusterIP as string | undefined) ?? `10.96.0.${n}`;
+      const clusterIPs = (existing?.spec?.clusterIPs as string[] | undefined) ?? (this.options.dualStack ? [clusterIP, `fd00:10:96::${n}`] : [clusterIP]);
+      copy.spec = { ...(copy.spec ?? {}), clusterIP, clusterIPs };
     }
     this.objects.set(k, copy);
     this.snapshot();
@@ -146,11 +150,12 @@ export class FakeCluster implements KubeClient {
         containerStatuses: containers.map((c) => ({ name: c.name, ready: false, state: { waiting: { reason: this.options.waitingReason, message: 'image not present with pull policy of Never' } } })),
       };
     }
-    const ip = `10.244.0.${this.nextPodIp++}`;
+    const n = this.nextPodIp++;
+    const ip = `10.244.0.${n}`;
     return {
       phase: 'Running',
       podIP: ip,
-      podIPs: [{ ip }],
+      podIPs: this.options.dualStack ? [{ ip }, { ip: `fd00:10:244::${n}` }] : [{ ip }],
       conditions: [{ type: 'Ready', status: 'True' }],
       containerStatuses: containers.map((c) => ({ name: c.name, ready: true, state: { running: {} } })),
     };
@@ -168,8 +173,8 @@ export class FakeCluster implements KubeClient {
         const ports: PodPort[] = spec.containers.flatMap((c) =>
           (c.ports ?? []).map((p) => (p.name ? { port: p.containerPort, protocol: p.protocol, name: p.name } : { port: p.containerPort, protocol: p.protocol })),
         );
-        const ip = (o.status as { podIP?: string } | undefined)?.podIP;
-        return { namespace: o.metadata.namespace as string, name: o.metadata.name, labels: { ...(o.metadata.labels ?? {}) }, ips: ip ? [ip] : [], ports };
+        const ips = ((o.status as { podIPs?: { ip: string }[] } | undefined)?.podIPs ?? []).map((p) => p.ip);
+        return { namespace: o.metadata.namespace as string, name: o.metadata.name, labels: { ...(o.metadata.labels ?? {}) }, ips, ports };
       });
     pods.push({ ...CLUSTER_DNS.pod, labels: { ...CLUSTER_DNS.pod.labels }, ports: [...CLUSTER_DNS.pod.ports], ips: [COREDNS_IP] });
     const policies = [...this.objects.values()].filter((o) => o.kind === 'NetworkPolicy') as unknown as NetworkPolicy[];
@@ -189,6 +194,8 @@ export class FakeCluster implements KubeClient {
   private answer(source: string, kind: string, target: string): { exitCode: number; stdout: string; stderr: string } {
     const state = this.enforcedState();
     const [sourceNamespace, sourceName] = source.split('/') as [string, string];
+    // a connection has the family of the address it goes to (DNS: the cluster DNS over IPv4)
+    const family = target.startsWith('[') ? 6 : 4;
     const allowed = (destination: { namespace: string; name: string } | { ip: string }, port: number, protocol: Protocol): boolean => {
       if (this.options.enforcing === false) return true;
       const model = compileModel(state);
@@ -197,6 +204,7 @@ export class FakeCluster implements KubeClient {
         destination: 'ip' in destination ? { kind: 'external', ip: destination.ip } : { kind: 'pod', ...destination },
         port,
         protocol,
+        ...(kind === 'dns' ? { family: 4 as const } : { family }),
       }).allowed;
     };
     if (kind === 'dns') {
@@ -216,7 +224,7 @@ export class FakeCluster implements KubeClient {
       : { exitCode: 1, stdout: '', stderr: 'TIMEOUT' };
     const ok = protocol === 'TCP' ? { exitCode: 0, stdout: '200', stderr: '' } : { exitCode: 0, stdout: '', stderr: '' };
     if (protocol === this.options.brokenProtocol) return { exitCode: 1, stdout: '', stderr: 'OTHER: protocol not supported' };
-    const service = [...this.objects.values()].find((o) => o.kind === 'Service' && (o.spec as { clusterIP?: string }).clusterIP === host);
+    const service = [...this.objects.values()].find((o) => o.kind === 'Service' && ((o.spec as { clusterIPs?: string[] }).clusterIPs ?? []).includes(host as string));
     if (service) {
       const spec = service.spec as { selector: Record<string, string>; ports: { port: number; targetPort: number | string; protocol: Protocol }[] };
       const servicePort = spec.ports.find((p) => p.port === port && p.protocol === protocol);

@@ -1,6 +1,6 @@
 /** The compiled model against the naive reference, on seeded random states: every verdict must be identical. */
 import { expect } from 'chai';
-import { compileModel, createNaiveModel, podKey, type ClusterState, type Endpoint, type PolicyModel, type Traffic, type Verdict } from '../../../src/model/index.js';
+import { CELL, compileModel, createNaiveModel, podKey, type ClusterState, type Endpoint, type PolicyModel, type Traffic, type Verdict } from '../../../src/model/index.js';
 import { createRandom } from '../../support/seeded-random.js';
 import { EXTERNAL_IPS, QUERIES, RandomStates } from './random-state.js';
 
@@ -14,6 +14,8 @@ describe('compiled model vs naive reference (differential)', () => {
     let decidedByNetwork = 0;
     let familiesDiffer = 0;
     let noConnection = 0;
+    /** NO_CONNECTION cells of the partial tables, by named family (0: none named). */
+    const tableNoConnection: number[] = [];
     for (let seed = 1; seed <= STATES; seed += 1) {
       const state = new RandomStates(createRandom(seed)).state();
       const compiled = compileModel(state);
@@ -49,6 +51,20 @@ describe('compiled model vs naive reference (differential)', () => {
         const reference = naive.evaluateMatrix(query);
         expect(bulk.sources).to.deep.equal(state.pods.map(podKey));
         expect(bulk.cells, `seed ${seed}: matrix ${query.port}/${query.protocol}`).to.deep.equal(reference.cells);
+        // tables whose rows and columns differ (as a suite's matrix), each family named or none
+        const keys = state.pods.map(podKey);
+        const half = Math.ceil(keys.length / 2);
+        for (const family of [undefined, 4, 6] as const) {
+          const part = { ...query, sources: keys.slice(0, half), destinations: keys.slice(half), ...(family !== undefined ? { family } : {}) };
+          const got = compiled.evaluateMatrix(part);
+          const want = naive.evaluateMatrix(part);
+          expect(got.cells, `seed ${seed}: ${half}x${keys.length - half} matrix, family ${family}`).to.deep.equal(want.cells);
+          for (let i = 0; i < got.cells.length; i += 1) {
+            if (got.cells[i] === CELL.NO_CONNECTION) tableNoConnection[family ?? 0] = (tableNoConnection[family ?? 0] ?? 0) + 1;
+          }
+          const width = keys.length - half;
+          if (width > 0 && half > 0) expect(got.verdicts(half - 1, width - 1), `seed ${seed} family ${family}: verdicts`).to.deep.equal(want.verdicts(half - 1, width - 1));
+        }
       }
     }
     // The generator must produce both outcomes in bulk, or the comparison proves little.
@@ -60,6 +76,9 @@ describe('compiled model vs naive reference (differential)', () => {
     // ...and dual-stack pairs whose IPv4 and IPv6 connections differ, and pairs with no family in common
     expect(familiesDiffer, 'dual-stack pairs whose two connections get different verdicts').to.be.greaterThan(20);
     expect(noConnection, 'pairs that share no address family').to.be.greaterThan(0);
+    // ...and tables that name a family some of their pods do not have
+    expect(tableNoConnection[4], 'family 4 table cells without a connection').to.be.greaterThan(0);
+    expect(tableNoConnection[6], 'family 6 table cells without a connection').to.be.greaterThan(0);
   });
 
   it('agrees on traffic asked by port name', () => {
