@@ -3,10 +3,11 @@
  * Service ClusterIP, the external's IP), never to names, so a DNS policy cannot masquerade as a connection
  * deny; DNS cells look their name up with nslookup.
  */
-import type { Protocol } from '../model/index.js';
+import { parseIp, type Protocol } from '../model/index.js';
+import type { SuiteExternal } from '../suite/index.js';
 import { hostPort, pathKey, type PathProbe, type ProbeKind, type ProbePath } from '../probe/index.js';
 import type { PlannedCell } from './plan.js';
-import { refKey } from './plan.js';
+import { externalSource, refKey } from './plan.js';
 import { verdictOf, type Observation, type Outcome } from '../results/index.js';
 import type { SettledProbe } from '../probe/index.js';
 import type { FixtureAddresses } from '../deploy/index.js';
@@ -19,7 +20,7 @@ export type { FixtureAddresses };
  */
 export function cellNodes(cell: PlannedCell, addresses: FixtureAddresses): { sourceNode?: string; targetNode?: string } {
   const nodes: { sourceNode?: string; targetNode?: string } = {};
-  const source = addresses.podNodes?.get(refKey(cell.source));
+  const source = externalSource(cell.source) ? undefined : addresses.podNodes?.get(refKey(cell.source as { namespace: string; name: string }));
   if (source !== undefined) nodes.sourceNode = source;
   if (cell.target.kind === 'workload') {
     const target = addresses.podNodes?.get(refKey(cell.target.workload));
@@ -34,7 +35,10 @@ export type CellProbe = ProbePath;
 const KIND_OF: Record<Protocol, ProbeKind> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
 
 export function probeForCell(cell: PlannedCell, addresses: FixtureAddresses): CellProbe {
-  const from = { namespace: cell.source.namespace, pod: cell.source.name };
+  const external = externalSource(cell.source);
+  if (external) return probeFromExternal(cell, external, addresses);
+  const source = cell.source as { namespace: string; name: string };
+  const from = { namespace: source.namespace, pod: source.name };
   const target = cell.target;
   if (target.kind === 'dns') return { ...from, kind: 'dns', target: target.name };
   const kind = KIND_OF[cell.protocol ?? 'TCP'];
@@ -51,6 +55,21 @@ export function probeForCell(cell: PlannedCell, addresses: FixtureAddresses): Ce
     case 'external':
       return { ...from, kind, target: hostPort(target.external.ip, target.port) };
   }
+}
+
+/**
+ * A connection from an external source: made in its client container, to the pod IP of the workload (a ClusterIP
+ * is not reachable from outside the cluster; the suite loader allows only workload destinations).
+ */
+function probeFromExternal(cell: PlannedCell, external: SuiteExternal, addresses: FixtureAddresses): CellProbe {
+  const target = cell.target;
+  if (target.kind !== 'workload') throw new Error(`internal error: cell ${cell.cellId} goes from external ${external.name} to a ${target.kind}; only workloads are supported`);
+  const client = mustGet(addresses.externalClients ?? new Map<string, string>(), external.name, 'the client container of external');
+  const ips = mustGet(addresses.podIps, refKey(target.workload), 'pod');
+  // the pod's address of the client's family (a dual-stack pod has both)
+  const family = parseIp(external.ip)?.family;
+  const ip = ips.find((candidate) => parseIp(candidate)?.family === family) ?? (ips[0] as string);
+  return { namespace: 'external', pod: external.name, client, kind: KIND_OF[cell.protocol ?? 'TCP'], target: hostPort(ip, target.port) };
 }
 
 /** A cell's path and its key: cells probing the same path share one probe per round. */
