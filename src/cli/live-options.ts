@@ -81,7 +81,7 @@ export const LIVE_HELP = `Run:
   --parallel <n>            suites run at the same time, never two sharing a namespace (default: ${LIVE_DEFAULTS.parallelPerCpu} per
                             allocatable CPU of the cluster, ${LIVE_DEFAULTS.minParallel}..${LIVE_DEFAULTS.maxParallel}; 1 runs them one after another)
   --artifacts <dir>         where diagnostics of a failed run go (default netpol-e2e-artifacts)
-  --no-externals            do not start external targets; their cells are skipped
+  --no-externals            do not start externals (targets and sources); their cells are skipped
   --keep-namespaces         leave the run's namespaces for debugging ('netpol-e2e cleanup' removes them)`;
 
 

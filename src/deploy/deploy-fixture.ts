@@ -26,6 +26,8 @@ export interface FixtureAddresses {
   workloadServices?: ReadonlyMap<string, string>;
   /** `<namespace>/<workload>` → the node its pod runs on (when known). */
   podNodes?: ReadonlyMap<string, string>;
+  /** External name → the Docker container its probes run in, when it is the source of a cell (external sources). */
+  externalClients?: ReadonlyMap<string, string>;
 }
 
 export interface DeployedFixture {

@@ -81,7 +81,10 @@ export class FixtureDeployer {
       ...fixtureLabels(fixture.namespaces, fixture.workloads),
     };
     if (existing.length > 0) deployed.existingNamespaces = existing;
-    if (externals.started) deployed.externals = externals.started;
+    if (externals.started) {
+      deployed.externals = externals.started;
+      deployed.addresses.externalClients = new Map(Object.entries(externals.started.containerOf ?? {}));
+    }
     if (externals.skipped) deployed.externalsSkipped = externals.skipped;
     return deployed;
   }
@@ -112,7 +115,7 @@ export class FixtureDeployer {
 
   private async externalsFor(fixture: SuiteFixture): Promise<{ started?: StartedExternals; skipped?: string }> {
     if (fixture.externals.length === 0) return {};
-    if (!this.settings.externals.enabled) return { skipped: 'external targets are disabled for this run (--no-externals)' };
+    if (!this.settings.externals.enabled) return { skipped: 'externals (targets and sources) are disabled for this run (--no-externals)' };
     return { started: await this.startExternals(fixture) };
   }
 

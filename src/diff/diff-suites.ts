@@ -5,7 +5,7 @@
  * before and after, and the assertions it touches with whether they still hold.
  */
 import { judgeCell, modelResultFor } from '../engine/index.js';
-import { modelStateFor, planSuite, refKey, relabelWorkloads, type PlannedCell, type StepPlan } from '../engine/index.js';
+import { modelStateFor, planSuite, refKey, relabelWorkloads, sourceLabel, type PlannedCell, type StepPlan } from '../engine/index.js';
 import type { ModelResult } from '../results/index.js';
 import { compileModel, dependsOnPodIps, explainVerdict, type PolicyModel, type Verdict } from '../model/index.js';
 import type { Protocol } from '../model/index.js';
@@ -116,7 +116,7 @@ function matrixChanges(suite: Suite, now: StepPlan, before: PolicyModel, after: 
 
 function workloadCellKey(cell: PlannedCell): string | undefined {
   if (cell.target.kind !== 'workload') return undefined;
-  return cellKey(cell.step.index, refKey(cell.source), refKey(cell.target.workload), cell.target.port, cell.protocol ?? 'TCP');
+  return cellKey(cell.step.index, sourceLabel(cell.source), refKey(cell.target.workload), cell.target.port, cell.protocol ?? 'TCP');
 }
 
 export function diffSuite(now: Suite, base: Suite): SuiteDiff {
@@ -148,7 +148,7 @@ export function diffSuite(now: Suite, base: Suite): SuiteDiff {
       const change: CellChange = {
         kind: kindOf(wordBefore, wordAfter),
         step: { index: plan.step.index, name: plan.step.name },
-        source: refKey(cell.source),
+        source: sourceLabel(cell.source),
         target: cell.targetLabel,
         before: { verdict: wordBefore, explanation: resultBefore.explanation },
         after: { verdict: wordAfter, explanation: resultAfter.explanation },

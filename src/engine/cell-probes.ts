@@ -5,9 +5,10 @@
  * their name up with nslookup.
  */
 import { familyName, parseIp, type IpFamily, type Protocol } from '../model/index.js';
+import type { SuiteExternal } from '../suite/index.js';
 import { hostPort, pathKey, type PathProbe, type ProbeKind, type ProbePath } from '../probe/index.js';
 import type { PlannedCell } from './plan.js';
-import { refKey } from './plan.js';
+import { externalSource, refKey } from './plan.js';
 import { verdictOf, type Observation, type Outcome } from '../results/index.js';
 import type { SettledProbe } from '../probe/index.js';
 import type { FixtureAddresses } from '../deploy/index.js';
@@ -20,7 +21,7 @@ export type { FixtureAddresses };
  */
 export function cellNodes(cell: PlannedCell, addresses: FixtureAddresses): { sourceNode?: string; targetNode?: string } {
   const nodes: { sourceNode?: string; targetNode?: string } = {};
-  const source = addresses.podNodes?.get(refKey(cell.source));
+  const source = externalSource(cell.source) ? undefined : addresses.podNodes?.get(refKey(cell.source as { namespace: string; name: string }));
   if (source !== undefined) nodes.sourceNode = source;
   if (cell.target.kind === 'workload') {
     const target = addresses.podNodes?.get(refKey(cell.target.workload));
@@ -46,11 +47,14 @@ export type CellProbePlan =
   | { skip: string };
 
 export function planCellProbes(cell: PlannedCell, addresses: FixtureAddresses): CellProbePlan {
-  const from = { namespace: cell.source.namespace, pod: cell.source.name };
+  const external = externalSource(cell.source);
+  if (external) return { probes: [{ probe: withKey(probeFromExternal(cell, external, addresses)) }] };
+  const sourcePod = cell.source as { namespace: string; name: string };
+  const from = { namespace: sourcePod.namespace, pod: sourcePod.name };
   const target = cell.target;
   if (target.kind === 'dns') return { probes: [{ probe: withKey({ ...from, kind: 'dns', target: target.name }) }] };
   const kind = KIND_OF[cell.protocol ?? 'TCP'];
-  const source = { text: refKey(cell.source), ips: mustGet(addresses.podIps, refKey(cell.source), 'pod') };
+  const source = { text: refKey(sourcePod), ips: mustGet(addresses.podIps, refKey(sourcePod), 'pod') };
   const destination = destinationAddresses(cell, addresses);
   const probeTo = (ip: string): PathProbe => withKey({ ...from, kind, target: hostPort(ip, target.port) });
   if (cell.family !== undefined) {
@@ -103,6 +107,21 @@ function missingFamilyText(cell: PlannedCell, family: IpFamily, end: { text: str
     `cannot probe ${name}: ${end.text} has no ${name} address in this cluster (${has}), so the ${name} connection the assertion names cannot be made; ` +
     `this says nothing about the policies. Run the suite on a cluster that gives pods${cell.target.kind === 'external' ? '' : ' and Services'} ${name} addresses (dual-stack), or remove family: ${family} from the assertion`
   );
+}
+
+/**
+ * A connection from an external source: made in its client container, to the pod IP of the workload (a ClusterIP
+ * is not reachable from outside the cluster; the suite loader allows only workload destinations).
+ */
+function probeFromExternal(cell: PlannedCell, external: SuiteExternal, addresses: FixtureAddresses): CellProbe {
+  const target = cell.target;
+  if (target.kind !== 'workload') throw new Error(`internal error: cell ${cell.cellId} goes from external ${external.name} to a ${target.kind}; only workloads are supported`);
+  const client = mustGet(addresses.externalClients ?? new Map<string, string>(), external.name, 'the client container of external');
+  const ips = mustGet(addresses.podIps, refKey(target.workload), 'pod');
+  // the pod's address of the client's family (a dual-stack pod has both)
+  const family = parseIp(external.ip)?.family;
+  const ip = ips.find((candidate) => parseIp(candidate)?.family === family) ?? (ips[0] as string);
+  return { namespace: 'external', pod: external.name, client, kind: KIND_OF[cell.protocol ?? 'TCP'], target: hostPort(ip, target.port) };
 }
 
 function withKey(probe: ProbePath): PathProbe {

@@ -3,7 +3,7 @@
  * model, and orchestrates a live run (deploy, probe, judge, tear down) on a cluster it is given.
  */
 export { judgeCell, modelResultFor, trafficsFor, knownDnsAnswer } from './judge.js';
-export { clusterDnsWorkload, modelStateFor, planClusterDnsConnection, planConnection, planLookup, planSuite, refKey, type Connection, relabelWorkloads, serviceBackends, type PlannedCell, type PlannedTarget, type StepPlan } from './plan.js';
+export { clusterDnsWorkload, modelStateFor, planClusterDnsConnection, planConnection, planLookup, planSuite, refKey, externalSource, sourceLabel, workloadSource, type CellSource, type Connection, relabelWorkloads, serviceBackends, type PlannedCell, type PlannedTarget, type StepPlan } from './plan.js';
 export { verifySuites, matrixResult } from './verify.js';
 export { resolveLiveSettings, type ExternalsOptions, type LiveSettings, type ResolvedLiveOptions, type ResolvedLiveSettings } from './live-run-options.js';
 export { LiveSession } from './live-session.js';

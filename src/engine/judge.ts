@@ -8,12 +8,18 @@ import type { Endpoint, Traffic, Verdict } from '../model/index.js';
 import { InputError } from '../util/index.js';
 import type { Suite } from '../suite/index.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
-import type { PlannedCell } from './plan.js';
-import { refKey } from './plan.js';
+import type { CellSource, PlannedCell } from './plan.js';
+import { externalSource, refKey, sourceLabel } from './plan.js';
 import { modelAgrees, type CellResult, type CellStatus, type Expectation, type FamilyResult, type ModelResult, type ModelVerdict, type Observation } from '../results/index.js';
 
 function podEndpoint(ref: { namespace: string; name: string }): Endpoint {
   return { kind: 'pod', namespace: ref.namespace, name: ref.name };
+}
+
+/** A workload's pod, or an external client by its IP (ingress ipBlock peers match it). */
+function sourceEndpoint(source: CellSource): Endpoint {
+  const external = externalSource(source);
+  return external ? { kind: 'external', ip: external.ip } : podEndpoint(source as { namespace: string; name: string });
 }
 
 function verdictWord(verdict: Verdict): 'allow' | 'deny' {
@@ -26,7 +32,7 @@ function verdictWord(verdict: Verdict): 'allow' | 'deny' {
  * which policies the cells exercise.
  */
 export function trafficsFor(cell: PlannedCell): { traffic: Traffic; backend?: string }[] {
-  const source = podEndpoint(cell.source);
+  const source = sourceEndpoint(cell.source);
   const protocol = cell.protocol ?? 'TCP';
   const target = cell.target;
   const family = cell.family !== undefined ? { family: cell.family } : {};
@@ -71,7 +77,7 @@ export function modelResultFor(cell: PlannedCell, model: PolicyModel, suite: Sui
   }
   const unconnected = evaluated.find((e) => e.verdicts.length === 0);
   if (unconnected) {
-    const text = `no connection: ${unconnected.backend ?? cell.targetLabel} and ${refKey(cell.source)} share no address family, so there is nothing the policies could allow or deny`;
+    const text = `no connection: ${unconnected.backend ?? cell.targetLabel} and ${sourceLabel(cell.source)} share no address family, so there is nothing the policies could allow or deny`;
     return { verdict: 'deny', explanation: [text], undecided: text };
   }
   const result = modelResultOf(cell, evaluated, suite);
@@ -157,7 +163,7 @@ function modelResultOf(cell: PlannedCell, evaluated: readonly { backend?: string
         ],
       };
       // The answer only matters when the lookup gets through (ModelResult.dnsAnswer's contract).
-      const answer = verdict.allowed ? knownDnsAnswer(target.name, cell.source.namespace, suite) : undefined;
+      const answer = verdict.allowed ? knownDnsAnswer(target.name, sourceNamespace(cell.source), suite) : undefined;
       if (answer) {
         result.dnsAnswer = answer;
         result.explanation.push(
@@ -199,6 +205,11 @@ export function knownDnsAnswer(name: string, sourceNamespace: string, suite: Sui
   if (fqdn.endsWith(`.${domain}`) || (inCluster && !fqdn.includes('.'))) return 'nxdomain';
   // "a.b" could be <service>.<namespace> (no match above) or an external name: do not guess.
   return undefined;
+}
+
+/** The source's namespace; `external` for a client outside the cluster (as the conformance reports say). */
+function sourceNamespace(source: CellSource): string {
+  return externalSource(source) ? 'external' : (source as { namespace: string }).namespace;
 }
 
 const EXPECT_WORDS: Record<Expectation, string> = {
@@ -285,8 +296,8 @@ function cellResultOf(cell: PlannedCell, model: ModelResult | undefined, observa
     kind: cell.kind,
     step: cell.step,
     position: cell.position,
-    source: refKey(cell.source),
-    sourceNamespace: cell.source.namespace,
+    source: sourceLabel(cell.source),
+    sourceNamespace: sourceNamespace(cell.source),
     target: cell.targetLabel,
     expected: cell.expected,
     status: 'passed',

@@ -36,6 +36,12 @@ export class LiveSession {
       mode: options.probeMode,
       signal: options.signal,
       clock,
+      // external sources probe from their containers, started (with the run's Docker gateway) by the fixtures
+      clientExec: (container, argv, timeoutMs) => {
+        const docker = this.inventory.docker;
+        if (!docker) return Promise.reject(new Error(`internal error: a probe from the client container ${container}, but no external was started`));
+        return docker.exec(container, argv, timeoutMs);
+      },
     });
     this.inventory = new RunInventory(kube, options.runId, clock);
     this.canary = new EnforcementCanary(kube, this.round, options, this.inventory);

@@ -18,11 +18,12 @@ import type {
   SuiteServicePort,
   SuiteStep,
   SuiteWorkload,
+  SourceRef,
   TargetRef,
   WorkloadRef,
   LabelsInForce,
 } from '../suite/index.js';
-import { fixtureLabels, labelsAfter } from '../suite/index.js';
+import { fixtureLabels, isExternalSourceRef, labelsAfter } from '../suite/index.js';
 import type { SourcePosition } from '../util/index.js';
 import type { Expectation, MatrixSymbol } from '../results/index.js';
 import { CLUSTER_DNS } from './cluster-dns.js';
@@ -31,6 +32,27 @@ import { appendAll } from '../util/index.js';
 /** `<namespace>/<name>` */
 export function refKey(ref: WorkloadRef): string {
   return podKey(ref);
+}
+
+/**
+ * Where a cell's connection starts: a workload's probe pod, or an external (a client container beside the
+ * cluster, at exactly its declared IP). DNS cells always start at a workload.
+ */
+export type CellSource = SuiteWorkload | SuiteExternal;
+
+/** The external a cell starts at, or undefined when it starts at a workload. */
+export function externalSource(source: CellSource): SuiteExternal | undefined {
+  return 'ip' in source ? source : undefined;
+}
+
+/** The workload a cell starts at, or undefined when it starts at an external. */
+export function workloadSource(source: CellSource): SuiteWorkload | undefined {
+  return 'ip' in source ? undefined : source;
+}
+
+/** `<namespace>/<workload>`, or `external <name> (<ip>)`. */
+export function sourceLabel(source: CellSource): string {
+  return 'ip' in source ? `external ${source.name} (${source.ip})` : refKey(source);
 }
 
 export type PlannedTarget =
@@ -53,7 +75,7 @@ export interface PlannedCell {
   kind: 'connect' | 'dns';
   step: { index: number; name: string };
   position: SourcePosition;
-  source: SuiteWorkload;
+  source: CellSource;
   target: PlannedTarget;
   /** Human label of the target, e.g. `prod/api`, `service prod/api`, `external partner (203.0.113.10)`. */
   targetLabel: string;
@@ -172,13 +194,20 @@ function planConnect(suite: Suite, workloads: Map<string, SuiteWorkload>, assert
     cellId: assertion.id,
     step,
     position: assertion.expectPosition ?? assertion.position,
-    source: mustGet(workloads, refKey(assertion.from), assertion.id),
+    source: resolveSource(suite, workloads, assertion.from, assertion.id),
     target: resolveTarget(suite, workloads, assertion.to, assertion.port, assertion.protocol, assertion.id),
     portLabel: assertion.port,
     protocol: assertion.protocol,
     expected: assertion.expect,
     family: assertion.family,
   });
+}
+
+function resolveSource(suite: Suite, workloads: Map<string, SuiteWorkload>, from: SourceRef, assertionId: string): CellSource {
+  if (!isExternalSourceRef(from)) return mustGet(workloads, refKey(from), assertionId);
+  const external = suite.fixture.externals.find((e) => e.name === from.external);
+  if (!external) throw planningBug(assertionId, `external ${from.external} is not in the fixture`);
+  return external;
 }
 
 const DNS_VERBS = { resolves: 'should resolve', nxdomain: 'should not exist (NXDOMAIN)', blocked: 'should be blocked' } as const;
@@ -271,9 +300,9 @@ export function planMatrixCell(
   });
 }
 
-/** One connection at a step that no assertion names (explain): from a workload to a target, on one port. */
+/** One connection at a step that no assertion names (explain): from a workload or an external to a target, on one port. */
 export interface Connection {
-  from: WorkloadRef;
+  from: SourceRef;
   to: TargetRef;
   /** A number, or a port name of the target. */
   port: number | string;
@@ -286,8 +315,8 @@ export interface Connection {
  */
 export function planConnection(suite: Suite, plan: StepPlan, connection: Connection): PlannedCell {
   const workloads = relabelWorkloads(new Map(suite.fixture.workloads.map((w) => [refKey(w), w])), plan.state);
-  const source = mustGet(workloads, refKey(connection.from), 'explain');
-  const assertion: ConnectAssertion = { kind: 'connect', id: 'explain', position: source.position, ...connection, expect: 'allow' };
+  const position = resolveSource(suite, workloads, connection.from, 'explain').position;
+  const assertion: ConnectAssertion = { kind: 'connect', id: 'explain', position, ...connection, expect: 'allow' };
   return planConnect(suite, workloads, assertion, { index: plan.step.index, name: plan.step.name });
 }
 
@@ -330,7 +359,7 @@ function connectCell(input: {
   cellId: string;
   step: { index: number; name: string };
   position: SourcePosition;
-  source: SuiteWorkload;
+  source: CellSource;
   target: PlannedTarget;
   portLabel: number | string;
   protocol: Protocol;
@@ -347,7 +376,7 @@ function connectCell(input: {
   const cell: PlannedCell = {
     assertionId: input.assertionId,
     cellId: input.cellId,
-    name: `${refKey(input.source)} -> ${targetLabel}:${portText}/${input.protocol}${over} ${verb}`,
+    name: `${sourceLabel(input.source)} -> ${targetLabel}:${portText}/${input.protocol}${over} ${verb}`,
     kind: 'connect',
     step: input.step,
     position: input.position,

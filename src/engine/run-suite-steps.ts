@@ -14,7 +14,7 @@ import { ClusterError, formatDuration } from '../util/index.js';
 import { cellNodes, expectationMet, observationOf, planCellProbes, type CellProbePlan } from './cell-probes.js';
 import { judgeCell, judgeCellFamilies, modelResultFor } from './judge.js';
 import type { LiveSession } from './live-session.js';
-import { modelStateFor, planSuite, type PlannedCell, type StepPlan } from './plan.js';
+import { externalSource, modelStateFor, planSuite, type PlannedCell, type StepPlan } from './plan.js';
 import { applyStepChanges } from './apply-step.js';
 import { matrixResult } from './verify.js';
 
@@ -92,7 +92,9 @@ export async function runSuiteSteps(session: LiveSession, suite: Suite, deployed
   if (options.workloadServices) addresses.workloadServices = options.workloadServices;
   const paths = new CellPaths(addresses);
   if (deployed.externalsSkipped) {
-    for (const cell of plans.flatMap((p) => p.cells)) if (cell.target.kind === 'external') paths.skipReasons.set(cell, deployed.externalsSkipped);
+    for (const cell of plans.flatMap((p) => p.cells)) {
+      if (cell.target.kind === 'external' || externalSource(cell.source)) paths.skipReasons.set(cell, deployed.externalsSkipped);
+    }
   }
   const { control, unsupported } = await runControl(session, suite, plans, paths, options, blockedBeforePolicies(suite, plans, deployed));
   timings.push({ name: 'positive control', ms: Math.round(control.elapsedMs) });
@@ -298,7 +300,7 @@ function skipDeadProtocols(
 function controlError(suite: Suite, failures: readonly ControlFailure[], cellsOfPath: ReadonlyMap<string, PlannedCell[]>, total: number): ClusterError {
   const lines = failures.slice(0, 10).map((f) => {
     const cells = (cellsOfPath.get(f.probe.key) ?? []).map((c) => c.cellId);
-    return `  ${f.probe.namespace}/${f.probe.pod} -> ${f.probe.kind === 'dns' ? `dns ${f.probe.target}` : `${f.probe.target}/${f.probe.kind.toUpperCase()}`}: ${f.outcome} (${f.detail}) [cells: ${cells.slice(0, 3).join(', ')}${cells.length > 3 ? ', …' : ''}]`;
+    return `  ${f.probe.client === undefined ? `${f.probe.namespace}/${f.probe.pod}` : `external ${f.probe.pod}`} -> ${f.probe.kind === 'dns' ? `dns ${f.probe.target}` : `${f.probe.target}/${f.probe.kind.toUpperCase()}`}: ${f.outcome} (${f.detail}) [cells: ${cells.slice(0, 3).join(', ')}${cells.length > 3 ? ', …' : ''}]`;
   });
   if (failures.length > 10) lines.push(`  … and ${failures.length - 10} more`);
   return new ClusterError(
@@ -306,7 +308,8 @@ function controlError(suite: Suite, failures: readonly ControlFailure[], cellsOf
     {
       hint:
         'the cluster does not carry this traffic even without policies: check the CNI and kube-proxy (Service ClusterIPs), the probe pods\' servers ' +
-        '(logs in the artifacts directory), the cluster DNS for lookups, and for external targets the route from the nodes to their Docker network',
+        '(logs in the artifacts directory), the cluster DNS for lookups, for external targets the route from the nodes to their Docker network, and for external sources the route from ' +
+        'their Docker network to the pods (the cluster\'s node must be this host: see docs/suite-format.md)',
     },
   );
 }

@@ -8,6 +8,15 @@ export interface DockerNetworkSpec {
   subnet: string;
   gateway: string;
   labels: Record<string, string>;
+  /** Driver options, e.g. com.docker.network.bridge.enable_ip_masquerade. */
+  options?: Record<string, string>;
+}
+
+/** What a command run in a container did (a transport failure is thrown instead). */
+export interface DockerExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
 }
 
 export interface DockerContainerSpec {
@@ -42,6 +51,11 @@ export interface DockerGateway {
   removeContainer(id: string): Promise<void>;
   /** Disconnects every container still attached, then removes the network; a missing one is not an error. */
   removeNetwork(id: string): Promise<void>;
+  /**
+   * Runs a command in a running container (the probes of an external source). Throws when Docker cannot run it or
+   * it does not end within `timeoutMs`; the command's own exit code is a result.
+   */
+  exec(container: string, argv: string[], timeoutMs: number): Promise<DockerExecResult>;
   /** The last lines of a container's output, for diagnostics. */
   containerLogs(id: string, tailLines: number): Promise<string>;
 }

@@ -8,12 +8,22 @@ import { CommandError, describeError } from '../util/index.js';
 import type { DockerGateway, DockerObject } from './docker-gateway.js';
 import { planExternalNetworks, type PlannedExternal } from './external-network-plan.js';
 
-/** Starts porter (TCP/SCTP ports from its SERVE_* environment) when told to, and one UDP server per argument. */
+/**
+ * Starts porter (TCP/SCTP ports from its SERVE_* environment) when told to, and one UDP server per argument; an
+ * external that serves nothing (only a client) just stays up for the probes run in it.
+ */
 export const EXTERNAL_SCRIPT = `porter=$1
 shift
+[ "$porter" = yes ] || [ $# -gt 0 ] || exec sleep 2147483647
 for port in "$@"; do /agnhost serve-hostname --udp --http=false --port "$port" & done
 if [ "$porter" = yes ]; then /agnhost porter & fi
 wait`;
+
+/**
+ * Docker masquerades traffic from a bridge network to the host's other interfaces by default: a pod would see an
+ * external client as the host's address. Off, it sees the client's declared IP, as ingress ipBlock peers expect.
+ */
+export const EXTERNAL_NETWORK_OPTIONS: Readonly<Record<string, string>> = { 'com.docker.network.bridge.enable_ip_masquerade': 'false' };
 
 export interface ExternalTargetOptions {
   runId: string;
@@ -31,6 +41,8 @@ export interface ExternalTargetOptions {
 export interface StartedExternals {
   networks: DockerObject[];
   containers: DockerObject[];
+  /** External name → the name of its container (where the probes of an external source run). */
+  containerOf?: Record<string, string>;
 }
 
 export async function startExternalTargets(
@@ -38,7 +50,7 @@ export async function startExternalTargets(
   externals: readonly PlannedExternal[],
   options: ExternalTargetOptions,
 ): Promise<StartedExternals> {
-  const started: StartedExternals = { networks: [], containers: [] };
+  const started: StartedExternals = { networks: [], containers: [], containerOf: {} };
   let plans;
   try {
     plans = planExternalNetworks(externals);
@@ -52,7 +64,7 @@ export async function startExternalTargets(
   try {
     for (const [index, plan] of plans.entries()) {
       const name = `${prefix}-ext${index + 1}`;
-      const network = await docker.createNetwork({ name, subnet: plan.subnet, gateway: plan.gateway, labels: options.labels });
+      const network = await docker.createNetwork({ name, subnet: plan.subnet, gateway: plan.gateway, labels: options.labels, options: { ...EXTERNAL_NETWORK_OPTIONS } });
       started.networks.push(network);
       for (const member of plan.members) {
         const udp = member.ports.filter((p) => p.protocol === 'UDP').map((p) => String(p.port));
@@ -72,6 +84,7 @@ export async function startExternalTargets(
           command: [Object.keys(env).length > 0 ? 'yes' : 'no', ...udp],
         });
         started.containers.push(container);
+        (started.containerOf as Record<string, string>)[member.name] = container.name;
       }
       for (const node of options.attachContainers ?? []) await docker.connect(network.name, node);
     }

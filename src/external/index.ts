@@ -1,7 +1,8 @@
 /** External targets of live runs (containers beside the cluster that answer at declared IPs). */
-export type { DockerContainerSpec, DockerGateway, DockerNetworkSpec, DockerObject } from './docker-gateway.js';
+export type { DockerContainerSpec, DockerExecResult, DockerGateway, DockerNetworkSpec, DockerObject } from './docker-gateway.js';
 export { EXTERNAL_PREFIX_LENGTH, planExternalNetworks, type PlannedExternal, type PlannedNetwork } from './external-network-plan.js';
 export {
+  EXTERNAL_NETWORK_OPTIONS,
   EXTERNAL_SCRIPT,
   removeExternals,
   startExternalTargets,

@@ -6,7 +6,7 @@
  */
 import { GenericContainer, getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
 import { CommandError, describeError } from '../util/index.js';
-import type { DockerContainerSpec, DockerGateway, DockerNetworkSpec, DockerObject } from './docker-gateway.js';
+import type { DockerContainerSpec, DockerExecResult, DockerGateway, DockerNetworkSpec, DockerObject } from './docker-gateway.js';
 
 /** A GenericContainer placed on a network at exactly the given address. */
 class StaticIpContainer extends GenericContainer {
@@ -45,6 +45,7 @@ class TestcontainersDockerGateway implements DockerGateway {
       CheckDuplicate: true,
       IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },
       Labels: spec.labels,
+      ...(spec.options ? { Options: spec.options } : {}),
     });
     return { id: network.id, name: spec.name, labels: spec.labels };
   }
@@ -105,6 +106,19 @@ class TestcontainersDockerGateway implements DockerGateway {
       await network.remove();
     } catch (error) {
       if (!isNotFound(error)) throw error;
+    }
+  }
+
+  async exec(container: string, argv: string[], timeoutMs: number): Promise<DockerExecResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`docker exec in ${container} did not end within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      const result = await Promise.race([this.client.container.exec(this.dockerode.getContainer(container), argv, { log: false }), expired]);
+      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

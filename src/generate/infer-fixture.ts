@@ -365,7 +365,7 @@ export function inferExternals(peers: readonly PeerRef[], ports: readonly PodPor
     const at = `${policyKeyOf(ref.policy.policy)} ${ref.field}`;
     const text = `ipBlock ${block.cidr}${(block.except ?? []).length > 0 ? ` except ${(block.except ?? []).join(', ')}` : ''}`;
     if (ref.direction === 'Ingress') {
-      leftOut.push(`${text} (${at}): externals are destinations only, so no external source probes this ingress peer (pods whose IP it contains are judged in a live run)`);
+      leftOut.push(`${text} (${at}): generate adds no external sources, so no client outside the cluster probes this ingress peer (add one: from: {external: …}) (pods whose IP it contains are judged in a live run)`);
       continue;
     }
     const rulePorts = (ref.rulePorts ?? []).filter((p) => typeof p.port === 'number').map((p) => ({ port: p.port as number, protocol: protocolOf(p) }));

@@ -18,7 +18,7 @@ import { cidrWithin, isValidCidr } from '../model/index.js';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer } from '../model/index.js';
 import { selectorMatches, selectsEverything } from '../model/index.js';
 import { trafficsFor } from '../engine/index.js';
-import { modelStateFor, planSuite, refKey } from '../engine/index.js';
+import { modelStateFor, planSuite, sourceLabel } from '../engine/index.js';
 import { formatFieldPath, type FieldPath, type LoadedPolicy, type Suite } from '../suite/index.js';
 import type { SourcePosition } from '../util/index.js';
 import { externalAddressScope, publicExternalProblem } from '../suite/index.js';
@@ -149,7 +149,7 @@ export function lintSuite(suite: Suite): LintFinding[] {
         for (const p of verdict.egress.selectedBy) exercised.add(p);
         for (const p of verdict.ingress.selectedBy) exercised.add(p);
         if (cell.kind === 'dns' && cell.expected !== 'blocked' && !verdict.egress.allowed) {
-          const source = refKey(cell.source);
+          const source = sourceLabel(cell.source);
           if (!reportedDns.has(source)) {
             reportedDns.add(source);
             findings.push({

@@ -3,7 +3,7 @@
  * over many paths, the positive control, settling after a change, and the enforcement canary.
  */
 export { hostPort, PROBE_KINDS, type ProbeKind, type ProbeObservation, type ProbeRaw, type ProbeRequest } from './probe-request.js';
-export { runProbeBatches, type ProbeBatch, type ProbeMode, type ProbeResult, type RunProbeBatchesOptions } from './run-probe-batches.js';
+export { runProbeBatches, type ClientExec, type ProbeBatch, type ProbeMode, type ProbeResult, type RunProbeBatchesOptions } from './run-probe-batches.js';
 export { classifyProbe } from './classify-probe.js';
 export { CURL_EXIT } from './curl-outcome.js';
 export { createProbeRound, pathKey, type PathProbe, type ProbePath, type ProbeRound, type ProbeRoundOptions } from './probe-round.js';

@@ -5,13 +5,18 @@
 import type { KubeClient } from '../kube/index.js';
 import { PROBE_CONTAINER } from '../deploy/index.js';
 import type { ProbeKind, ProbeRequest } from './probe-request.js';
-import { runProbeBatches, type ProbeBatch, type ProbeMode, type ProbeResult } from './run-probe-batches.js';
+import { runProbeBatches, type ClientExec, type ProbeBatch, type ProbeMode, type ProbeResult } from './run-probe-batches.js';
 import type { Clock, Limiter } from '../util/index.js';
 
-/** A path: from a source pod, a kind of probe, to a target (`ip:port`, or a DNS name). */
+/**
+ * A path: from a source pod, a kind of probe, to a target (`ip:port`, or a DNS name). From an external source
+ * (a client outside the cluster), `client` names its Docker container, where the probe runs; `namespace` is then
+ * `external` and `pod` the external's name, for messages.
+ */
 export interface ProbePath {
   namespace: string;
   pod: string;
+  client?: string;
   kind: ProbeKind;
   target: string;
   /** Defaults to the round's connect timeout. */
@@ -25,7 +30,8 @@ export interface PathProbe extends ProbePath {
 
 /** The one key of a path: probes of the same path (and timeout) are the same probe. */
 export function pathKey(path: ProbePath): string {
-  const key = `${path.namespace}/${path.pod}|${path.kind}|${path.target}`;
+  const from = path.client === undefined ? `${path.namespace}/${path.pod}` : `docker:${path.client}`;
+  const key = `${from}|${path.kind}|${path.target}`;
   return path.timeoutMs === undefined ? key : `${key}|${path.timeoutMs}`;
 }
 
@@ -39,6 +45,8 @@ export interface ProbeRoundOptions {
   mode?: ProbeMode;
   signal?: AbortSignal;
   clock?: Clock;
+  /** Runs the probes of external sources in their client containers (paths with `client`). */
+  clientExec?: ClientExec;
 }
 
 export function createProbeRound(kube: KubeClient, options: ProbeRoundOptions): ProbeRound {
@@ -52,10 +60,11 @@ export function createProbeRound(kube: KubeClient, options: ProbeRoundOptions): 
       if (id === undefined) {
         id = `p${idOfPath.size + 1}`;
         idOfPath.set(path, id);
-        const podKey = `${probe.namespace}/${probe.pod}`;
+        const podKey = probe.client === undefined ? `${probe.namespace}/${probe.pod}` : `docker:${probe.client}`;
         let batch = batches.get(podKey);
         if (!batch) {
           batch = { namespace: probe.namespace, pod: probe.pod, container: PROBE_CONTAINER, requests: [] };
+          if (probe.client !== undefined) batch.client = probe.client;
           batches.set(podKey, batch);
         }
         const request: ProbeRequest = { id, kind: probe.kind, target: probe.target, timeoutMs: probe.timeoutMs ?? options.timeoutMs };
@@ -69,6 +78,7 @@ export function createProbeRound(kube: KubeClient, options: ProbeRoundOptions): 
       mode: options.mode ?? 'batched',
       signal: options.signal,
       clock: options.clock,
+      ...(options.clientExec ? { clientExec: options.clientExec } : {}),
     });
     const results = new Map<string, ProbeResult>();
     for (const [id, keys] of keysOfId) {

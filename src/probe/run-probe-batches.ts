@@ -7,21 +7,29 @@
 import type { Clock } from '../util/index.js';
 import { systemClock } from '../util/index.js';
 import { describeError } from '../util/index.js';
-import type { KubeClient } from '../kube/index.js';
+import type { ExecResult, KubeClient } from '../kube/index.js';
 import { abortRace, type AbortRace } from './abort-race.js';
 import { buildBatchArgv, parseBatchOutput, probeLimitMs } from './batch-script.js';
 import { classifyProbe } from './classify-probe.js';
 import { mapWithConcurrency, type Limiter } from '../util/index.js';
 import type { ProbeObservation, ProbeRequest } from './probe-request.js';
 
-/** The probes one source pod makes in one round. */
+/** The probes one source pod (or one external source's client container) makes in one round. */
 export interface ProbeBatch {
   namespace: string;
   pod: string;
   /** The container that has curl, nslookup and /agnhost. */
   container: string;
+  /** An external source: the Docker container the batch runs in instead of the pod (see ClientExec). */
+  client?: string;
   requests: ProbeRequest[];
 }
+
+/**
+ * Runs a command in an external source's client container (a Docker exec), bounded by `timeoutMs`. Like
+ * KubeClient.exec: the command's exit code is a result; a transport failure or the bound is thrown.
+ */
+export type ClientExec = (container: string, argv: string[], timeoutMs: number) => Promise<ExecResult>;
 
 export interface ProbeResult extends ProbeObservation {
   /** Wall time of the exec that carried the probe. */
@@ -40,6 +48,8 @@ export interface RunProbeBatchesOptions {
   clock?: Clock;
   /** Added to the longest probe's limit to bound each exec (API round trip, process start-up). */
   execSlackMs?: number;
+  /** Runs the batches of external sources (those with `client`); without it they end in exec-error. */
+  clientExec?: ClientExec;
 }
 
 const DEFAULT_EXEC_SLACK_MS = 15_000;
@@ -79,6 +89,11 @@ export async function runProbeBatches(
   return results;
 }
 
+function clientExec(options: RunProbeBatchesOptions, container: string, argv: string[], timeoutMs: number): Promise<ExecResult> {
+  if (!options.clientExec) return Promise.reject(new Error('internal error: a probe from an external source, but no way to exec in its client container'));
+  return options.clientExec(container, argv, timeoutMs);
+}
+
 async function runOneExec(
   kube: KubeClient,
   batch: ProbeBatch,
@@ -89,10 +104,18 @@ async function runOneExec(
   const started = clock.now();
   const timeoutMs = Math.max(...batch.requests.map(probeLimitMs)) + (options.execSlackMs ?? DEFAULT_EXEC_SLACK_MS);
   const results = new Map<string, ProbeResult>();
-  const where = `pod ${batch.namespace}/${batch.pod} (container ${batch.container})`;
+  const where =
+    batch.client === undefined
+      ? `pod ${batch.namespace}/${batch.pod} (container ${batch.container})`
+      : `the client container ${batch.client} of external ${batch.pod}`;
   let exec;
   try {
-    exec = await abort.race(kube.exec(batch.namespace, batch.pod, buildBatchArgv(batch.requests), { container: batch.container, timeoutMs }));
+    const argv = buildBatchArgv(batch.requests);
+    exec = await abort.race(
+      batch.client === undefined
+        ? kube.exec(batch.namespace, batch.pod, argv, { container: batch.container, timeoutMs })
+        : clientExec(options, batch.client, argv, timeoutMs),
+    );
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     const durationMs = clock.now() - started;

@@ -4,7 +4,7 @@
  * assigned afterwards (assign-assertion-ids.ts), once every explicit id of the suite is known.
  */
 import { PROTOCOLS } from '../model/index.js';
-import type { Assertion, ConnectAssertion, ConnectExpectation, DnsAssertion, DnsExpectation, SuiteExternal, SuiteWorkload, TargetRef, WorkloadRef } from './types.js';
+import type { Assertion, ConnectAssertion, ConnectExpectation, DnsAssertion, DnsExpectation, SourceRef, SuiteExternal, SuiteWorkload, TargetRef, WorkloadRef } from './types.js';
 import { describeValue, isPlainMap, MapReader, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import { refText, type FixtureIndex } from './fixture-index.js';
 import { dnsNameProblem } from './k8s-names.js';
@@ -64,7 +64,7 @@ export function readAssertion(issues: IssueList, path: FieldPath, value: unknown
 type AssertionBody<T extends Assertion> = T extends Assertion ? Omit<T, 'id' | 'position' | 'description'> : never;
 
 function readConnect(reader: MapReader, fixture: FixtureIndex): { assertion: AssertionBody<ConnectAssertion>; derivedId: string } | undefined {
-  const from = readSource(reader, 'from', fixture);
+  const from = readConnectSource(reader, fixture);
   const target = readTarget(reader, fixture);
   const protocol = reader.choice('protocol', 'a protocol', PROTOCOLS);
   const family = readFamily(reader);
@@ -72,17 +72,68 @@ function readConnect(reader: MapReader, fixture: FixtureIndex): { assertion: Ass
   if (!reader.has('port')) reader.missing('port', 'the destination port (a number or a port name)');
   if (!from || !target || !reader.has('port') || (reader.has('protocol') && !protocol) || !expect || (reader.has('family') && !family)) return undefined;
   if (family !== undefined && !checkFamilyEnds(reader, family, { podNetwork: fixture.podNetwork, ...(target.external ? { external: target.external } : {}) })) return undefined;
-  if (target.ref.kind === 'workload' && target.ref.namespace === from.namespace && target.ref.name === from.name) {
-    reader.report('to', `the assertion connects ${refText(from)} to itself: NetworkPolicy never filters a pod's traffic to itself (it does not leave the pod), so this is never asserted; name another destination`);
+  if (from.kind === 'external') {
+    if (!externalSourceTargetAllowed(reader, from.external, target)) return undefined;
+  } else if (target.ref.kind === 'workload' && target.ref.namespace === from.workload.namespace && target.ref.name === from.workload.name) {
+    reader.report('to', `the assertion connects ${refText(from.workload)} to itself: NetworkPolicy never filters a pod's traffic to itself (it does not leave the pod), so this is never asserted; name another destination`);
     return undefined;
   }
   const resolved = resolvePort(reader.issues, reader.at('port'), reader.get('port'), protocol, target.label, target.ports, target.names);
   if (!resolved) return undefined;
-  const derivedId = `${from.namespace}-${from.name}-to-${target.slug}-${resolved.port}-${resolved.protocol.toLowerCase()}${family !== undefined ? `-ipv${family}` : ''}`;
+  const source = from.kind === 'external' ? `external-${from.external.name}` : `${from.workload.namespace}-${from.workload.name}`;
+  const derivedId = `${source}-to-${target.slug}-${resolved.port}-${resolved.protocol.toLowerCase()}${family !== undefined ? `-ipv${family}` : ''}`;
+  const ref: SourceRef = from.kind === 'external' ? { external: from.external.name } : workloadRef(from.workload);
   return {
-    assertion: { kind: 'connect', from: workloadRef(from), to: target.ref, port: resolved.port, protocol: resolved.protocol, expect, ...(family !== undefined ? { family } : {}) },
+    assertion: { kind: 'connect', from: ref, to: target.ref, port: resolved.port, protocol: resolved.protocol, expect, ...(family !== undefined ? { family } : {}) },
     derivedId,
   };
+}
+
+type ReadSource = { kind: 'workload'; workload: SuiteWorkload } | { kind: 'external'; external: SuiteExternal };
+
+/** `from:` of a connect assertion: "<namespace>/<workload>", {workload: ...} or {external: <name>}. */
+function readConnectSource(reader: MapReader, fixture: FixtureIndex): ReadSource | undefined {
+  const value = reader.get('from');
+  if (value === undefined) {
+    reader.missing('from', 'the source: "<namespace>/<workload>", {workload: ...} or {external: <name>}');
+    return undefined;
+  }
+  if (!isPlainMap(value)) {
+    const workload = readSource(reader, 'from', fixture);
+    return workload ? { kind: 'workload', workload } : undefined;
+  }
+  const from = MapReader.open(reader.issues, reader.at('from'), value, 'the source', SUITE_FIELDS.source);
+  if (!from) return undefined;
+  const present = SUITE_FIELDS.source.filter((key) => from.has(key));
+  if (present.length !== 1) {
+    reader.report('from', present.length === 0
+      ? 'the source must give one of workload or external'
+      : `the source must give exactly one of workload or external; found ${present.join(' and ')}`);
+    return undefined;
+  }
+  if (from.has('workload')) {
+    const workload = fixture.workload(reader.issues, from.at('workload'), from.get('workload'), 'source workload');
+    return workload ? { kind: 'workload', workload } : undefined;
+  }
+  const external = fixture.external(reader.issues, from.at('external'), from.get('external'), 'source external');
+  return external ? { kind: 'external', external } : undefined;
+}
+
+/**
+ * An external source reaches workloads only: a connection between two externals never crosses the cluster, and a
+ * ClusterIP exists only inside it (NodePort and LoadBalancer Services are not supported).
+ */
+function externalSourceTargetAllowed(reader: MapReader, external: SuiteExternal, target: ReadTarget): boolean {
+  const source = `external ${external.name} (${external.ip})`;
+  if (target.ref.kind === 'external') {
+    reader.report('to', `the source is ${source} and the destination is ${target.label}: traffic between two externals never enters the cluster, so no NetworkPolicy decides it; give a workload as the destination`);
+    return false;
+  }
+  if (target.ref.kind === 'service') {
+    reader.report('to', `the source is ${source}, but ${target.label} is a ClusterIP Service, reachable only from inside the cluster (NodePort and LoadBalancer Services are not supported); give its backend workload as the destination ("<namespace>/<workload>")`);
+    return false;
+  }
+  return true;
 }
 
 function readSource(reader: MapReader, key: string, fixture: FixtureIndex): SuiteWorkload | undefined {
@@ -157,6 +208,11 @@ function workloadTarget(workload: SuiteWorkload | undefined): ReadTarget | undef
 function readDns(reader: MapReader, fixture: FixtureIndex): { assertion: AssertionBody<DnsAssertion>; derivedId: string } | undefined {
   const dns = reader.map('dns', 'the DNS lookup', SUITE_FIELDS.dns, { required: true });
   if (!dns) return undefined;
+  const fromValue = dns.get('from');
+  if (isPlainMap(fromValue) && fromValue['external'] !== undefined) {
+    dns.report('from', 'a DNS lookup is made from a workload ("<namespace>/<workload>"): an external source is a client outside the cluster, which does not use the cluster DNS; assert connections from it instead');
+    return undefined;
+  }
   const from = readSource(dns, 'from', fixture);
   const name = dns.string('name', 'the name to look up, e.g. api.prod.svc.cluster.local', { required: true });
   if (name !== undefined) {

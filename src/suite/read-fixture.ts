@@ -321,7 +321,7 @@ function readExternal(issues: IssueList, path: FieldPath, value: unknown): Suite
     reader.report('ip', `"${ip}" is not a literal IPv4 or IPv6 address${ip.includes('/') ? ' (give one address, not a CIDR)' : ''}`);
   }
   const ports: SuiteExternal['ports'] = [];
-  (reader.list('ports', 'the ports the external serves', { required: true, nonEmpty: true }) ?? []).forEach((item, i) => {
+  (reader.list('ports', 'the ports the external serves (none: it is only a client, a source of connections)') ?? []).forEach((item, i) => {
     const port = MapReader.open(issues, reader.at('ports', i), item, 'an external port', SUITE_FIELDS.externalPort);
     if (!port) return;
     const number = port.integer('port', 'the port number', 1, 65535, { required: true });

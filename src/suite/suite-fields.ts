@@ -14,6 +14,7 @@ export const SUITE_FIELDS = {
   externalPort: ['port', 'protocol'],
   connectAssertion: ['id', 'description', 'from', 'to', 'port', 'protocol', 'family', 'expect'],
   target: ['workload', 'service', 'external'],
+  source: ['workload', 'external'],
   dnsAssertion: ['id', 'description', 'dns'],
   dns: ['from', 'name', 'expect'],
   matrixAssertion: ['id', 'description', 'matrix'],

@@ -52,12 +52,14 @@ export interface SuiteService {
 }
 
 /**
- * A target outside the cluster (an "internet" or partner endpoint). In a live run the harness starts a container
- * that answers at exactly `ip` on `ports`, beside the cluster.
+ * An endpoint outside the cluster (an "internet" or partner endpoint): a destination of connect assertions, a
+ * source of connections to workloads, or both. In a live run the harness starts a container at exactly `ip`
+ * beside the cluster that answers on `ports` and makes the probes of the assertions it is the source of.
  */
 export interface SuiteExternal {
   name: string;
   ip: string;
+  /** What it serves as a destination; empty for an external that is only a client (a source). */
   ports: { port: number; protocol: Protocol }[];
   position: SourcePosition;
 }
@@ -77,6 +79,18 @@ export interface SuiteFixture {
 export interface WorkloadRef {
   namespace: string;
   name: string;
+}
+
+/** An external of the fixture as the source of a connection (`from: {external: <name>}`). */
+export interface ExternalSourceRef {
+  external: string;
+}
+
+/** The source of a connect assertion: a workload, or an external (a client outside the cluster). */
+export type SourceRef = WorkloadRef | ExternalSourceRef;
+
+export function isExternalSourceRef(ref: SourceRef): ref is ExternalSourceRef {
+  return 'external' in ref;
 }
 
 export type TargetRef =
@@ -101,7 +115,8 @@ interface AssertionBase {
 
 export interface ConnectAssertion extends AssertionBase {
   kind: 'connect';
-  from: WorkloadRef;
+  /** A workload, or an external (then `to` is a workload: the suite loader refuses other destinations). */
+  from: SourceRef;
   to: TargetRef;
   /** A number or a port name of the destination (workload port name, or Service port name). */
   port: number | string;

@@ -132,6 +132,22 @@ describe('CLI (as a process)', function () {
       expect(r.stdout).to.match(/rule 1/);
     });
 
+    it('explains a connection from an external source by its IP, and refuses a destination it cannot have', async () => {
+      const suite = 'test/fixtures/suites/external-sources/external-sources.yaml';
+      const denied = await runCli(['explain', suite, '--from', 'external:scanner', '--to', 'npe2e-extsrc/web']);
+      expect(denied.code, denied.stderr).to.equal(0);
+      expect(denied.stdout).to.contain('external scanner (198.19.77.11) -> npe2e-extsrc/web:http(8080)/TCP: DENIED');
+      expect(denied.stdout).to.contain('no ingress rule admits external 198.19.77.11');
+      const allowed = await runCli(['explain', suite, '--from', 'external:partner', '--to', 'npe2e-extsrc/web', '--step', '1']);
+      expect(allowed.stdout).to.contain('ALLOWED');
+      const refused = await runCli(['explain', suite, '--from', 'external:partner', '--to', 'external:scanner']);
+      expect(refused.code).to.equal(2);
+      expect(refused.stderr).to.contain('only a workload of the fixture can be explained');
+      const unknown = await runCli(['explain', suite, '--from', 'external:nobody', '--to', 'npe2e-extsrc/web']);
+      expect(unknown.code).to.equal(2);
+      expect(unknown.stderr).to.contain('no such external; externals: partner, scanner');
+    });
+
     it('judges a Service per backend', async () => {
       const r = await runCli(['explain', `${FIXTURES}/judge.yaml`, '--from', 'judge-demo/client', '--to', 'svc:judge-demo/web']);
       expect(r.code, r.stderr).to.equal(0);

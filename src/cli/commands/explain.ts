@@ -8,7 +8,7 @@ import { clusterDnsWorkload, modelStateFor, planClusterDnsConnection, planConnec
 import type { Connection, PlannedCell, StepPlan } from '../../engine/index.js';
 import type { ModelResult } from '../../results/index.js';
 import { loadSuite } from '../../suite/index.js';
-import type { Suite, SuiteWorkload } from '../../suite/index.js';
+import type { SourceRef, Suite, SuiteWorkload } from '../../suite/index.js';
 import { InputError } from '../../util/index.js';
 import { parseCommandArgs, requirePositionals, stringOption } from '../args.js';
 import { EXIT } from '../exit-codes.js';
@@ -17,14 +17,15 @@ import { checkInterrupted } from '../interruption.js';
 import { INPUT_HELP, INPUT_OPTIONS, suiteInputOptionsOf } from '../input-options.js';
 
 export const EXPLAIN_USAGE =
-  'netpol-e2e explain <suite> --from <ns/workload> --to <ns/workload | kube-system/coredns | dns:name | svc:ns/name | external:name | IP> [--port P[/PROTO]] [--step N|name]';
+  'netpol-e2e explain <suite> --from <ns/workload | external:name> --to <ns/workload | kube-system/coredns | dns:name | svc:ns/name | external:name | IP> [--port P[/PROTO]] [--step N|name]';
 
 export const EXPLAIN_HELP = `${EXPLAIN_USAGE}
 
 Prints what the Kubernetes spec says of a connection in the suite's fixture and why: which policies select the
 source (egress) and the destination (ingress), and which rule and peer admit it, or that none does.
 
-  --from <ns/workload>  the source workload
+  --from <source>       the source workload (ns/name), or an external of the fixture as a client outside the
+                        cluster (external:name; then --to must be a workload)
   --to <target>         a workload (ns/name), the cluster DNS pod (kube-system/coredns), a DNS lookup
                         (dns:<name>, judged as a dns assertion), a Service (svc:ns/name), an external of the
                         fixture (external:name) or any IP address
@@ -52,15 +53,16 @@ export async function explainCommand(args: string[], io: CliIO): Promise<number>
   if (extra.length > 0) throw usage(`expected one suite file, got ${extra.length + 1}: ${parsed.positionals.join(' ')}`);
   const from = stringOption(parsed, 'from');
   const to = stringOption(parsed, 'to');
-  if (from === undefined) throw usage('--from <ns/workload> is required');
+  if (from === undefined) throw usage('--from <ns/workload | external:name> is required');
   if (to === undefined) throw usage('--to <target> is required');
   const suite = await loadSuite(suitePath as string, suiteInputOptionsOf(parsed, 'explain'));
   await checkInterrupted(io);
   const plans = planSuite(suite);
   const plan = pickStep(plans, stringOption(parsed, 'step'));
-  const source = findWorkload(suite, from, '--from');
   const port = parsePort(stringOption(parsed, 'port'));
-  const planned = cellsFor(suite, source, to, port, plan);
+  const planned = from.startsWith('external:')
+    ? { suite, cells: externalSourceCells(suite, from, to, port, plan) }
+    : cellsFor(suite, findWorkload(suite, from, '--from'), to, port, plan);
   const model = compileModel(modelStateFor(planned.suite, plan));
   const lines: string[] = [];
   for (const cell of planned.cells) {
@@ -104,6 +106,20 @@ function cellsFor(suite: Suite, source: SuiteWorkload, to: string, query: PortQu
   }
   const planned = connectionsFor(suite, source, to, query);
   return { suite: planned.suite, cells: planned.connections.map((connection) => planConnection(planned.suite, plan, connection)) };
+}
+
+/** `--from external:<name>`: a client outside the cluster, to a workload (the only destination it may have). */
+function externalSourceCells(suite: Suite, from: string, to: string, query: PortQuery | undefined, plan: StepPlan): PlannedCell[] {
+  const name = from.slice('external:'.length);
+  const external = suite.fixture.externals.find((e) => e.name === name);
+  if (!external) throw usage(`--from ${from}: no such external; externals: ${suite.fixture.externals.map((e) => e.name).join(', ') || 'none'}`);
+  if (!suite.fixture.workloads.some((w) => refKey(w) === to)) {
+    throw usage(
+      `--to ${to}: from an external source (a client outside the cluster) only a workload of the fixture can be explained (ns/name: ${suite.fixture.workloads.map(refKey).join(', ')}); ` +
+        'Services, externals, the cluster DNS and lookups are not destinations of external sources',
+    );
+  }
+  return workloadConnections({ external: external.name }, findWorkload(suite, to, '--to'), query).map((c) => planConnection(suite, plan, c));
 }
 
 function usage(message: string): InputError {
@@ -176,13 +192,18 @@ function connectionsFor(suite: Suite, source: SuiteWorkload, to: string, query: 
     const withExternal = named ? suite : { ...suite, fixture: { ...suite.fixture, externals: [...suite.fixture.externals, external] } };
     return { suite: withExternal, connections: ports.map((p) => ({ from, to: { kind: 'external' as const, name: external.name }, port: p.port, protocol: p.protocol })) };
   }
-  const workload = findWorkload(suite, to, '--to');
+  return { suite, connections: workloadConnections(from, findWorkload(suite, to, '--to'), query) };
+}
+
+/** The connections to a workload: every port it serves, or the one --port names. */
+function workloadConnections(from: SourceRef, workload: SuiteWorkload, query: PortQuery | undefined): Connection[] {
+  const to = refKey(workload);
   const target = { kind: 'workload' as const, namespace: workload.namespace, name: workload.name };
   if (!query) {
     if (workload.ports.length === 0) {
       throw usage(`--to ${to}: ${refKey(workload)} serves no port, so there is no connection to explain; give --port <number> to ask about one anyway`);
     }
-    return { suite, connections: workload.ports.map((p) => ({ from, to: target, port: p.name ?? p.port, protocol: p.protocol })) };
+    return workload.ports.map((p) => ({ from, to: target, port: p.name ?? p.port, protocol: p.protocol }));
   }
   if (typeof query.port !== 'number' && !workload.ports.some((p) => p.name === query.port && p.protocol === query.protocol)) {
     throw usage(
@@ -191,5 +212,5 @@ function connectionsFor(suite: Suite, source: SuiteWorkload, to: string, query: 
       }`,
     );
   }
-  return { suite, connections: [{ from, to: target, port: query.port, protocol: query.protocol }] };
+  return [{ from, to: target, port: query.port, protocol: query.protocol }];
 }

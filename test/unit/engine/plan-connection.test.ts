@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { planConnection, planSuite } from '../../../src/engine/index.js';
+import { planConnection, planSuite, workloadSource } from '../../../src/engine/index.js';
 import { loadSuites, type Suite } from '../../../src/suite/index.js';
 
 describe('planConnection (explain plans through the planner)', () => {
@@ -28,7 +28,7 @@ describe('planConnection (explain plans through the planner)', () => {
     const relabel = plans.find((p) => p.step.name === 'relabel legacy-ui');
     expect(relabel, 'rollout has a relabel step').not.to.equal(undefined);
     const cell = planConnection(rollout, relabel!, { from: { namespace: 'checkout', name: 'legacy-ui' }, to: { kind: 'workload', namespace: 'checkout', name: 'api' }, port: 'http', protocol: 'TCP' });
-    expect(cell.source.labels).to.deep.equal({ app: 'legacy-ui', role: 'frontend' });
+    expect(workloadSource(cell.source)?.labels).to.deep.equal({ app: 'legacy-ui', role: 'frontend' });
     expect(cell.name).to.equal('checkout/legacy-ui -> checkout/api:http(8080)/TCP should be allowed');
   });
 });

@@ -81,7 +81,7 @@ describe('generate: inferring a fixture', () => {
     expect(inside && cidrContains('10.0.0.0/8', inside.ip) && !cidrContains('10.1.0.0/16', inside.ip)).to.equal(true);
     expect(excepted && cidrContains('10.1.0.0/16', excepted.ip)).to.equal(true);
     expect(inside?.ports).to.deep.equal([{ port: 443, protocol: 'TCP' }]);
-    expect(fixture.leftOut.join('\n')).to.match(/ns\/ingress ingress\[0\]\.from\[0\]\): externals are destinations only/).and.match(/namespace default is reserved/);
+    expect(fixture.leftOut.join('\n')).to.match(/ns\/ingress ingress\[0\]\.from\[0\]\): generate adds no external sources/).and.match(/namespace default is reserved/);
     expect(fixture.policies.map((p) => p.policy.metadata.name)).to.deep.equal(['egress', 'ingress']);
   });
 

@@ -113,9 +113,10 @@ describe('live conformance', () => {
     const clock = new FakeClock();
     const cluster = new FakeCluster({ clock, enforcementDelayMs: 0 });
     // an "enforcer" that ignores egress: deny the egress of x/a everywhere and see the table fail
-    const answer = (cluster as unknown as { answer: (s: string, k: string, t: string) => unknown }).answer.bind(cluster);
-    (cluster as unknown as { answer: (s: string, k: string, t: string) => unknown }).answer = (source, kind, target) => {
-      if (source === 'x-conf2/a') return { exitCode: 0, stdout: '200', stderr: '' };
+    type Source = { kind: string; namespace?: string; name?: string };
+    const answer = (cluster as unknown as { answer: (s: Source, k: string, t: string) => unknown }).answer.bind(cluster);
+    (cluster as unknown as { answer: (s: Source, k: string, t: string) => unknown }).answer = (source, kind, target) => {
+      if (source.namespace === 'x-conf2' && source.name === 'a') return { exitCode: 0, stdout: '200', stderr: '' };
       return answer(source, kind, target);
     };
     const result = await runConformanceLive(corpus, { kube: cluster, clock, runId: 'conf2', cases: ['e2e-egress-to-cidr'] });

@@ -4,7 +4,7 @@
  * model over a snapshot of the cluster `enforcementDelayMs` in the past, as an enforcing CNI with some lag would.
  */
 import { compileModel } from '../../../src/model/index.js';
-import type { ClusterState, NetworkPolicy, PodPort, Protocol } from '../../../src/model/types.js';
+import type { ClusterState, Endpoint, NetworkPolicy, PodPort, Protocol } from '../../../src/model/types.js';
 import { ARGS_PER_PROBE, DONE_MARKER, END_MARKER, RESULT_PREFIX, STDERR_MARKER, STDOUT_MARKER } from '../../../src/probe/batch-script.js';
 import { CLUSTER_DNS } from '../../../src/engine/cluster-dns.js';
 import type {
@@ -118,11 +118,24 @@ export class FakeCluster implements KubeClient {
   async exec(namespace: string, pod: string, argv: string[], _options: ExecOptions): Promise<ExecResult> {
     this.execs.push({ namespace, pod, argv });
     this.options.onExec?.(namespace, pod);
+    return this.runBatch({ kind: 'pod', namespace, name: pod }, argv);
+  }
+
+  /**
+   * A probe batch run by a client outside the cluster at `ip` (an external source's container): the network
+   * answers as it would for a pod's probes, with the client's IP as the source the policies see.
+   */
+  execFromOutside(ip: string, argv: string[]): Promise<ExecResult> {
+    this.execs.push({ namespace: 'external', pod: ip, argv });
+    return this.runBatch({ kind: 'external', ip }, argv);
+  }
+
+  private async runBatch(source: Endpoint, argv: string[]): Promise<ExecResult> {
     const args = argv.slice(4);
     const lines: string[] = [];
     for (let i = 0; i + ARGS_PER_PROBE <= args.length; i += ARGS_PER_PROBE) {
       const [id, kind, target] = args.slice(i, i + 3) as [string, string, string];
-      const answer = this.answer(`${namespace}/${pod}`, kind, target);
+      const answer = this.answer(source, kind, target);
       lines.push(`${RESULT_PREFIX}\t${id}\t${answer.exitCode}`, STDOUT_MARKER, answer.stdout, STDERR_MARKER, answer.stderr, END_MARKER);
     }
     lines.push(DONE_MARKER);
@@ -191,16 +204,15 @@ export class FakeCluster implements KubeClient {
     return { ...chosen.state, pods: current.state.pods.map((p) => chosen.state.pods.find((q) => q.namespace === p.namespace && q.name === p.name) ?? p) };
   }
 
-  private answer(source: string, kind: string, target: string): { exitCode: number; stdout: string; stderr: string } {
+  private answer(source: Endpoint, kind: string, target: string): { exitCode: number; stdout: string; stderr: string } {
     const state = this.enforcedState();
-    const [sourceNamespace, sourceName] = source.split('/') as [string, string];
     // a connection has the family of the address it goes to (DNS: the cluster DNS over IPv4)
     const family = target.startsWith('[') ? 6 : 4;
     const allowed = (destination: { namespace: string; name: string } | { ip: string }, port: number, protocol: Protocol): boolean => {
       if (this.options.enforcing === false) return true;
       const model = compileModel(state);
       return model.evaluate({
-        source: { kind: 'pod', namespace: sourceNamespace, name: sourceName },
+        source,
         destination: 'ip' in destination ? { kind: 'external', ip: destination.ip } : { kind: 'pod', ...destination },
         port,
         protocol,

@@ -1,4 +1,4 @@
-import type { DockerContainerSpec, DockerGateway, DockerNetworkSpec, DockerObject } from '../../../src/external/docker-gateway.js';
+import type { DockerContainerSpec, DockerExecResult, DockerGateway, DockerNetworkSpec, DockerObject } from '../../../src/external/docker-gateway.js';
 
 /** Docker in memory: networks, containers (with their spec), attachments. */
 export class FakeDocker implements DockerGateway {
@@ -36,6 +36,16 @@ export class FakeDocker implements DockerGateway {
   }
   async removeNetwork(id: string): Promise<void> {
     this.networks.delete(id);
+  }
+  /** Runs an exec in a container: given the container's IP (an external source's probes). Unset: exec fails. */
+  onExec?: (ip: string, argv: string[]) => Promise<DockerExecResult>;
+  readonly execs: { container: string; argv: string[] }[] = [];
+  async exec(container: string, argv: string[]): Promise<DockerExecResult> {
+    this.execs.push({ container, argv });
+    const found = [...this.containers.values()].find((c) => c.name === container || c.id === container);
+    if (!found) throw new Error(`No such container: ${container}`);
+    if (!this.onExec) throw new Error('exec is not supported by this fake');
+    return this.onExec(found.ip, argv);
   }
   async containerLogs(): Promise<string> {
     return 'log line\n';

@@ -72,6 +72,7 @@ describe('schema/suite.schema.json', () => {
       externalPort: def(schema, 'externalPort'),
       connectAssertion: def(schema, 'connectAssertion'),
       target: def(schema, 'target'),
+      source: def(schema, 'source'),
       dnsAssertion: def(schema, 'dnsAssertion'),
       dns: (def(schema, 'dnsAssertion')['properties'] as Record<string, Schema>)['dns'] as Schema,
       matrixAssertion: def(schema, 'matrixAssertion'),
