@@ -5,7 +5,6 @@
  * their name up with nslookup.
  */
 import { familyName, parseIp, type IpFamily, type Protocol } from '../model/index.js';
-import type { SuiteExternal } from '../suite/index.js';
 import { hostPort, pathKey, type PathProbe, type ProbeKind, type ProbePath } from '../probe/index.js';
 import type { PlannedCell } from './plan.js';
 import { externalSource, refKey } from './plan.js';
@@ -47,47 +46,60 @@ export type CellProbePlan =
   | { skip: string };
 
 export function planCellProbes(cell: PlannedCell, addresses: FixtureAddresses): CellProbePlan {
-  const external = externalSource(cell.source);
-  if (external) return { probes: [{ probe: withKey(probeFromExternal(cell, external, addresses)) }] };
-  const sourcePod = cell.source as { namespace: string; name: string };
-  const from = { namespace: sourcePod.namespace, pod: sourcePod.name };
+  const { from, end: source } = probeOrigin(cell, addresses);
   const target = cell.target;
   if (target.kind === 'dns') return { probes: [{ probe: withKey({ ...from, kind: 'dns', target: target.name }) }] };
   const kind = KIND_OF[cell.protocol ?? 'TCP'];
-  const source = { text: refKey(sourcePod), ips: mustGet(addresses.podIps, refKey(sourcePod), 'pod') };
   const destination = destinationAddresses(cell, addresses);
-  const probeTo = (ip: string): PathProbe => withKey({ ...from, kind, target: hostPort(ip, target.port) });
+  const probeTo = (family: IpFamily): PathProbe => withKey({ ...from, kind, target: hostPort(addressOf(destination.ips, family) as string, target.port) });
   if (cell.family !== undefined) {
     const family = cell.family;
     for (const end of [source, destination]) {
-      if (!end.ips.some((ip) => familyOf(ip) === family)) return { error: missingFamilyText(cell, family, end) };
+      if (addressOf(end.ips, family) === undefined) return { error: missingFamilyText(cell, family, end) };
     }
-    return { probes: [{ family, probe: probeTo(destination.ips.find((ip) => familyOf(ip) === family) as string) }] };
+    return { probes: [{ family, probe: probeTo(family) }] };
   }
-  const shared = FAMILIES.filter((f) => source.ips.some((ip) => familyOf(ip) === f) && destination.ips.some((ip) => familyOf(ip) === f));
+  const shared = FAMILIES.filter((f) => addressOf(source.ips, f) !== undefined && addressOf(destination.ips, f) !== undefined);
   if (shared.length === 0) {
     return { skip: `no connection: ${source.text} (${source.ips.join(', ') || 'no IP'}) and ${destination.text} (${destination.ips.join(', ')}) share no address family in this cluster, so there is nothing to probe` };
   }
-  if (shared.length === 1) {
-    // single-stack (the usual case): the destination's primary address of that family, observed as before
-    return { probes: [{ probe: probeTo(destination.ips.find((ip) => familyOf(ip) === shared[0]) as string) }] };
-  }
-  return { probes: shared.map((family) => ({ family, probe: probeTo(destination.ips.find((ip) => familyOf(ip) === family) as string) })) };
+  // single-stack (the usual case): one probe to the destination's address of that family, observed as before
+  if (shared.length === 1) return { probes: [{ probe: probeTo(shared[0] as IpFamily) }] };
+  return { probes: shared.map((family) => ({ family, probe: probeTo(family) })) };
 }
 
 const FAMILIES: readonly IpFamily[] = [4, 6];
 
-function familyOf(ip: string): IpFamily | undefined {
-  return parseIp(ip)?.family;
+/** The first of `ips` (primary first) of the family; undefined when there is none. */
+function addressOf(ips: readonly string[], family: IpFamily): string | undefined {
+  return ips.find((ip) => parseIp(ip)?.family === family);
 }
 
-/** The addresses a cell's connection may go to: the pod's IPs, its Service's ClusterIPs, the external's IP. */
+/**
+ * Where a cell's probes run and the source's addresses: the source workload's pod, or for an external source its
+ * client container (at exactly the external's IP; `namespace` is then `external`, for messages).
+ */
+function probeOrigin(cell: PlannedCell, addresses: FixtureAddresses): { from: Omit<ProbePath, 'kind' | 'target'>; end: { text: string; ips: string[] } } {
+  const external = externalSource(cell.source);
+  if (external) {
+    const client = mustGet(addresses.externalClients ?? new Map<string, string>(), external.name, 'the client container of external');
+    return { from: { namespace: 'external', pod: external.name, client }, end: { text: `external ${external.name}`, ips: [external.ip] } };
+  }
+  const pod = cell.source as { namespace: string; name: string };
+  return { from: { namespace: pod.namespace, pod: pod.name }, end: { text: refKey(pod), ips: mustGet(addresses.podIps, refKey(pod), 'pod') } };
+}
+
+/**
+ * The addresses a cell's connection may go to: the pod's IPs (through its own Service when the run probes
+ * workloads that way, never from an external source: a ClusterIP is not reachable from outside the cluster), a
+ * Service's ClusterIPs, the external's IP.
+ */
 function destinationAddresses(cell: PlannedCell, addresses: FixtureAddresses): { text: string; ips: string[] } {
   const target = cell.target;
   switch (target.kind) {
     case 'workload': {
       const key = refKey(target.workload);
-      const viaService = addresses.workloadServices?.get(key);
+      const viaService = externalSource(cell.source) ? undefined : addresses.workloadServices?.get(key);
       if (viaService !== undefined) return { text: `service ${viaService}`, ips: mustGet(addresses.serviceIps, viaService, 'Service') };
       return { text: key, ips: mustGet(addresses.podIps, key, 'pod') };
     }
@@ -107,21 +119,6 @@ function missingFamilyText(cell: PlannedCell, family: IpFamily, end: { text: str
     `cannot probe ${name}: ${end.text} has no ${name} address in this cluster (${has}), so the ${name} connection the assertion names cannot be made; ` +
     `this says nothing about the policies. Run the suite on a cluster that gives pods${cell.target.kind === 'external' ? '' : ' and Services'} ${name} addresses (dual-stack), or remove family: ${family} from the assertion`
   );
-}
-
-/**
- * A connection from an external source: made in its client container, to the pod IP of the workload (a ClusterIP
- * is not reachable from outside the cluster; the suite loader allows only workload destinations).
- */
-function probeFromExternal(cell: PlannedCell, external: SuiteExternal, addresses: FixtureAddresses): CellProbe {
-  const target = cell.target;
-  if (target.kind !== 'workload') throw new Error(`internal error: cell ${cell.cellId} goes from external ${external.name} to a ${target.kind}; only workloads are supported`);
-  const client = mustGet(addresses.externalClients ?? new Map<string, string>(), external.name, 'the client container of external');
-  const ips = mustGet(addresses.podIps, refKey(target.workload), 'pod');
-  // the pod's address of the client's family (a dual-stack pod has both)
-  const family = parseIp(external.ip)?.family;
-  const ip = ips.find((candidate) => parseIp(candidate)?.family === family) ?? (ips[0] as string);
-  return { namespace: 'external', pod: external.name, client, kind: KIND_OF[cell.protocol ?? 'TCP'], target: hostPort(ip, target.port) };
 }
 
 function withKey(probe: ProbePath): PathProbe {

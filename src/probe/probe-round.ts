@@ -28,10 +28,14 @@ export interface PathProbe extends ProbePath {
   key: string;
 }
 
+/** Where a path's probes run: the source pod, or an external source's client container. One batch per source. */
+function sourceKey(path: ProbePath): string {
+  return path.client === undefined ? `${path.namespace}/${path.pod}` : `docker:${path.client}`;
+}
+
 /** The one key of a path: probes of the same path (and timeout) are the same probe. */
 export function pathKey(path: ProbePath): string {
-  const from = path.client === undefined ? `${path.namespace}/${path.pod}` : `docker:${path.client}`;
-  const key = `${from}|${path.kind}|${path.target}`;
+  const key = `${sourceKey(path)}|${path.kind}|${path.target}`;
   return path.timeoutMs === undefined ? key : `${key}|${path.timeoutMs}`;
 }
 
@@ -60,7 +64,7 @@ export function createProbeRound(kube: KubeClient, options: ProbeRoundOptions): 
       if (id === undefined) {
         id = `p${idOfPath.size + 1}`;
         idOfPath.set(path, id);
-        const podKey = probe.client === undefined ? `${probe.namespace}/${probe.pod}` : `docker:${probe.client}`;
+        const podKey = sourceKey(probe);
         let batch = batches.get(podKey);
         if (!batch) {
           batch = { namespace: probe.namespace, pod: probe.pod, container: PROBE_CONTAINER, requests: [] };

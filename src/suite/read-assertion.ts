@@ -71,7 +71,10 @@ function readConnect(reader: MapReader, fixture: FixtureIndex): { assertion: Ass
   const expect = reader.choice('expect', 'the expectation', CONNECT_EXPECTATIONS, { required: true });
   if (!reader.has('port')) reader.missing('port', 'the destination port (a number or a port name)');
   if (!from || !target || !reader.has('port') || (reader.has('protocol') && !protocol) || !expect || (reader.has('family') && !family)) return undefined;
-  if (family !== undefined && !checkFamilyEnds(reader, family, { podNetwork: fixture.podNetwork, ...(target.external ? { external: target.external } : {}) })) return undefined;
+  if (family !== undefined) {
+    const externals = [from.kind === 'external' ? from.external : undefined, target.external].filter((e): e is SuiteExternal => e !== undefined);
+    if (!checkFamilyEnds(reader, family, { podNetwork: fixture.podNetwork, externals })) return undefined;
+  }
   if (from.kind === 'external') {
     if (!externalSourceTargetAllowed(reader, from.external, target)) return undefined;
   } else if (target.ref.kind === 'workload' && target.ref.namespace === from.workload.namespace && target.ref.name === from.workload.name) {

@@ -8,8 +8,6 @@ import { familyName, parseCidr, parseIp, type IpFamily } from '../model/index.js
 import { describeValue, type MapReader } from '../util/yaml/index.js';
 import type { SuiteExternal } from './types.js';
 
-export const FAMILIES: readonly IpFamily[] = [4, 6];
-
 /** The family the assertion names, undefined when it names none or the value is not 4 or 6 (reported). */
 export function readFamily(reader: MapReader): IpFamily | undefined {
   if (!reader.has('family')) return undefined;
@@ -22,20 +20,19 @@ export function readFamily(reader: MapReader): IpFamily | undefined {
 }
 
 /**
- * Reports (at `family`) an end the suite says has no address of the family: an external target of the other
- * family, or pods whose declared podNetwork has no range of it. Returns false when it reported.
+ * Reports (at `family`) an end the suite says has no address of the family: an external (target or source) of
+ * the other family, or pods whose declared podNetwork has no range of it. Returns false when it reported.
  */
 export function checkFamilyEnds(
   reader: MapReader,
   family: IpFamily,
-  ends: { podNetwork: readonly string[] | undefined; external?: SuiteExternal },
+  ends: { podNetwork: readonly string[] | undefined; externals?: readonly SuiteExternal[] },
 ): boolean {
   const name = familyName(family);
-  const external = ends.external;
-  if (external) {
+  for (const external of ends.externals ?? []) {
     const ip = parseIp(external.ip);
     if (ip && ip.family !== family) {
-      reader.report('family', `external ${external.name} has the ${familyName(ip.family)} address ${external.ip} only, so there is no ${name} connection to it; remove family or use family: ${ip.family}`);
+      reader.report('family', `external ${external.name} has the ${familyName(ip.family)} address ${external.ip} only, so there is no ${name} connection with it; remove family or use family: ${ip.family}`);
       return false;
     }
   }

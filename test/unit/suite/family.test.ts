@@ -87,6 +87,10 @@ describe('suite: family on assertions', () => {
   it('rejects a family an end cannot have: an external of the other family, a podNetwork without a range of it', async () => {
     const external = await issues(suiteText('  - {from: fam/client, to: {external: partner}, port: 443, family: 6, expect: deny}\n'));
     expect(issueWith(external, 'external partner has the IPv4 address 203.0.113.10 only').message).to.contain('use family: 4');
+    const source = await issues(suiteText('  - {from: {external: partner}, to: fam/api, port: 80, family: 6, expect: deny}\n'));
+    const fromPartner = issueWith(source, 'external partner has the IPv4 address 203.0.113.10 only');
+    expect(fromPartner.message).to.contain('use family: 4');
+    expect(at(fromPartner)).to.equal('21:64');
     const network = await issues(suiteText(`  - {from: fam/client, to: fam/api, port: 80, family: 6, expect: allow}
   - matrix: {port: 80, family: 6, expected: "- fam/api\\nfam/client ."}
 `, '  podNetwork: [10.244.0.0/16]\n'));
