@@ -33,7 +33,7 @@ export function diffTotals(result: DiffResult): { allowed: number; denied: numbe
 function summary(result: DiffResult): string {
   const t = diffTotals(result);
   if (t.allowed + t.denied + t.changed === 0) return `no verdict changes against ${result.base} (${t.compared} cells compared)`;
-  return `${t.allowed} newly allowed, ${t.denied} newly denied${t.changed > 0 ? `, ${t.changed} changed` : ''} against ${result.base} (${t.compared} cells compared); ${t.breaking} break an assertion`;
+  return `${t.allowed} newly allowed, ${t.denied} newly denied${t.changed > 0 ? `, ${t.changed} changed` : ''} against ${result.base} (${t.compared} cells compared); ${t.breaking} ${t.breaking === 1 ? 'breaks' : 'break'} an assertion`;
 }
 
 export function formatDiffConsole(result: DiffResult): string {

@@ -1,6 +1,6 @@
 /**
- * `netpol-e2e run` against the local test cluster (or $KUBECONFIG): every example suite under suites/ passes
- * live, with its external targets, and the run leaves nothing behind.
+ * `netpol-e2e run` against the local test cluster (or $KUBECONFIG): every example suite under suites/ and the suite
+ * README.md shows (docs/examples/) passes live, with its external targets, and the run leaves nothing behind.
  */
 import { expect } from 'chai';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -22,9 +22,10 @@ describe('live run: the example suites', function () {
     kube = await kubeFor(kubeconfig);
   });
 
-  it('every suite under suites/ passes, judged by real traffic, and nothing is left behind', async () => {
-    const suites = await loadSuites(['suites']);
-    expect(suites.length).to.be.at.least(5);
+  it('every suite under suites/ and docs/examples/ passes, judged by real traffic, and nothing is left behind', async () => {
+    const suites = await loadSuites(['suites', 'docs/examples']);
+    expect(suites.map((s) => s.name)).to.include('shop');
+    expect(suites.length).to.be.at.least(6);
     const runId = `t${Date.now().toString(36)}`;
     const artifacts = await mkdtemp(join(tmpdir(), 'npe2e-live-'));
     const first = await runLive(suites, { kube, runId, probeImage: PROBE_IMAGE, imagePullPolicy: PULL_POLICY, artifactsDir: artifacts });

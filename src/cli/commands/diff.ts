@@ -84,7 +84,7 @@ export async function diffCommand(args: string[], io: CliIO): Promise<number> {
   const forbidden = forbiddenChanges(result, failOn);
   if (breaking.length > 0 || forbidden.length > 0) {
     io.stderr.write(
-      `diff: ${breaking.length > 0 ? `${breaking.length} change(s) break an assertion` : ''}${breaking.length > 0 && forbidden.length > 0 ? '; ' : ''}${forbidden.length > 0 ? `${forbidden.length} change(s) forbidden by --fail-on ${failOn}` : ''}\n`,
+      `diff: ${breaking.length > 0 ? `${breaking.length} ${breaking.length === 1 ? 'change breaks' : 'changes break'} an assertion` : ''}${breaking.length > 0 && forbidden.length > 0 ? '; ' : ''}${forbidden.length > 0 ? `${forbidden.length} ${forbidden.length === 1 ? 'change' : 'changes'} forbidden by --fail-on ${failOn}` : ''}\n`,
     );
     return EXIT.ASSERTIONS_FAILED;
   }

@@ -217,7 +217,7 @@ describe('diff against a git ref', function () {
     await edit('allow-web.yaml', '    - from: [{namespaceSelector: {matchLabels: {team: b}}}]\n', '');
     const consoleRun = await runInProcess(['diff', path.join(repo, 'shop.yaml'), '--base', 'main'], repo);
     expect(consoleRun.stdout).to.contain('Newly denied (1):').and.contain('before: allowed').and.contain('after:  denied by the ingress side');
-    expect(consoleRun.stdout).to.match(/0 newly allowed, 1 newly denied against main \([0-9a-f]{7}\) \(\d+ cells compared\); 1 break an assertion/);
+    expect(consoleRun.stdout).to.match(/0 newly allowed, 1 newly denied against main \([0-9a-f]{7}\) \(\d+ cells compared\); 1 breaks an assertion/);
     const md = await runInProcess(['diff', path.join(repo, 'shop.yaml'), '--base', 'main', '--markdown', '-'], repo);
     expect(md.stdout).to.contain('**Newly denied (1)**').and.contain('| `b/client -> a/web:80/TCP` |');
   });
