@@ -4,7 +4,7 @@
  * addresses read back; and torn down again. Everything it creates is recorded in the run's inventory first.
  */
 import type { DockerGateway, ExternalsOptions, StartedExternals } from '../external/index.js';
-import { createTestcontainersDockerGateway, startedBeforeFailure, startExternalTargets } from '../external/index.js';
+import { createTestcontainersDockerGateway, routeExternalsToCluster, startedBeforeFailure, startExternalTargets, type RoutedAddress } from '../external/index.js';
 import type { KubeClient } from '../kube/index.js';
 import { podKey, type NetworkPolicy } from '../model/index.js';
 import { fixtureLabels, type SuiteFixture } from '../suite/index.js';
@@ -69,6 +69,7 @@ export class FixtureDeployer {
     const externals = await this.externalsFor(fixture);
     const applied = clock.now();
     const { podIps, podNodes } = await this.waitForPods(fixture);
+    if (externals.started?.nodesOnNetworkOf) await this.routeExternals(externals.started, podIps, podNodes);
     this.time(`${suiteName}: fixture ready`, clock.now() - started);
     const deployed: DeployedSuiteFixture = {
       deployMs: Math.round(applied - started),
@@ -137,6 +138,24 @@ export class FixtureDeployer {
       if (partial) this.inventory.addExternals(partial);
       throw error;
     }
+  }
+
+  /**
+   * On kind, the external containers reach the pods (and the nodes' own addresses, e.g. for NodePorts) through
+   * the node containers that share their networks: one route each, set in the external's container.
+   */
+  private async routeExternals(started: StartedExternals, podIps: Map<string, string[]>, podNodes: Map<string, string>): Promise<void> {
+    const addresses: RoutedAddress[] = [];
+    for (const [key, ips] of podIps) {
+      const node = podNodes.get(key);
+      if (node !== undefined) for (const ip of ips) addresses.push({ ip, node });
+    }
+    for (const node of await this.kube.list('v1', 'Node')) {
+      const status = (node as { status?: { addresses?: { type: string; address: string }[] } }).status;
+      for (const address of status?.addresses ?? []) if (address.type === 'InternalIP') addresses.push({ ip: address.address, node: node.metadata.name });
+    }
+    const docker = this.inventory.docker as DockerGateway;
+    await routeExternalsToCluster(docker, started, addresses, LIVE_DEFAULTS.routeTimeoutMs);
   }
 
   /** Waits for every probe pod to be Ready; returns their IPs and nodes (`<namespace>/<workload>` → IPs, node). */

@@ -37,6 +37,8 @@ export const LIVE_DEFAULTS = {
   parallelFallback: 4,
   /** Pods Ready (and images pulled). */
   readyTimeoutMs: 180_000,
+  /** Setting the routes to the pods in an external's container (kind; one docker exec per external). */
+  routeTimeoutMs: 30_000,
   /** The positive control retries paths that do not answer yet (Service rules, endpoints) until this long. */
   positiveControlTimeoutMs: 60_000,
   /** How long the canary waits for its deny to take effect before calling the CNI non-enforcing. */

@@ -29,6 +29,8 @@ export interface DockerContainerSpec {
   env: Record<string, string>;
   entrypoint: string[];
   command: string[];
+  /** Linux capabilities added to the container's defaults (e.g. NET_ADMIN, to set routes in its own namespace). */
+  capabilities?: string[];
 }
 
 export interface DockerObject {
@@ -41,8 +43,8 @@ export interface DockerObject {
 
 export interface DockerGateway {
   createNetwork(spec: DockerNetworkSpec): Promise<DockerObject>;
-  /** Attaches an existing container (e.g. a kind node) to a network. */
-  connect(network: string, container: string): Promise<void>;
+  /** Attaches an existing container (e.g. a kind node) to a network; returns its IPv4 address there. */
+  connect(network: string, container: string): Promise<string>;
   startContainer(spec: DockerContainerSpec): Promise<DockerObject>;
   /** Containers (running or not) carrying every given label (a value of undefined: the key only). */
   listContainers(labels: Record<string, string | undefined>): Promise<DockerObject[]>;

@@ -34,7 +34,10 @@ export interface ExternalTargetOptions {
   group?: string;
   image: string;
   labels: Record<string, string>;
-  /** Containers to attach to each external network (the nodes of a kind cluster), after the targets start. */
+  /**
+   * Containers to attach to each external network (the nodes of a kind cluster), after the targets start. The
+   * externals then get NET_ADMIN (in their own network namespace only): a client routes the pods through them.
+   */
   attachContainers?: readonly string[];
 }
 
@@ -43,6 +46,11 @@ export interface StartedExternals {
   containers: DockerObject[];
   /** External name → the name of its container (where the probes of an external source run). */
   containerOf?: Record<string, string>;
+  /**
+   * Where the attached nodes (kind) are on each external's network: external name → node name → the node's
+   * address there. A client routes pod and node addresses through these (see client-routes.ts).
+   */
+  nodesOnNetworkOf?: Record<string, Record<string, string>>;
 }
 
 export async function startExternalTargets(
@@ -51,6 +59,8 @@ export async function startExternalTargets(
   options: ExternalTargetOptions,
 ): Promise<StartedExternals> {
   const started: StartedExternals = { networks: [], containers: [], containerOf: {} };
+  const nodes = options.attachContainers ?? [];
+  if (nodes.length > 0) started.nodesOnNetworkOf = {};
   let plans;
   try {
     plans = planExternalNetworks(externals);
@@ -82,11 +92,14 @@ export async function startExternalTargets(
           env,
           entrypoint: ['/bin/sh', '-c', EXTERNAL_SCRIPT, 'netpol-e2e-external'],
           command: [Object.keys(env).length > 0 ? 'yes' : 'no', ...udp],
+          ...(nodes.length > 0 ? { capabilities: ['NET_ADMIN'] } : {}),
         });
         started.containers.push(container);
         (started.containerOf as Record<string, string>)[member.name] = container.name;
       }
-      for (const node of options.attachContainers ?? []) await docker.connect(network.name, node);
+      const nodeAddresses: Record<string, string> = {};
+      for (const node of nodes) nodeAddresses[node] = await docker.connect(network.name, node);
+      for (const member of plan.members) if (started.nodesOnNetworkOf) started.nodesOnNetworkOf[member.name] = nodeAddresses;
     }
   } catch (error) {
     throw Object.assign(

@@ -1,4 +1,5 @@
 /** External targets of live runs (containers beside the cluster that answer at declared IPs). */
+export { clientRouteCommands, routeExternalsToCluster, type RoutedAddress } from './client-routes.js';
 export type { DockerContainerSpec, DockerExecResult, DockerGateway, DockerNetworkSpec, DockerObject } from './docker-gateway.js';
 export { EXTERNAL_PREFIX_LENGTH, planExternalNetworks, type PlannedExternal, type PlannedNetwork } from './external-network-plan.js';
 export {

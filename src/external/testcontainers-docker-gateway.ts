@@ -50,8 +50,12 @@ class TestcontainersDockerGateway implements DockerGateway {
     return { id: network.id, name: spec.name, labels: spec.labels };
   }
 
-  async connect(network: string, container: string): Promise<void> {
+  async connect(network: string, container: string): Promise<string> {
     await this.dockerode.getNetwork(network).connect({ Container: container });
+    const info = await this.dockerode.getContainer(container).inspect();
+    const ip = info.NetworkSettings.Networks[network]?.IPAddress;
+    if (!ip) throw new Error(`container ${container} joined network ${network} but has no IPv4 address on it`);
+    return ip;
   }
 
   async startContainer(spec: DockerContainerSpec): Promise<DockerObject> {
@@ -62,6 +66,7 @@ class TestcontainersDockerGateway implements DockerGateway {
       .withEntrypoint(spec.entrypoint)
       .withCommand(spec.command)
       .withStaticIp(spec.network, spec.ip)
+      .withAddedCapabilities(...(spec.capabilities ?? []))
       .withAutoRemove(false)
       .start();
     return { id: started.getId(), name: spec.name, labels: spec.labels };

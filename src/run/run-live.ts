@@ -9,11 +9,9 @@ import type { RunResult } from '../results/index.js';
 import type { Suite } from '../suite/index.js';
 import type { LiveRunOptions } from './live-run-options.js';
 import { ownLiveRun } from './own-cluster.js';
-import { refuseExternalSourcesOnKind } from './external-sources-on-kind.js';
 
 /** `netpol-e2e run`: each suite deployed, probed, judged and cleaned up. */
 export async function runLive(suites: readonly Suite[], options: LiveRunOptions): Promise<RunResult> {
-  refuseExternalSourcesOnKind(suites, options);
   const planned = suites.map((s) => ({ name: s.name, file: s.displayFile, ...(s.fixturePosition ? { fixtureLine: s.fixturePosition.line } : {}) }));
   return ownLiveRun('run', planned, options, (session) => runSuitesLive(session, suites));
 }

@@ -1,6 +1,7 @@
 /**
  * `--cluster kind` for real: the CLI creates a 3-node kind cluster from the node image built here (test/kind),
- * installs kube-router as its CNI, runs every example suite and deletes the cluster; and Ctrl-C while the cluster
+ * installs kube-router as its CNI, runs every example suite and deletes the cluster; a kept cluster is reused,
+ * with external sources (clients beside the cluster reaching pods through the node containers); and Ctrl-C while the cluster
  * is created, while probing and while it is deleted leaves no kind cluster, node container, docker network or
  * external container behind.
  *
@@ -20,6 +21,8 @@ import { dockerObjectsOfRun, PROBE_IMAGE, problemsOf, runCli, type CliResult } f
 const NODE_IMAGE = process.env.NETPOL_E2E_KIND_NODE_IMAGE;
 const KUBE_ROUTER_IMAGE = process.env.NETPOL_E2E_KIND_KUBE_ROUTER_IMAGE;
 const run = promisify(execFile);
+/** Clients outside the cluster against ingress ipBlock peers (also run on the local cluster: external-sources.test.ts). */
+const EXTERNAL_SOURCES = 'test/fixtures/suites/external-sources/external-sources.yaml';
 
 async function lines(command: string, args: string[]): Promise<string[]> {
   const { stdout } = await run(command, args);
@@ -90,7 +93,7 @@ describe('live: --cluster kind (3 nodes, kube-router, node image built here)', f
     expect(await leftovers(cluster, runId, networkBefore)).to.deep.equal([]);
   });
 
-  it('--keep keeps the cluster; --reuse runs on it without installing the CNI again and leaves it', async () => {
+  it('--keep keeps the cluster; --reuse runs on it (external sources too) without installing the CNI again and leaves it', async () => {
     const cluster = `npe2e-${Date.now().toString(36)}`;
     const runId = `r${Date.now().toString(36)}`;
     const networkBefore = await kindNetworkExists();
@@ -100,8 +103,18 @@ describe('live: --cluster kind (3 nodes, kube-router, node image built here)', f
       expect(kept.stderr).to.contain(`kept kind cluster ${cluster} (--keep)`);
       expect(await lines('kind', ['get', 'clusters'])).to.include(cluster);
       const reuseFlags = kindFlags(cluster, `${runId}b`, join(dir, 'artifacts-reuse')).filter((_f, i, all) => !['--cluster-name', '--node-image'].includes(all[i] as string) && !['--cluster-name', '--node-image'].includes(all[i - 1] as string));
-      const reused = await runCli(['run', 'suites/rollout.yaml', ...reuseFlags, '--reuse', cluster], { kubeconfig: '', timeoutMs: 8 * 60_000 });
+      const reusedJson = join(dir, 'reused.json');
+      const reused = await runCli(['run', 'suites/rollout.yaml', EXTERNAL_SOURCES, ...reuseFlags, '--reuse', cluster, '--json', reusedJson], { kubeconfig: '', timeoutMs: 8 * 60_000 });
       expect(reused.code, show(reused)).to.equal(0);
+      // external sources on kind: the clients reach the pods through the node containers on their network, with
+      // their own addresses (the ipBlock except blocks the scanner only)
+      const fromExternals = (JSON.parse(await readFile(reusedJson, 'utf8')) as RunResult).suites.flatMap((s) => s.cells).filter((c) => c.sourceNamespace === 'external');
+      expect(fromExternals.map((c) => `${c.assertionId} ${c.status} ${c.observed?.outcome}`)).to.deep.equal([
+        'partner-to-web passed connected',
+        'scanner-to-web passed timeout',
+        'partner-to-admin passed timeout',
+        'scanner-to-web-after passed connected',
+      ]);
       expect(reused.stderr).to.contain('install CNI: skipped: already installed');
       expect(reused.stderr).to.contain(`left kind cluster ${cluster} as it was (--reuse)`);
       expect(await lines('kind', ['get', 'clusters'])).to.include(cluster);
@@ -110,6 +123,7 @@ describe('live: --cluster kind (3 nodes, kube-router, node image built here)', f
       if (!networkBefore && (await kindNetworkExists())) await run('docker', ['network', 'rm', 'kind']).catch(() => undefined);
     }
     expect(await leftovers(cluster, runId, networkBefore)).to.deep.equal([]);
+    expect(await dockerObjectsOfRun(`${runId}b`)).to.deep.equal([]);
   });
 
   describe('Ctrl-C leaves nothing behind', () => {

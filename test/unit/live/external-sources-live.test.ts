@@ -3,7 +3,6 @@ import { runLive } from '../../../src/run/index.js';
 import { planSuite, verifySuites } from '../../../src/engine/index.js';
 import { countRun } from '../../../src/results/results.js';
 import { loadSuites, type Suite } from '../../../src/suite/index.js';
-import { InputError } from '../../../src/util/errors.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeCluster } from './fake-cluster.js';
 import { FakeDocker } from './fake-docker.js';
@@ -102,17 +101,55 @@ describe('external sources: plan, static verify and a live run (in-memory cluste
     expect(cells[0]?.message).to.match(/--no-externals/);
   });
 
-  it('refuses external sources on kind before anything is created', async () => {
-    const { clock } = setup();
-    let error: unknown;
-    try {
-      await runLive([suite], { cluster: { cluster: 'kind' }, clock, runId: 'xsrc4' });
-    } catch (caught) {
-      error = caught;
+  /** A kind-like run: two node containers join the external network; route execs are recorded, probes answered. */
+  function onKind(routeExit = 0): { clock: FakeClock; cluster: FakeCluster; docker: FakeDocker; routes: Map<string, string> } {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster({ clock, enforcementDelayMs: 200, nodes: ['kind-worker', 'kind-worker2'] });
+    for (const [name, ip] of [['kind-worker', '172.18.0.3'], ['kind-worker2', '172.18.0.4']] as const) {
+      cluster.objects.set(`Node//${name}`, { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } } as never);
     }
-    expect(error).to.be.instanceOf(InputError);
-    expect((error as InputError).issues).to.have.length(4);
-    expect((error as InputError).issues[0]?.message).to.contain('external sources are not supported on kind clusters');
-    expect((error as InputError).issues[0]?.position?.line).to.be.a('number');
+    const docker = new FakeDocker();
+    const routes = new Map<string, string>();
+    docker.onExec = async (ip, argv) => {
+      if (argv[2]?.startsWith('set -e\nip route')) {
+        routes.set(ip, argv[2]);
+        return { exitCode: routeExit, stdout: '', stderr: routeExit === 0 ? '' : 'RTNETLINK answers: Operation not permitted' };
+      }
+      return cluster.execFromOutside(ip, argv);
+    };
+    return { clock, cluster, docker, routes };
+  }
+
+  it('on kind, each external routes every pod and node address through the node that holds it (NET_ADMIN in its own namespace)', async () => {
+    const { clock, cluster, docker, routes } = onKind();
+    const capabilities: (string[] | undefined)[] = [];
+    const start = docker.startContainer.bind(docker);
+    docker.startContainer = async (spec) => {
+      capabilities.push(spec.capabilities);
+      return start(spec);
+    };
+    const result = await runLive([suite], { kube: cluster, clock, runId: 'xsrc4', externals: { enabled: true, docker, attachContainers: ['kind-worker', 'kind-worker2'] } });
+    expect(countRun(result).passed, JSON.stringify(result.suites[0]?.cells.map((c) => [c.name, c.status, c.message]))).to.equal(4);
+    expect(capabilities).to.deep.equal([['NET_ADMIN'], ['NET_ADMIN']]);
+    expect([...routes.keys()].sort()).to.deep.equal(['198.19.77.10', '198.19.77.11']);
+    // the nodes joined the external network at .200 and .201 (the fake's addresses); the two pods were placed
+    // round-robin, one on each
+    const lines = (routes.get('198.19.77.10') ?? '').split('\n').slice(1).sort();
+    expect(lines).to.have.length(4);
+    expect(lines).to.include('ip route replace 172.18.0.3/32 via 198.19.77.200');
+    expect(lines).to.include('ip route replace 172.18.0.4/32 via 198.19.77.201');
+    const podVias = lines.filter((l) => /^ip route replace 10\.\d+\.\d+\.\d+\/32 via /.test(l)).map((l) => l.split(' via ')[1]).sort();
+    expect(podVias).to.deep.equal(['198.19.77.200', '198.19.77.201']);
+    expect(docker.containers.size + docker.networks.size).to.equal(0);
+  });
+
+  it('on kind, routes that cannot be set stop the suite as an infrastructure error naming the external, and nothing is left', async () => {
+    const { clock, cluster, docker } = onKind(2);
+    const result = await runLive([suite], { kube: cluster, clock, runId: 'xsrc5', externals: { enabled: true, docker, attachContainers: ['kind-worker', 'kind-worker2'] } });
+    const text = JSON.stringify(result.errors) + JSON.stringify(result.suites.map((s) => s.errors ?? ''));
+    expect(text).to.match(/external (partner|scanner): the routes to the cluster's pods could not be set/);
+    expect(text).to.contain('Operation not permitted');
+    expect(countRun(result).passed).to.equal(0);
+    expect(docker.containers.size + docker.networks.size).to.equal(0);
   });
 });

@@ -14,10 +14,12 @@ export class FakeDocker implements DockerGateway {
     this.networks.set(id, { ...spec, id, attached: [], createdAt: this.now });
     return { id, name: spec.name, labels: spec.labels, createdAt: this.now };
   }
-  async connect(network: string, container: string): Promise<void> {
+  /** Attaches; the container's address on the network is the /24's .200 + the number of containers attached before. */
+  async connect(network: string, container: string): Promise<string> {
     const found = [...this.networks.values()].find((n) => n.name === network);
     if (!found) throw new Error(`network ${network} not found`);
     found.attached.push(container);
+    return `${found.subnet.split('.').slice(0, 3).join('.')}.${199 + found.attached.length}`;
   }
   async startContainer(spec: DockerContainerSpec): Promise<DockerObject> {
     if (spec.name.endsWith(this.failStartOf ?? '\0')) throw new Error(`No such image: ${spec.image}`);
