@@ -69,7 +69,7 @@ describe('external sources to NodePort Services: plan, static verify and a live 
     const cells = result.suites[0]?.cells ?? [];
     expect(cells.find((c) => c.assertionId === 'partner-to-web-nodeport')?.observed?.outcome).to.equal('connected');
     expect(cells.find((c) => c.assertionId === 'scanner-to-web-nodeport')?.observed?.outcome).to.equal('timeout');
-    const services = cluster.applies.filter((o) => o.kind === 'Service').map((o) => (o as { spec: Record<string, unknown> }).spec);
+    const services = cluster.applies.filter((o) => o.kind === 'Service').map((o) => o['spec'] as Record<string, unknown>);
     expect(services.map((s) => `${String(s['type'])}/${String(s['externalTrafficPolicy'])}`)).to.deep.equal(['NodePort/Local', 'NodePort/Local']);
     // the node ports the fake API server allocated (web: 30000, admin: 30001) at the node's address, nothing else
     expect([...probedTargets(docker)].sort()).to.deep.equal(['172.18.0.2:30000', '172.18.0.2:30001']);
