@@ -9,9 +9,7 @@ import { planSuite, verifySuites } from '../../../src/engine/index.js';
 import { countRun } from '../../../src/results/results.js';
 import { loadSuites, type Suite, type SuiteStep } from '../../../src/suite/index.js';
 import { InputError } from '../../../src/util/errors.js';
-import { FakeClock } from './fake-clock.js';
-import { FakeCluster } from './fake-cluster.js';
-import { FakeDocker } from './fake-docker.js';
+import { fakeClusterWithClients, type FakeDocker } from './fake-docker.js';
 
 const FIXTURE = 'test/fixtures/suites/external-sources/nodeport.yaml';
 
@@ -20,14 +18,6 @@ describe('external sources to NodePort Services: plan, static verify and a live 
   before(async () => {
     [suite] = (await loadSuites([FIXTURE])) as [Suite];
   });
-
-  function setup(): { clock: FakeClock; cluster: FakeCluster; docker: FakeDocker } {
-    const clock = new FakeClock();
-    const cluster = new FakeCluster({ clock, enforcementDelayMs: 200 });
-    const docker = new FakeDocker();
-    docker.onExec = (ip, argv) => cluster.execFromOutside(ip, argv);
-    return { clock, cluster, docker };
-  }
 
   /** The targets (`host:port`) of every probe a client container ran. */
   function probedTargets(docker: FakeDocker): Set<string> {
@@ -61,7 +51,7 @@ describe('external sources to NodePort Services: plan, static verify and a live 
   });
 
   it('deploys NodePort Services with externalTrafficPolicy Local and probes <node IP>:<nodePort> from the client containers', async () => {
-    const { clock, cluster, docker } = setup();
+    const { clock, cluster, docker } = fakeClusterWithClients();
     const result = await runLive([suite], { kube: cluster, clock, runId: 'xnp1', externals: { enabled: true, docker } });
     const counts = countRun(result);
     expect(counts.failed + counts.errors + counts.flaky, JSON.stringify(result.suites[0]?.cells)).to.equal(0);
@@ -77,7 +67,7 @@ describe('external sources to NodePort Services: plan, static verify and a live 
   });
 
   it('why the loader refuses externalTrafficPolicy Cluster: SNATed to the node, the partner is denied and the scanner\'s deny passes for the wrong reason', async () => {
-    const { clock, cluster, docker } = setup();
+    const { clock, cluster, docker } = fakeClusterWithClients();
     const snat = structuredClone(suite);
     for (const service of snat.fixture.services) service.externalTrafficPolicy = 'Cluster';
     const result = await runLive([snat], { kube: cluster, clock, runId: 'xnp2', externals: { enabled: true, docker } });
@@ -88,7 +78,7 @@ describe('external sources to NodePort Services: plan, static verify and a live 
   });
 
   it('a NodePort Service without a backend at a step is a cell error, never a deny that passes', async () => {
-    const { clock, cluster, docker } = setup();
+    const { clock, cluster, docker } = fakeClusterWithClients();
     const relabeled = structuredClone(suite);
     const last = relabeled.steps[relabeled.steps.length - 1] as SuiteStep;
     const deny = relabeled.steps[0]?.assertions.find((a) => a.id === 'partner-to-admin-nodeport');
@@ -109,7 +99,7 @@ describe('external sources to NodePort Services: plan, static verify and a live 
   });
 
   it('is refused on kind before anything is created, as every external source is', async () => {
-    const { clock } = setup();
+    const { clock } = fakeClusterWithClients();
     const error = await runLive([suite], { cluster: { cluster: 'kind' }, clock, runId: 'xnp4' }).then(() => undefined, (caught: unknown) => caught);
     expect(error).to.be.instanceOf(InputError);
     expect((error as InputError).issues).to.have.length(4);

@@ -5,7 +5,7 @@ import { countRun } from '../../../src/results/results.js';
 import { loadSuites, type Suite } from '../../../src/suite/index.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeCluster } from './fake-cluster.js';
-import { FakeDocker } from './fake-docker.js';
+import { FakeDocker, fakeClusterWithClients } from './fake-docker.js';
 
 const FIXTURE = 'test/fixtures/suites/external-sources/external-sources.yaml';
 
@@ -14,15 +14,6 @@ describe('external sources: plan, static verify and a live run (in-memory cluste
   before(async () => {
     [suite] = (await loadSuites([FIXTURE])) as [Suite];
   });
-
-  /** Docker whose execs are answered by the cluster's network as a client at the container's IP. */
-  function setup(): { clock: FakeClock; cluster: FakeCluster; docker: FakeDocker } {
-    const clock = new FakeClock();
-    const cluster = new FakeCluster({ clock, enforcementDelayMs: 200 });
-    const docker = new FakeDocker();
-    docker.onExec = (ip, argv) => cluster.execFromOutside(ip, argv);
-    return { clock, cluster, docker };
-  }
 
   it('plans cells that start at the external, named after it; the model judges them by its IP', async () => {
     const cell = planSuite(suite)[0]?.cells.find((c) => c.assertionId === 'scanner-to-web');
@@ -48,7 +39,7 @@ describe('external sources: plan, static verify and a live run (in-memory cluste
   });
 
   it('starts a client container at each declared IP on a network without masquerading, probes from it, and removes it', async () => {
-    const { clock, cluster, docker } = setup();
+    const { clock, cluster, docker } = fakeClusterWithClients();
     const started: { ip: string; command: string[] }[] = [];
     const start = docker.startContainer.bind(docker);
     docker.startContainer = async (spec) => {
@@ -78,7 +69,7 @@ describe('external sources: plan, static verify and a live run (in-memory cluste
   });
 
   it('a deny never passes on a broken probe: a client exec that fails after the positive control is an error, not a block', async () => {
-    const { clock, cluster, docker } = setup();
+    const { clock, cluster, docker } = fakeClusterWithClients();
     const exec = docker.onExec;
     let calls = 0;
     docker.onExec = async (ip, argv) => {
@@ -94,7 +85,7 @@ describe('external sources: plan, static verify and a live run (in-memory cluste
   });
 
   it('with externals disabled, cells from external sources are skipped with the reason', async () => {
-    const { clock, cluster } = setup();
+    const { clock, cluster } = fakeClusterWithClients();
     const result = await runLive([suite], { kube: cluster, clock, runId: 'xsrc3', externals: { enabled: false } });
     const cells = result.suites[0]?.cells ?? [];
     expect(cells.map((c) => c.status)).to.deep.equal(['skipped', 'skipped', 'skipped', 'skipped']);

@@ -1,3 +1,5 @@
+import { FakeClock } from './fake-clock.js';
+import { FakeCluster } from './fake-cluster.js';
 import type { DockerContainerSpec, DockerExecResult, DockerGateway, DockerNetworkSpec, DockerObject } from '../../../src/external/docker-gateway.js';
 
 /** Docker in memory: networks, containers (with their spec), attachments. */
@@ -56,4 +58,16 @@ export class FakeDocker implements DockerGateway {
 
 function matches(actual: Record<string, string>, wanted: Record<string, string | undefined>): boolean {
   return Object.entries(wanted).every(([k, v]) => (v === undefined ? k in actual : actual[k] === v));
+}
+
+/**
+ * An in-memory cluster (enforcing with a 200 ms lag) and Docker whose execs the cluster's network answers as a
+ * client at the container's IP: external sources' probes.
+ */
+export function fakeClusterWithClients(): { clock: FakeClock; cluster: FakeCluster; docker: FakeDocker } {
+  const clock = new FakeClock();
+  const cluster = new FakeCluster({ clock, enforcementDelayMs: 200 });
+  const docker = new FakeDocker();
+  docker.onExec = (ip, argv) => cluster.execFromOutside(ip, argv);
+  return { clock, cluster, docker };
 }
