@@ -8,8 +8,7 @@ import { runLive } from '../../../src/run/index.js';
 import { planSuite, verifySuites } from '../../../src/engine/index.js';
 import { countRun } from '../../../src/results/results.js';
 import { loadSuites, type Suite, type SuiteStep } from '../../../src/suite/index.js';
-import { InputError } from '../../../src/util/errors.js';
-import { fakeClusterWithClients, type FakeDocker } from './fake-docker.js';
+import { fakeClusterWithClients, fakeKindWithClients, type FakeDocker } from './fake-docker.js';
 
 const FIXTURE = 'test/fixtures/suites/external-sources/nodeport.yaml';
 
@@ -98,11 +97,13 @@ describe('external sources to NodePort Services: plan, static verify and a live 
     expect(countRun(result).passed).to.equal(4);
   });
 
-  it('is refused on kind before anything is created, as every external source is', async () => {
-    const { clock } = fakeClusterWithClients();
-    const error = await runLive([suite], { cluster: { cluster: 'kind' }, clock, runId: 'xnp4' }).then(() => undefined, (caught: unknown) => caught);
-    expect(error).to.be.instanceOf(InputError);
-    expect((error as InputError).issues).to.have.length(4);
-    expect((error as InputError).issues[0]?.message).to.contain('external sources are not supported on kind clusters');
+  it('on kind, probes the NodePort at the InternalIP of the node that runs the backend, which the client routes through that node', async () => {
+    const { clock, cluster, docker, routes } = fakeKindWithClients();
+    const result = await runLive([suite], { kube: cluster, clock, runId: 'xnp4', externals: { enabled: true, docker, attachContainers: ['kind-worker', 'kind-worker2'] } });
+    expect(countRun(result).passed, JSON.stringify(result.suites[0]?.cells.map((c) => [c.name, c.status, c.message]))).to.equal(4);
+    // web runs on kind-worker (172.18.0.3), admin on kind-worker2 (172.18.0.4): pods are placed round-robin
+    expect([...probedTargets(docker)].sort()).to.deep.equal(['172.18.0.3:30000', '172.18.0.4:30001']);
+    expect(routes.get('198.19.78.10')).to.contain('ip route replace 172.18.0.3/32 via 198.19.78.200');
+    expect(routes.get('198.19.78.10')).to.contain('ip route replace 172.18.0.4/32 via 198.19.78.201');
   });
 });

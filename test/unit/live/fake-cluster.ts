@@ -164,10 +164,10 @@ export class FakeCluster implements KubeClient {
     return [...this.objects.values()].filter((o) => o.kind === 'Namespace' && o.metadata.labels?.[label] !== undefined).map((o) => o.metadata.name);
   }
 
-  /** A node's address (one node, `fake-node`, when no nodes are given): 172.18.0.2, .3, ... */
+  /** A node's address (status.hostIP of its pods): 172.18.0.3, .4, ... in the order of `nodes`; 172.18.0.2 without nodes. */
   nodeIp(node: string | undefined): string {
-    const index = Math.max(0, (this.options.nodes ?? []).indexOf(node as string));
-    return `172.18.0.${index + 2}`;
+    const index = (this.options.nodes ?? []).indexOf(node as string);
+    return `172.18.0.${index < 0 ? 2 : index + 3}`;
   }
 
   private podStatus(pod: KubeObject & { spec?: Record<string, unknown> }, node: string | undefined): Record<string, unknown> {

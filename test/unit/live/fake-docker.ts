@@ -71,3 +71,26 @@ export function fakeClusterWithClients(): { clock: FakeClock; cluster: FakeClust
   docker.onExec = (ip, argv) => cluster.execFromOutside(ip, argv);
   return { clock, cluster, docker };
 }
+
+/**
+ * A kind-like run: two node containers (kind-worker 172.18.0.3, kind-worker2 172.18.0.4, as Node objects and as
+ * their pods' hostIP) join the external networks; the externals' route execs are recorded (and exit `routeExit`),
+ * probes answered by the cluster's network.
+ */
+export function fakeKindWithClients(routeExit = 0): { clock: FakeClock; cluster: FakeCluster; docker: FakeDocker; routes: Map<string, string> } {
+  const clock = new FakeClock();
+  const cluster = new FakeCluster({ clock, enforcementDelayMs: 200, nodes: ['kind-worker', 'kind-worker2'] });
+  for (const name of ['kind-worker', 'kind-worker2']) {
+    cluster.objects.set(`Node//${name}`, { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: cluster.nodeIp(name) }] } } as never);
+  }
+  const docker = new FakeDocker();
+  const routes = new Map<string, string>();
+  docker.onExec = async (ip, argv) => {
+    if (argv[2]?.startsWith('set -e\nip route')) {
+      routes.set(ip, argv[2]);
+      return { exitCode: routeExit, stdout: '', stderr: routeExit === 0 ? '' : 'RTNETLINK answers: Operation not permitted' };
+    }
+    return cluster.execFromOutside(ip, argv);
+  };
+  return { clock, cluster, docker, routes };
+}
