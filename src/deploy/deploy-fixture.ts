@@ -6,7 +6,7 @@
 import type { StartedExternals } from '../external/index.js';
 import type { KubeClient, KubeObject } from '../kube/index.js';
 import { mapWithConcurrency } from '../util/index.js';
-import type { SuiteFixture, SuiteWorkload } from '../suite/index.js';
+import type { SuiteFixture, SuiteService, SuiteWorkload } from '../suite/index.js';
 import { ClusterError } from '../util/index.js';
 import { podKey as refKey } from '../model/index.js';
 import { namespaceManifest, podManifest, serviceManifest, type ManifestContext } from './fixture-manifests.js';
@@ -28,6 +28,22 @@ export interface FixtureAddresses {
   podNodes?: ReadonlyMap<string, string>;
   /** External name → the Docker container its probes run in, when it is the source of a cell (external sources). */
   externalClients?: ReadonlyMap<string, string>;
+  /** `<namespace>/<service>` of a NodePort Service → `<port>/<protocol>` of a Service port → its node port. */
+  nodePorts?: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** `<namespace>/<workload>` → the addresses of the node its pod runs on (status.hostIPs), primary first. */
+  podHostIps?: ReadonlyMap<string, string[]>;
+}
+
+/** The key of a Service port in FixtureAddresses.nodePorts. */
+export function servicePortKey(port: number, protocol: string): string {
+  return `${port}/${protocol}`;
+}
+
+/** What applying a fixture's Services gave: ClusterIPs and, for NodePort Services, the allocated node ports. */
+export interface AppliedServices {
+  /** `<namespace>/<service>` → ClusterIPs, primary first. */
+  serviceIps: Map<string, string[]>;
+  nodePorts: Map<string, Map<string, number>>;
 }
 
 export interface DeployedFixture {
@@ -65,20 +81,21 @@ export async function ensureNamespacesFree(kube: KubeClient, names: readonly str
   return ours;
 }
 
-/** Applies namespaces, pods and Services; returns the Services' ClusterIPs (`<namespace>/<name>` → IPs, primary first). */
-export async function applyFixture(kube: KubeClient, fixture: SuiteFixture, context: ManifestContext, concurrency: number, signal?: AbortSignal): Promise<Map<string, string[]>> {
+/** Applies namespaces, pods and Services; returns the Services' ClusterIPs and node ports. */
+export async function applyFixture(kube: KubeClient, fixture: SuiteFixture, context: ManifestContext, concurrency: number, signal?: AbortSignal): Promise<AppliedServices> {
   // an existing namespace is never applied: the run only adds its own objects to it
   for (const namespace of fixture.namespaces.filter((n) => !n.existing)) {
     await kube.apply(namespaceManifest(namespace.name, labelsWithoutName(namespace.labels), context));
   }
   await mapWithConcurrency(fixture.workloads, concurrency, (workload) => kube.apply(podManifest(workload, workload.labels, context)), signal);
   const serviceIps = new Map<string, string[]>();
+  const nodePorts = new Map<string, Map<string, number>>();
   await mapWithConcurrency(
     fixture.services,
     concurrency,
     async (service) => {
       const live = await kube.apply(serviceManifest(service, context));
-      const spec = (live as KubeObject & { spec?: { clusterIP?: string; clusterIPs?: string[] } }).spec;
+      const spec = (live as ServiceObject).spec;
       const ip = spec?.clusterIP;
       if (!ip || ip === 'None') {
         throw new ClusterError(`Service ${service.namespace}/${service.name} got no ClusterIP (saw ${ip ?? 'none'})`, {
@@ -88,10 +105,30 @@ export async function applyFixture(kube: KubeClient, fixture: SuiteFixture, cont
       // spec.clusterIPs holds one IP per family of a dual-stack Service, the primary (clusterIP) first
       const ips = (spec?.clusterIPs ?? []).filter((other) => other && other !== 'None' && other !== ip);
       serviceIps.set(`${service.namespace}/${service.name}`, [ip, ...ips]);
+      if (service.type === 'NodePort') nodePorts.set(`${service.namespace}/${service.name}`, allocatedNodePorts(service, spec));
     },
     signal,
   );
-  return serviceIps;
+  return { serviceIps, nodePorts };
+}
+
+interface ServiceObject extends KubeObject {
+  spec?: { clusterIP?: string; clusterIPs?: string[]; ports?: { port?: number; protocol?: string; nodePort?: number }[] };
+}
+
+/** The node port the API server allocated to each port of a NodePort Service (`<port>/<protocol>` → node port). */
+function allocatedNodePorts(service: SuiteService, spec: ServiceObject['spec']): Map<string, number> {
+  const ports = new Map<string, number>();
+  for (const port of service.ports) {
+    const live = spec?.ports?.find((p) => p.port === port.port && (p.protocol ?? 'TCP') === port.protocol);
+    if (live?.nodePort === undefined) {
+      throw new ClusterError(`NodePort Service ${service.namespace}/${service.name} got no node port for its port ${port.port}/${port.protocol}`, {
+        hint: "the API server did not allocate one: check its --service-node-port-range (is it exhausted?) and the Service in the artifacts directory",
+      });
+    }
+    ports.set(servicePortKey(port.port, port.protocol), live.nodePort);
+  }
+  return ports;
 }
 
 /** Re-applies a namespace with a new complete label set (suite labels; the run's labels are kept). */

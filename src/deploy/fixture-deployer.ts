@@ -17,7 +17,7 @@ import type { ImagePullPolicy } from './probe-pod.js';
 import { SERVER_PROTOCOL_OPTIONAL } from './readiness.js';
 import { runLabels, runSelector } from './run-labels.js';
 import type { RunInventory } from './run-inventory.js';
-import { podIpsOf, waitForPodsReady, type PodObject } from './wait-pods-ready.js';
+import { hostIpsOf, podIpsOf, waitForPodsReady, type PodObject } from './wait-pods-ready.js';
 
 export interface DeploySettings {
   runId: string;
@@ -65,10 +65,10 @@ export class FixtureDeployer {
     const started = clock.now();
     this.inventory.addNamespaces(names);
     this.inventory.addExistingNamespaces(existing.map((n) => n.name));
-    const serviceIps = await applyFixture(this.kube, fixture, context, this.settings.concurrency, this.settings.signal);
+    const { serviceIps, nodePorts } = await applyFixture(this.kube, fixture, context, this.settings.concurrency, this.settings.signal);
     const externals = await this.externalsFor(fixture);
     const applied = clock.now();
-    const { podIps, podNodes } = await this.waitForPods(fixture);
+    const { podIps, podNodes, podHostIps } = await this.waitForPods(fixture);
     if (externals.started?.nodesOnNetworkOf) await this.routeExternals(externals.started, podIps, podNodes);
     this.time(`${suiteName}: fixture ready`, clock.now() - started);
     const deployed: DeployedSuiteFixture = {
@@ -78,7 +78,7 @@ export class FixtureDeployer {
       fixture,
       namespaces: names,
       podIps,
-      addresses: { podIps, serviceIps, podNodes },
+      addresses: { podIps, serviceIps, podNodes, ...(nodePorts.size > 0 ? { nodePorts, podHostIps } : {}) },
       ...fixtureLabels(fixture.namespaces, fixture.workloads),
     };
     if (existing.length > 0) deployed.existingNamespaces = existing;
@@ -158,8 +158,11 @@ export class FixtureDeployer {
     await routeExternalsToCluster(docker, started, addresses, LIVE_DEFAULTS.routeTimeoutMs);
   }
 
-  /** Waits for every probe pod to be Ready; returns their IPs and nodes (`<namespace>/<workload>` → IPs, node). */
-  private async waitForPods(fixture: SuiteFixture): Promise<{ podIps: Map<string, string[]>; podNodes: Map<string, string> }> {
+  /**
+   * Waits for every probe pod to be Ready; returns their IPs, nodes and their nodes' addresses
+   * (`<namespace>/<workload>` → IPs, node, node IPs).
+   */
+  private async waitForPods(fixture: SuiteFixture): Promise<{ podIps: Map<string, string[]>; podNodes: Map<string, string>; podHostIps: Map<string, string[]> }> {
     const pods = fixture.workloads.map(podKey);
     const ready = await waitForPodsReady(this.kube, pods, runSelector(this.settings.runId), {
       timeoutMs: this.settings.readyTimeoutMs,
@@ -170,6 +173,7 @@ export class FixtureDeployer {
     });
     const podIps = new Map<string, string[]>();
     const podNodes = new Map<string, string>();
+    const podHostIps = new Map<string, string[]>();
     for (const key of pods) {
       const pod = ready.pods.get(key) as PodObject;
       const ips = podIpsOf(pod);
@@ -177,7 +181,9 @@ export class FixtureDeployer {
       podIps.set(key, ips);
       const node = (pod as { spec?: { nodeName?: string } }).spec?.nodeName;
       if (node) podNodes.set(key, node);
+      const hostIps = hostIpsOf(pod);
+      if (hostIps.length > 0) podHostIps.set(key, hostIps);
     }
-    return { podIps, podNodes };
+    return { podIps, podNodes, podHostIps };
   }
 }

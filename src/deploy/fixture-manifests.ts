@@ -59,7 +59,8 @@ export function spreadOverNodes(runId: string): Record<string, unknown> {
 }
 
 /**
- * A ClusterIP Service. `ipFamilyPolicy: PreferDualStack`: on a dual-stack cluster the Service gets a ClusterIP of
+ * A ClusterIP Service, or a NodePort one with the suite's externalTrafficPolicy (the node port is allocated by
+ * the API server and read back from the applied object). `ipFamilyPolicy: PreferDualStack`: on a dual-stack cluster the Service gets a ClusterIP of
  * each family (spec.clusterIPs), so assertions can be probed per family; a single-stack cluster gives it one.
  * `publishNotReadyAddresses`: a pod whose server container for one protocol cannot run
  * (e.g. SCTP on a kernel without it) must still be a backend for its other ports; readiness is awaited anyway.
@@ -75,7 +76,8 @@ export function serviceManifest(service: SuiteService, context: ManifestContext)
       annotations: { [ANNOTATION_SUITE]: context.suiteName },
     },
     spec: {
-      type: 'ClusterIP',
+      type: service.type ?? 'ClusterIP',
+      ...(service.type === 'NodePort' ? { externalTrafficPolicy: service.externalTrafficPolicy ?? 'Cluster' } : {}),
       ipFamilyPolicy: 'PreferDualStack',
       selector: { ...service.selector },
       publishNotReadyAddresses: true,

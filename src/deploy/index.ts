@@ -2,7 +2,7 @@
  * What a live run puts into the cluster and takes out again: probe pods, fixtures (namespaces, pods, Services,
  * policies) labelled with the run id, readiness, diagnostics, cleanup; and the defaults of a live run.
  */
-export { applyFixture, ensureNamespacesFree, relabelNamespace, relabelWorkload, type DeployedFixture, type FixtureAddresses } from './deploy-fixture.js';
+export { applyFixture, ensureNamespacesFree, relabelNamespace, relabelWorkload, servicePortKey, type AppliedServices, type DeployedFixture, type FixtureAddresses } from './deploy-fixture.js';
 export { FixtureDeployer, type DeployedSuiteFixture, type DeploySettings } from './fixture-deployer.js';
 export { RunInventory } from './run-inventory.js';
 export { diagnoseRun, type DiagnoseSettings } from './diagnose-run.js';
@@ -14,7 +14,7 @@ export { collectDiagnostics, type DiagnosticsInput } from './collect-diagnostics
 export { cleanupRuns, deleteNamespacesAndWait, type CleanupResult, type CleanupRunsOptions, type DeleteNamespacesOptions } from './cleanup.js';
 export { namespaceManifest, podManifest, policyManifest, serviceManifest, type ManifestContext } from './fixture-manifests.js';
 export { ANNOTATION_SUITE, isRunObject, runLabels, runSelector } from './run-labels.js';
-export { podIpsOf, waitForPodsReady, type PodObject, type ReadyPods, type WaitPodsOptions } from './wait-pods-ready.js';
+export { hostIpsOf, podIpsOf, waitForPodsReady, type PodObject, type ReadyPods, type WaitPodsOptions } from './wait-pods-ready.js';
 export { describePodNetwork } from './pod-network-check.js';
 export { cpuOf, sizeParallelism, type Parallelism } from './size-parallelism.js';
 export { describeExistingPolicies, type ExistingNamespace } from './existing-namespaces.js';

@@ -25,6 +25,8 @@ export interface PodObject extends KubeObject {
     phase?: string;
     podIP?: string;
     podIPs?: { ip: string }[];
+    hostIP?: string;
+    hostIPs?: { ip: string }[];
     conditions?: { type: string; status: string; reason?: string; message?: string }[];
     containerStatuses?: ContainerStatus[];
   };
@@ -271,5 +273,15 @@ function describeContainers(pod: PodObject, optional: (name: string) => boolean)
 export function podIpsOf(pod: PodObject): string[] {
   const ips = (pod.status?.podIPs ?? []).map((p) => p.ip).filter(Boolean);
   if (ips.length === 0 && pod.status?.podIP) ips.push(pod.status.podIP);
+  return ips;
+}
+
+/**
+ * The addresses of the node a pod runs on, primary first (status.hostIPs: one per family on a dual-stack node,
+ * Kubernetes 1.29+; status.hostIP before that): the node's InternalIPs, where its NodePorts answer.
+ */
+export function hostIpsOf(pod: PodObject): string[] {
+  const ips = (pod.status?.hostIPs ?? []).map((p) => p.ip).filter(Boolean);
+  if (ips.length === 0 && pod.status?.hostIP) ips.push(pod.status.hostIP);
   return ips;
 }

@@ -10,7 +10,7 @@ import type { PlannedCell } from './plan.js';
 import { externalSource, refKey } from './plan.js';
 import { verdictOf, type Observation, type Outcome } from '../results/index.js';
 import type { SettledProbe } from '../probe/index.js';
-import type { FixtureAddresses } from '../deploy/index.js';
+import { servicePortKey, type FixtureAddresses } from '../deploy/index.js';
 
 export type { FixtureAddresses };
 
@@ -51,7 +51,9 @@ export function planCellProbes(cell: PlannedCell, addresses: FixtureAddresses): 
   if (target.kind === 'dns') return { probes: [{ probe: withKey({ ...from, kind: 'dns', target: target.name }) }] };
   const kind = KIND_OF[cell.protocol ?? 'TCP'];
   const destination = destinationAddresses(cell, addresses);
-  const probeTo = (family: IpFamily): PathProbe => withKey({ ...from, kind, target: hostPort(addressOf(destination.ips, family) as string, target.port) });
+  if ('error' in destination) return destination;
+  const port = destination.port ?? target.port;
+  const probeTo = (family: IpFamily): PathProbe => withKey({ ...from, kind, target: hostPort(addressOf(destination.ips, family) as string, port) });
   if (cell.family !== undefined) {
     const family = cell.family;
     for (const end of [source, destination]) {
@@ -89,13 +91,17 @@ function probeOrigin(cell: PlannedCell, addresses: FixtureAddresses): { from: Om
   return { from: { namespace: pod.namespace, pod: pod.name }, end: { text: refKey(pod), ips: mustGet(addresses.podIps, refKey(pod), 'pod') } };
 }
 
+/** Where a connection goes: addresses (one per family at most is probed) and, when not the target's port, the port. */
+type Destination = { text: string; ips: string[]; port?: number };
+
 /**
  * The addresses a cell's connection may go to: the pod's IPs (through its own Service when the run probes
  * workloads that way, never from an external source: a ClusterIP is not reachable from outside the cluster), a
- * Service's ClusterIPs, the external's IP.
+ * Service's ClusterIPs (from an external source: a node's addresses at the Service's node port), the external's IP.
  */
-function destinationAddresses(cell: PlannedCell, addresses: FixtureAddresses): { text: string; ips: string[] } {
+function destinationAddresses(cell: PlannedCell, addresses: FixtureAddresses): Destination | { error: string } {
   const target = cell.target;
+  if (target.kind === 'service' && externalSource(cell.source)) return nodePortDestination(cell, target, addresses);
   switch (target.kind) {
     case 'workload': {
       const key = refKey(target.workload);
@@ -110,6 +116,38 @@ function destinationAddresses(cell: PlannedCell, addresses: FixtureAddresses): {
     case 'dns':
       throw new Error('internal error: a DNS cell has no destination address');
   }
+}
+
+/**
+ * An external source reaches a NodePort Service (the loader allows only `externalTrafficPolicy: Local`) at the
+ * address of a node that runs one of its backends at this step: with Local, a node forwards only to its own
+ * backends and drops the connection when it has none, which would look like a deny. So a Service without a
+ * backend at this step cannot be probed: an error, never a deny.
+ */
+function nodePortDestination(cell: PlannedCell, target: Extract<PlannedCell['target'], { kind: 'service' }>, addresses: FixtureAddresses): Destination | { error: string } {
+  const service = refKey(target.service);
+  const protocol = cell.protocol ?? 'TCP';
+  const nodePort = addresses.nodePorts?.get(service)?.get(servicePortKey(target.port, protocol));
+  if (nodePort === undefined) throw new Error(`internal error: no node port for ${target.port}/${protocol} of NodePort Service ${service} in the deployed fixture`);
+  if (target.backends.length === 0) {
+    return {
+      error:
+        `cannot probe NodePort Service ${service} from outside the cluster: at this step it has no backend (no workload matches its selector and serves its targetPort), ` +
+        'and with externalTrafficPolicy Local a node without a backend drops the connection, which would look like a policy deny; this says nothing about the policies. ' +
+        'Assert the connection at a step where the Service has a backend',
+    };
+  }
+  const backend = target.backends.map((b) => refKey(b.workload)).find((key) => (addresses.podHostIps?.get(key) ?? []).length > 0);
+  if (backend === undefined) {
+    return {
+      error:
+        `cannot probe NodePort Service ${service} from outside the cluster: the cluster reported no node address for any of its backends ` +
+        `(${target.backends.map((b) => refKey(b.workload)).join(', ')}; pod status.hostIPs/hostIP is empty), so there is no node to send the connection to; ` +
+        'this says nothing about the policies. Check the nodes and the pods in the artifacts directory',
+    };
+  }
+  const node = addresses.podNodes?.get(backend);
+  return { text: `node ${node ?? `of ${backend}`} (NodePort ${nodePort} of service ${service})`, ips: addresses.podHostIps?.get(backend) as string[], port: nodePort };
 }
 
 function missingFamilyText(cell: PlannedCell, family: IpFamily, end: { text: string; ips: string[] }): string {

@@ -144,6 +144,12 @@ function modelResultOf(cell: PlannedCell, evaluated: readonly { backend?: string
         `backend ${backend ?? '?'}: ${words[i] ?? '?'}`,
         ...explainVerdicts(verdicts).map((line) => `  ${line}`),
       ]);
+      const external = externalSource(cell.source);
+      if (external) {
+        explanation.unshift(
+          `from outside the cluster through the NodePort: externalTrafficPolicy Local keeps the client's address, so each backend sees ${external.ip}`,
+        );
+      }
       if (verdict === 'mixed') {
         explanation.unshift(
           `service ${refKey(target.service)} load-balances across backends that the spec treats differently: ${allowed} of ${evaluated.length} allowed`,

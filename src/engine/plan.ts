@@ -367,7 +367,7 @@ function connectCell(input: {
   family?: IpFamily | undefined;
   matrix?: { assertionId: string; row: number; column: number };
 }): PlannedCell {
-  const targetLabel = describeTarget(input.target);
+  const targetLabel = describeTarget(input.target, input.source);
   const port = 'port' in input.target ? input.target.port : undefined;
   const portText =
     typeof input.portLabel === 'string' && port !== undefined ? `${input.portLabel}(${port})` : String(input.portLabel);
@@ -392,12 +392,13 @@ function connectCell(input: {
   return cell;
 }
 
-function describeTarget(target: PlannedTarget): string {
+/** From an external source a Service is reached at its NodePort (the loader allows no other way in). */
+function describeTarget(target: PlannedTarget, source: CellSource): string {
   switch (target.kind) {
     case 'workload':
       return refKey(target.workload);
     case 'service':
-      return `service ${refKey(target.service)}`;
+      return `service ${refKey(target.service)}${externalSource(source) ? ' via NodePort' : ''}`;
     case 'external':
       return `external ${target.external.name} (${target.external.ip})`;
     case 'dns':

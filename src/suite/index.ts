@@ -3,7 +3,7 @@
  * problem with file:line:col. See docs/suite-format.md and schema/suite.schema.json.
  */
 export type * from './types.js';
-export { SUITE_API_VERSION, isExternalSourceRef } from './types.js';
+export { SUITE_API_VERSION, EXTERNAL_TRAFFIC_POLICIES, SERVICE_TYPES, isExternalSourceRef, preservesClientIp } from './types.js';
 export { loadSuite, loadSuites, looksLikeSuite } from './load-suite.js';
 export type { SuiteInputOptions } from './input-access.js';
 export { loadPolicyFiles } from './load-policy-files.js';

@@ -4,7 +4,7 @@
  * assigned afterwards (assign-assertion-ids.ts), once every explicit id of the suite is known.
  */
 import { PROTOCOLS } from '../model/index.js';
-import type { Assertion, ConnectAssertion, ConnectExpectation, DnsAssertion, DnsExpectation, SourceRef, SuiteExternal, SuiteWorkload, TargetRef, WorkloadRef } from './types.js';
+import { preservesClientIp, type Assertion, type ConnectAssertion, type ConnectExpectation, type DnsAssertion, type DnsExpectation, type SourceRef, type SuiteExternal, type SuiteService, type SuiteWorkload, type TargetRef, type WorkloadRef } from './types.js';
 import { describeValue, isPlainMap, MapReader, type FieldPath, type IssueList } from '../util/yaml/index.js';
 import { refText, type FixtureIndex } from './fixture-index.js';
 import { dnsNameProblem } from './k8s-names.js';
@@ -123,8 +123,11 @@ function readConnectSource(reader: MapReader, fixture: FixtureIndex): ReadSource
 }
 
 /**
- * An external source reaches workloads only: a connection between two externals never crosses the cluster, and a
- * ClusterIP exists only inside it (NodePort and LoadBalancer Services are not supported).
+ * An external source reaches workloads, and Services from outside the cluster: a NodePort Service with
+ * `externalTrafficPolicy: Local` (the node forwards to its own backends and keeps the client's address). A
+ * connection between two externals never crosses the cluster; a ClusterIP exists only inside it; with
+ * `externalTrafficPolicy: Cluster` the node may SNAT the client to its own address, so the ipBlock rules would
+ * judge the node, not the client, and no verdict could be trusted.
  */
 function externalSourceTargetAllowed(reader: MapReader, external: SuiteExternal, target: ReadTarget): boolean {
   const source = `external ${external.name} (${external.ip})`;
@@ -132,11 +135,15 @@ function externalSourceTargetAllowed(reader: MapReader, external: SuiteExternal,
     reader.report('to', `the source is ${source} and the destination is ${target.label}: traffic between two externals never enters the cluster, so no NetworkPolicy decides it; give a workload as the destination`);
     return false;
   }
-  if (target.ref.kind === 'service') {
-    reader.report('to', `the source is ${source}, but ${target.label} is a ClusterIP Service, reachable only from inside the cluster (NodePort and LoadBalancer Services are not supported); give its backend workload as the destination ("<namespace>/<workload>")`);
-    return false;
+  const service = target.service;
+  if (target.ref.kind !== 'service' || !service || preservesClientIp(service)) return true;
+  const where = `(${service.position.file}:${service.position.line})`;
+  if (service.type !== 'NodePort') {
+    reader.report('to', `the source is ${source}, but ${target.label} is a ClusterIP Service, reachable only from inside the cluster; declare it with "type: NodePort" and "externalTrafficPolicy: Local" ${where}, or give its backend workload as the destination ("<namespace>/<workload>")`);
+  } else {
+    reader.report('to', `the source is ${source}, but NodePort ${target.label} has externalTrafficPolicy: Cluster (the Kubernetes default when none is given): a node may forward the connection to a backend elsewhere and SNAT the client to a node address, so ipBlock rules would see the node's IP, not ${external.ip}, and no verdict about the client could be trusted; write "externalTrafficPolicy: Local" on the Service ${where}`);
   }
-  return true;
+  return false;
 }
 
 function readSource(reader: MapReader, key: string, fixture: FixtureIndex): SuiteWorkload | undefined {
@@ -155,6 +162,7 @@ interface ReadTarget {
   /** What port names mean for this target; undefined when it has none (externals). */
   names: PortNames;
   external?: SuiteExternal;
+  service?: SuiteService;
 }
 
 function readTarget(reader: MapReader, fixture: FixtureIndex): ReadTarget | undefined {
@@ -183,6 +191,7 @@ function readTarget(reader: MapReader, fixture: FixtureIndex): ReadTarget | unde
       slug: `service-${service.namespace}-${service.name}`,
       ports: service.ports.map((p) => ({ port: p.port, protocol: p.protocol, ...(p.name !== undefined ? { name: p.name } : {}) })),
       names: 'service',
+      service,
     };
   }
   const external = fixture.external(reader.issues, to.at('external'), to.get('external'), 'destination external');

@@ -5,7 +5,7 @@
 import { externalAddressProblem } from './external-address.js';
 import { describeCidrProblem, parseIp } from '../model/index.js';
 import { PROTOCOLS, type PodPort, type Protocol } from '../model/index.js';
-import type { SuiteExternal, SuiteFixture, SuiteNamespace, SuiteService, SuiteServicePort, SuiteWorkload } from './types.js';
+import { EXTERNAL_TRAFFIC_POLICIES, SERVICE_TYPES, type ExternalTrafficPolicy, type SuiteExternal, type SuiteFixture, type SuiteNamespace, type SuiteService, type SuiteServicePort, type SuiteWorkload } from './types.js';
 import { checkLabels } from './check-labels.js';
 import { refText } from './fixture-index.js';
 import { describePorts } from './resolve-port.js';
@@ -199,14 +199,40 @@ function readService(
   const namespace = readNamespaceRef(reader, namespaces);
   const selector = readServiceSelector(reader, namespace, workloads);
   const ports = readServicePorts(reader);
-  if (name === undefined || namespace === undefined || selector === undefined) return undefined;
+  const exposure = readServiceType(reader);
+  if (name === undefined || namespace === undefined || selector === undefined || exposure === undefined) return undefined;
   const selected = workloads.filter((w) => w.namespace === namespace && Object.entries(selector).every(([k, v]) => w.labels[k] === v));
   if (selected.length === 0) {
     issues.add(reader.at(reader.has('workload') ? 'workload' : 'selector'), `service ${namespace}/${name} selects no workload of namespace ${namespace}; its selector ${JSON.stringify(selector)} must match a workload's labels`);
   } else {
     ports.forEach((port) => checkTargetPort(reader, port, selected));
   }
-  return { namespace, name, selector, ports: ports.map((p) => p.port), position: issues.position(path) };
+  return { namespace, name, selector, ports: ports.map((p) => p.port), ...exposure, position: issues.position(path) };
+}
+
+/**
+ * `type` (ClusterIP, the default, or NodePort) and `externalTrafficPolicy` (NodePort only; Kubernetes' default
+ * `Cluster` when absent). Undefined after reporting a problem.
+ */
+function readServiceType(reader: MapReader): Pick<SuiteService, 'type' | 'externalTrafficPolicy'> | undefined {
+  const rawType = reader.get('type');
+  if (rawType === 'LoadBalancer' || rawType === 'ExternalName') {
+    const why = rawType === 'LoadBalancer'
+      ? 'a LoadBalancer needs a cloud provider or a load-balancer controller, and what its address forwards (and whether the client\'s IP survives) depends on them, so no policy verdict about it could be trusted'
+      : 'an ExternalName Service is a DNS alias with no pods behind it, so no NetworkPolicy applies to it';
+    reader.report('type', `service type ${rawType} is not supported: ${why}; use ClusterIP (the default) or NodePort`);
+    return undefined;
+  }
+  const type = reader.choice('type', 'the service type', SERVICE_TYPES);
+  const policy = reader.choice('externalTrafficPolicy', 'the external traffic policy', EXTERNAL_TRAFFIC_POLICIES);
+  if ((reader.has('type') && type === undefined) || (reader.has('externalTrafficPolicy') && policy === undefined)) return undefined;
+  if (type !== 'NodePort') {
+    if (policy === undefined) return {};
+    reader.report('externalTrafficPolicy', `externalTrafficPolicy applies only to traffic from outside the cluster, which a ${type ?? 'ClusterIP'} Service does not receive; add "type: NodePort" or remove externalTrafficPolicy`);
+    return undefined;
+  }
+  const externalTrafficPolicy: ExternalTrafficPolicy = policy ?? 'Cluster';
+  return { type, externalTrafficPolicy };
 }
 
 function readServiceSelector(reader: MapReader, namespace: string | undefined, workloads: readonly SuiteWorkload[]): Record<string, string> | undefined {

@@ -8,7 +8,7 @@ export const SUITE_FIELDS = {
   namespace: ['name', 'labels', 'existing'],
   workload: ['name', 'namespace', 'labels', 'ports'],
   workloadPort: ['port', 'name', 'protocol'],
-  service: ['name', 'namespace', 'workload', 'selector', 'ports'],
+  service: ['name', 'namespace', 'workload', 'selector', 'type', 'externalTrafficPolicy', 'ports'],
   servicePort: ['name', 'port', 'targetPort', 'protocol'],
   external: ['name', 'ip', 'ports'],
   externalPort: ['port', 'protocol'],

@@ -42,13 +42,36 @@ export interface SuiteServicePort {
   protocol: Protocol;
 }
 
+/** The Service types a suite may declare (LoadBalancer needs a cloud or MetalLB, ExternalName selects no pods). */
+export const SERVICE_TYPES = ['ClusterIP', 'NodePort'] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+/**
+ * How a node forwards traffic that arrives at a NodePort: `Local` only to backends on that node, keeping the
+ * client's address; `Cluster` (Kubernetes' default) to any backend, possibly SNATed to a node address.
+ */
+export const EXTERNAL_TRAFFIC_POLICIES = ['Local', 'Cluster'] as const;
+export type ExternalTrafficPolicy = (typeof EXTERNAL_TRAFFIC_POLICIES)[number];
+
 export interface SuiteService {
   namespace: string;
   name: string;
   /** The Service's selector. Defaults to the labels of the workload named by `workload`. */
   selector: Record<string, string>;
   ports: SuiteServicePort[];
+  /**
+   * `NodePort`: also reachable from outside the cluster at every node's address on an allocated port, so an
+   * external source may connect to it. Absent: ClusterIP.
+   */
+  type?: 'NodePort';
+  /** Only with `type: NodePort`; Kubernetes' default, `Cluster`, when the suite gives none. */
+  externalTrafficPolicy?: ExternalTrafficPolicy;
   position: SourcePosition;
+}
+
+/** A NodePort Service that keeps the client's address: the only kind an external source may connect to. */
+export function preservesClientIp(service: SuiteService): boolean {
+  return service.type === 'NodePort' && service.externalTrafficPolicy === 'Local';
 }
 
 /**
@@ -115,7 +138,10 @@ interface AssertionBase {
 
 export interface ConnectAssertion extends AssertionBase {
   kind: 'connect';
-  /** A workload, or an external (then `to` is a workload: the suite loader refuses other destinations). */
+  /**
+   * A workload, or an external (then `to` is a workload, or a NodePort Service with `externalTrafficPolicy:
+   * Local`: the suite loader refuses other destinations).
+   */
   from: SourceRef;
   to: TargetRef;
   /** A number or a port name of the destination (workload port name, or Service port name). */

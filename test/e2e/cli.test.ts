@@ -142,10 +142,30 @@ describe('CLI (as a process)', function () {
       expect(allowed.stdout).to.contain('ALLOWED');
       const refused = await runCli(['explain', suite, '--from', 'external:partner', '--to', 'external:scanner']);
       expect(refused.code).to.equal(2);
-      expect(refused.stderr).to.contain('only a workload of the fixture can be explained');
+      expect(refused.stderr).to.contain('or a NodePort Service with externalTrafficPolicy: Local (svc:ns/name) can be explained');
       const unknown = await runCli(['explain', suite, '--from', 'external:nobody', '--to', 'npe2e-extsrc/web']);
       expect(unknown.code).to.equal(2);
       expect(unknown.stderr).to.contain('no such external; externals: partner, scanner');
+    });
+
+    it('explains a connection from an external source to a NodePort Service (each backend, by the client\'s IP), and refuses a ClusterIP one', async () => {
+      const suite = 'test/fixtures/suites/external-sources/nodeport.yaml';
+      const denied = await runCli(['explain', suite, '--from', 'external:scanner', '--to', 'svc:npe2e-extnp/web']);
+      expect(denied.code, denied.stderr).to.equal(0);
+      expect(denied.stdout).to.contain('external scanner (198.19.78.11) -> service npe2e-extnp/web via NodePort:80/TCP: DENIED');
+      expect(denied.stdout).to.contain("externalTrafficPolicy Local keeps the client's address, so each backend sees 198.19.78.11");
+      expect(denied.stdout).to.contain('no ingress rule admits external 198.19.78.11');
+      const allowed = await runCli(['explain', suite, '--from', 'external:scanner', '--to', 'svc:npe2e-extnp/web', '--step', '1']);
+      expect(allowed.stdout).to.contain('via NodePort:80/TCP: ALLOWED');
+      // the same suite with ClusterIP Services (and its external assertions to the workloads, as the loader requires)
+      const clusterIp = readFileSync(suite, 'utf8')
+        .replaceAll('      type: NodePort\n      externalTrafficPolicy: Local\n', '')
+        .replaceAll('to: {service: npe2e-extnp/web}', 'to: npe2e-extnp/web')
+        .replace('to: {service: npe2e-extnp/admin}\n    port: 80\n', 'to: npe2e-extnp/admin\n    port: 8080\n');
+      writeFileSync(join(tmp, 'clusterip.yaml'), clusterIp);
+      const refused = await runCli(['explain', join(tmp, 'clusterip.yaml'), '--from', 'external:partner', '--to', 'svc:npe2e-extnp/web']);
+      expect(refused.code).to.equal(2);
+      expect(refused.stderr).to.contain('it is a ClusterIP Service, reachable only inside the cluster; declare it with type: NodePort and externalTrafficPolicy: Local');
     });
 
     it('judges a Service per backend', async () => {

@@ -8,7 +8,7 @@ import { clusterDnsWorkload, modelStateFor, planClusterDnsConnection, planConnec
 import type { Connection, PlannedCell, StepPlan } from '../../engine/index.js';
 import type { ModelResult } from '../../results/index.js';
 import { loadSuite } from '../../suite/index.js';
-import type { SourceRef, Suite, SuiteWorkload } from '../../suite/index.js';
+import { preservesClientIp, type SourceRef, type Suite, type SuiteService, type SuiteWorkload } from '../../suite/index.js';
 import { InputError } from '../../util/index.js';
 import { parseCommandArgs, requirePositionals, stringOption } from '../args.js';
 import { EXIT } from '../exit-codes.js';
@@ -25,7 +25,8 @@ Prints what the Kubernetes spec says of a connection in the suite's fixture and 
 source (egress) and the destination (ingress), and which rule and peer admit it, or that none does.
 
   --from <source>       the source workload (ns/name), or an external of the fixture as a client outside the
-                        cluster (external:name; then --to must be a workload)
+                        cluster (external:name; then --to is a workload, or a NodePort Service with
+                        externalTrafficPolicy: Local)
   --to <target>         a workload (ns/name), the cluster DNS pod (kube-system/coredns), a DNS lookup
                         (dns:<name>, judged as a dns assertion), a Service (svc:ns/name), an external of the
                         fixture (external:name) or any IP address
@@ -108,18 +109,47 @@ function cellsFor(suite: Suite, source: SuiteWorkload, to: string, query: PortQu
   return { suite: planned.suite, cells: planned.connections.map((connection) => planConnection(planned.suite, plan, connection)) };
 }
 
-/** `--from external:<name>`: a client outside the cluster, to a workload (the only destination it may have). */
+/**
+ * `--from external:<name>`: a client outside the cluster, to a workload or to a NodePort Service with
+ * externalTrafficPolicy Local (the destinations it may have in a suite).
+ */
 function externalSourceCells(suite: Suite, from: string, to: string, query: PortQuery | undefined, plan: StepPlan): PlannedCell[] {
   const name = from.slice('external:'.length);
   const external = suite.fixture.externals.find((e) => e.name === name);
   if (!external) throw usage(`--from ${from}: no such external; externals: ${suite.fixture.externals.map((e) => e.name).join(', ') || 'none'}`);
+  const source = { external: external.name };
+  if (to.startsWith('svc:')) {
+    const service = findService(suite, to);
+    if (!preservesClientIp(service)) {
+      const why = service.type === 'NodePort'
+        ? 'its externalTrafficPolicy is Cluster, so a node may SNAT the client to a node address and the policies would judge the node, not the client; declare it with externalTrafficPolicy: Local'
+        : 'it is a ClusterIP Service, reachable only inside the cluster; declare it with type: NodePort and externalTrafficPolicy: Local';
+      throw usage(`--to ${to}: an external source reaches a Service only through a NodePort that keeps its address, and ${why}`);
+    }
+    return serviceConnections(source, service, to, query).map((c) => planConnection(suite, plan, c));
+  }
   if (!suite.fixture.workloads.some((w) => refKey(w) === to)) {
     throw usage(
-      `--to ${to}: from an external source (a client outside the cluster) only a workload of the fixture can be explained (ns/name: ${suite.fixture.workloads.map(refKey).join(', ')}); ` +
-        'Services, externals, the cluster DNS and lookups are not destinations of external sources',
+      `--to ${to}: from an external source (a client outside the cluster) only a workload of the fixture (ns/name: ${suite.fixture.workloads.map(refKey).join(', ')}) ` +
+        'or a NodePort Service with externalTrafficPolicy: Local (svc:ns/name) can be explained; externals, the cluster DNS and lookups are not destinations of external sources',
     );
   }
-  return workloadConnections({ external: external.name }, findWorkload(suite, to, '--to'), query).map((c) => planConnection(suite, plan, c));
+  return workloadConnections(source, findWorkload(suite, to, '--to'), query).map((c) => planConnection(suite, plan, c));
+}
+
+function findService(suite: Suite, to: string): SuiteService {
+  const ref = to.slice('svc:'.length);
+  const service = suite.fixture.services.find((s) => refKey(s) === ref);
+  if (!service) throw usage(`--to ${to}: no such Service; services: ${suite.fixture.services.map(refKey).join(', ') || 'none'}`);
+  return service;
+}
+
+/** The connections to a Service: every port, or the one --port names. */
+function serviceConnections(from: SourceRef, service: SuiteService, to: string, query: PortQuery | undefined): Connection[] {
+  const ports = service.ports.filter((p) => !query || (p.protocol === query.protocol && (p.port === query.port || p.name === query.port)));
+  if (ports.length === 0) throw usage(`--to ${to}: the Service has no port ${query?.port}/${query?.protocol}`);
+  const target = { kind: 'service' as const, namespace: service.namespace, name: service.name };
+  return ports.map((sp) => ({ from, to: target, port: sp.port, protocol: sp.protocol }));
 }
 
 function usage(message: string): InputError {
@@ -171,15 +201,7 @@ function parsePort(raw: string | undefined): PortQuery | undefined {
  */
 function connectionsFor(suite: Suite, source: SuiteWorkload, to: string, query: PortQuery | undefined): { suite: Suite; connections: Connection[] } {
   const from = { namespace: source.namespace, name: source.name };
-  if (to.startsWith('svc:')) {
-    const ref = to.slice(4);
-    const service = suite.fixture.services.find((s) => refKey(s) === ref);
-    if (!service) throw usage(`--to ${to}: no such Service; services: ${suite.fixture.services.map(refKey).join(', ') || 'none'}`);
-    const ports = service.ports.filter((p) => !query || (p.protocol === query.protocol && (p.port === query.port || p.name === query.port)));
-    if (ports.length === 0) throw usage(`--to ${to}: the Service has no port ${query?.port}/${query?.protocol}`);
-    const target = { kind: 'service' as const, namespace: service.namespace, name: service.name };
-    return { suite, connections: ports.map((sp) => ({ from, to: target, port: sp.port, protocol: sp.protocol })) };
-  }
+  if (to.startsWith('svc:')) return { suite, connections: serviceConnections(from, findService(suite, to), to, query) };
   if (to.startsWith('external:') || isIP(to) !== 0) {
     const named = to.startsWith('external:') ? suite.fixture.externals.find((e) => e.name === to.slice('external:'.length)) : undefined;
     if (to.startsWith('external:') && !named) {

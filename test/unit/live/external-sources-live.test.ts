@@ -3,9 +3,7 @@ import { runLive } from '../../../src/run/index.js';
 import { planSuite, verifySuites } from '../../../src/engine/index.js';
 import { countRun } from '../../../src/results/results.js';
 import { loadSuites, type Suite } from '../../../src/suite/index.js';
-import { FakeClock } from './fake-clock.js';
-import { FakeCluster } from './fake-cluster.js';
-import { FakeDocker } from './fake-docker.js';
+import { fakeClusterWithClients, fakeKindWithClients } from './fake-docker.js';
 
 const FIXTURE = 'test/fixtures/suites/external-sources/external-sources.yaml';
 
@@ -14,15 +12,6 @@ describe('external sources: plan, static verify and a live run (in-memory cluste
   before(async () => {
     [suite] = (await loadSuites([FIXTURE])) as [Suite];
   });
-
-  /** Docker whose execs are answered by the cluster's network as a client at the container's IP. */
-  function setup(): { clock: FakeClock; cluster: FakeCluster; docker: FakeDocker } {
-    const clock = new FakeClock();
-    const cluster = new FakeCluster({ clock, enforcementDelayMs: 200 });
-    const docker = new FakeDocker();
-    docker.onExec = (ip, argv) => cluster.execFromOutside(ip, argv);
-    return { clock, cluster, docker };
-  }
 
   it('plans cells that start at the external, named after it; the model judges them by its IP', async () => {
     const cell = planSuite(suite)[0]?.cells.find((c) => c.assertionId === 'scanner-to-web');
@@ -48,7 +37,7 @@ describe('external sources: plan, static verify and a live run (in-memory cluste
   });
 
   it('starts a client container at each declared IP on a network without masquerading, probes from it, and removes it', async () => {
-    const { clock, cluster, docker } = setup();
+    const { clock, cluster, docker } = fakeClusterWithClients();
     const started: { ip: string; command: string[] }[] = [];
     const start = docker.startContainer.bind(docker);
     docker.startContainer = async (spec) => {
@@ -78,7 +67,7 @@ describe('external sources: plan, static verify and a live run (in-memory cluste
   });
 
   it('a deny never passes on a broken probe: a client exec that fails after the positive control is an error, not a block', async () => {
-    const { clock, cluster, docker } = setup();
+    const { clock, cluster, docker } = fakeClusterWithClients();
     const exec = docker.onExec;
     let calls = 0;
     docker.onExec = async (ip, argv) => {
@@ -94,34 +83,15 @@ describe('external sources: plan, static verify and a live run (in-memory cluste
   });
 
   it('with externals disabled, cells from external sources are skipped with the reason', async () => {
-    const { clock, cluster } = setup();
+    const { clock, cluster } = fakeClusterWithClients();
     const result = await runLive([suite], { kube: cluster, clock, runId: 'xsrc3', externals: { enabled: false } });
     const cells = result.suites[0]?.cells ?? [];
     expect(cells.map((c) => c.status)).to.deep.equal(['skipped', 'skipped', 'skipped', 'skipped']);
     expect(cells[0]?.message).to.match(/--no-externals/);
   });
 
-  /** A kind-like run: two node containers join the external network; route execs are recorded, probes answered. */
-  function onKind(routeExit = 0): { clock: FakeClock; cluster: FakeCluster; docker: FakeDocker; routes: Map<string, string> } {
-    const clock = new FakeClock();
-    const cluster = new FakeCluster({ clock, enforcementDelayMs: 200, nodes: ['kind-worker', 'kind-worker2'] });
-    for (const [name, ip] of [['kind-worker', '172.18.0.3'], ['kind-worker2', '172.18.0.4']] as const) {
-      cluster.objects.set(`Node//${name}`, { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } } as never);
-    }
-    const docker = new FakeDocker();
-    const routes = new Map<string, string>();
-    docker.onExec = async (ip, argv) => {
-      if (argv[2]?.startsWith('set -e\nip route')) {
-        routes.set(ip, argv[2]);
-        return { exitCode: routeExit, stdout: '', stderr: routeExit === 0 ? '' : 'RTNETLINK answers: Operation not permitted' };
-      }
-      return cluster.execFromOutside(ip, argv);
-    };
-    return { clock, cluster, docker, routes };
-  }
-
   it('on kind, each external routes every pod and node address through the node that holds it (NET_ADMIN in its own namespace)', async () => {
-    const { clock, cluster, docker, routes } = onKind();
+    const { clock, cluster, docker, routes } = fakeKindWithClients();
     const capabilities: (string[] | undefined)[] = [];
     const start = docker.startContainer.bind(docker);
     docker.startContainer = async (spec) => {
@@ -144,7 +114,7 @@ describe('external sources: plan, static verify and a live run (in-memory cluste
   });
 
   it('on kind, routes that cannot be set stop the suite as an infrastructure error naming the external, and nothing is left', async () => {
-    const { clock, cluster, docker } = onKind(2);
+    const { clock, cluster, docker } = fakeKindWithClients(2);
     const result = await runLive([suite], { kube: cluster, clock, runId: 'xsrc5', externals: { enabled: true, docker, attachContainers: ['kind-worker', 'kind-worker2'] } });
     const text = JSON.stringify(result.errors) + JSON.stringify(result.suites.map((s) => s.errors ?? ''));
     expect(text).to.match(/external (partner|scanner): the routes to the cluster's pods could not be set/);

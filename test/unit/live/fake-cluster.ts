@@ -60,6 +60,7 @@ export class FakeCluster implements KubeClient {
   private nextPodIp = 10;
   private nextNode = 0;
   private nextServiceIp = 10;
+  private nextNodePort = 30000;
 
   constructor(private readonly options: FakeClusterOptions) {
     for (const name of options.foreignNamespaces ?? []) {
@@ -78,16 +79,24 @@ export class FakeCluster implements KubeClient {
     const k = key(refOf(copy));
     const existing = this.objects.get(k) as (T & { spec?: Record<string, unknown>; status?: Record<string, unknown> }) | undefined;
     if (copy.kind === 'Pod') {
-      copy.status = existing?.status ?? this.podStatus(copy);
       const nodes = this.options.nodes ?? [];
       const scheduled = existing?.spec?.['nodeName'] ?? (nodes.length > 0 ? nodes[this.nextNode++ % nodes.length] : undefined);
       if (scheduled !== undefined && copy.spec) copy.spec['nodeName'] = scheduled;
+      copy.status = existing?.status ?? this.podStatus(copy, scheduled as string | undefined);
     }
     if (copy.kind === 'Service') {
       const n = this.nextServiceIp++;
       const clusterIP = (existing?.spec?.clusterIP as string | undefined) ?? `10.96.0.${n}`;
       const clusterIPs = (existing?.spec?.clusterIPs as string[] | undefined) ?? (this.options.dualStack ? [clusterIP, `fd00:10:96::${n}`] : [clusterIP]);
       copy.spec = { ...(copy.spec ?? {}), clusterIP, clusterIPs };
+      if (copy.spec['type'] === 'NodePort') {
+        // the API server allocates a node port to each port (kept on re-apply)
+        const before = (existing?.spec?.['ports'] ?? []) as { port: number; protocol: string; nodePort?: number }[];
+        copy.spec['ports'] = (copy.spec['ports'] as { port: number; protocol: string }[]).map((p) => ({
+          ...p,
+          nodePort: before.find((b) => b.port === p.port && b.protocol === p.protocol)?.nodePort ?? this.nextNodePort++,
+        }));
+      }
     }
     this.objects.set(k, copy);
     this.snapshot();
@@ -155,7 +164,13 @@ export class FakeCluster implements KubeClient {
     return [...this.objects.values()].filter((o) => o.kind === 'Namespace' && o.metadata.labels?.[label] !== undefined).map((o) => o.metadata.name);
   }
 
-  private podStatus(pod: KubeObject & { spec?: Record<string, unknown> }): Record<string, unknown> {
+  /** A node's address (status.hostIP of its pods): 172.18.0.3, .4, ... in the order of `nodes`; 172.18.0.2 without nodes. */
+  nodeIp(node: string | undefined): string {
+    const index = (this.options.nodes ?? []).indexOf(node as string);
+    return `172.18.0.${index < 0 ? 2 : index + 3}`;
+  }
+
+  private podStatus(pod: KubeObject & { spec?: Record<string, unknown> }, node: string | undefined): Record<string, unknown> {
     const containers = (pod.spec?.containers as { name: string }[] | undefined) ?? [];
     if (this.options.waitingReason) {
       return {
@@ -165,8 +180,11 @@ export class FakeCluster implements KubeClient {
     }
     const n = this.nextPodIp++;
     const ip = `10.244.0.${n}`;
+    const hostIP = this.nodeIp(node);
     return {
       phase: 'Running',
+      hostIP,
+      hostIPs: [{ ip: hostIP }],
       podIP: ip,
       podIPs: this.options.dualStack ? [{ ip }, { ip: `fd00:10:244::${n}` }] : [{ ip }],
       conditions: [{ type: 'Ready', status: 'True' }],
@@ -208,11 +226,11 @@ export class FakeCluster implements KubeClient {
     const state = this.enforcedState();
     // a connection has the family of the address it goes to (DNS: the cluster DNS over IPv4)
     const family = target.startsWith('[') ? 6 : 4;
-    const allowed = (destination: { namespace: string; name: string } | { ip: string }, port: number, protocol: Protocol): boolean => {
+    const allowed = (destination: { namespace: string; name: string } | { ip: string }, port: number, protocol: Protocol, from: Endpoint = source): boolean => {
       if (this.options.enforcing === false) return true;
       const model = compileModel(state);
       return model.evaluate({
-        source,
+        source: from,
         destination: 'ip' in destination ? { kind: 'external', ip: destination.ip } : { kind: 'pod', ...destination },
         port,
         protocol,
@@ -246,6 +264,9 @@ export class FakeCluster implements KubeClient {
       if (targetPort === undefined) return blocked;
       return allowed(backend, targetPort, protocol) ? ok : blocked;
     }
+    const nodePort = this.nodePortAnswer(source, state, host as string, port, protocol);
+    if (nodePort) return allowed(nodePort.backend, nodePort.port, protocol, nodePort.source) ? ok : blocked;
+    if (nodePort === null) return blocked;
     const pod = state.pods.find((p) => (p.ips ?? []).includes(host as string));
     if (pod) {
       if (!pod.ports.some((p) => p.port === port && p.protocol === protocol)) {
@@ -255,6 +276,31 @@ export class FakeCluster implements KubeClient {
     }
     if ((this.options.externalIps?.() ?? []).includes(host as string)) return allowed({ ip: host as string }, port, protocol) ? ok : blocked;
     return blocked;
+  }
+
+  /**
+   * A connection to `<node IP>:<node port>` of a NodePort Service: with externalTrafficPolicy Local the node
+   * forwards to a backend on itself with the client's address (none there: dropped, `null`); with Cluster to any
+   * backend, SNATed to the node's address. Undefined when the address is no node port.
+   */
+  private nodePortAnswer(source: Endpoint, state: ClusterState, host: string, port: number, protocol: Protocol): { backend: { namespace: string; name: string }; port: number; source: Endpoint } | null | undefined {
+    const node = (this.options.nodes ?? ['fake-node']).find((n) => this.nodeIp(n) === host);
+    if (node === undefined) return undefined;
+    for (const service of [...this.objects.values()].filter((o) => o.kind === 'Service')) {
+      const spec = service.spec as { type?: string; externalTrafficPolicy?: string; selector: Record<string, string>; ports: { nodePort?: number; targetPort: number | string; protocol: Protocol }[] };
+      const servicePort = spec.type === 'NodePort' ? spec.ports.find((p) => p.nodePort === port && p.protocol === protocol) : undefined;
+      if (!servicePort) continue;
+      const local = spec.externalTrafficPolicy === 'Local';
+      const backend = state.pods.find((p) => {
+        const object = this.objects.get(key({ apiVersion: 'v1', kind: 'Pod', namespace: p.namespace, name: p.name }));
+        const onNode = ((object?.spec as { nodeName?: string } | undefined)?.nodeName ?? 'fake-node') === node;
+        return p.namespace === service.metadata.namespace && (!local || onNode) && Object.entries(spec.selector).every(([k, v]) => p.labels[k] === v);
+      });
+      const targetPort = typeof servicePort.targetPort === 'number' ? servicePort.targetPort : backend?.ports.find((p) => p.name === servicePort.targetPort)?.port;
+      if (!backend || targetPort === undefined) return null;
+      return { backend, port: targetPort, source: local ? source : { kind: 'external', ip: host } };
+    }
+    return null;
   }
 }
 

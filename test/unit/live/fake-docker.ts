@@ -1,3 +1,5 @@
+import { FakeClock } from './fake-clock.js';
+import { FakeCluster } from './fake-cluster.js';
 import type { DockerContainerSpec, DockerExecResult, DockerGateway, DockerNetworkSpec, DockerObject } from '../../../src/external/docker-gateway.js';
 
 /** Docker in memory: networks, containers (with their spec), attachments. */
@@ -56,4 +58,39 @@ export class FakeDocker implements DockerGateway {
 
 function matches(actual: Record<string, string>, wanted: Record<string, string | undefined>): boolean {
   return Object.entries(wanted).every(([k, v]) => (v === undefined ? k in actual : actual[k] === v));
+}
+
+/**
+ * An in-memory cluster (enforcing with a 200 ms lag) and Docker whose execs the cluster's network answers as a
+ * client at the container's IP: external sources' probes.
+ */
+export function fakeClusterWithClients(): { clock: FakeClock; cluster: FakeCluster; docker: FakeDocker } {
+  const clock = new FakeClock();
+  const cluster = new FakeCluster({ clock, enforcementDelayMs: 200 });
+  const docker = new FakeDocker();
+  docker.onExec = (ip, argv) => cluster.execFromOutside(ip, argv);
+  return { clock, cluster, docker };
+}
+
+/**
+ * A kind-like run: two node containers (kind-worker 172.18.0.3, kind-worker2 172.18.0.4, as Node objects and as
+ * their pods' hostIP) join the external networks; the externals' route execs are recorded (and exit `routeExit`),
+ * probes answered by the cluster's network.
+ */
+export function fakeKindWithClients(routeExit = 0): { clock: FakeClock; cluster: FakeCluster; docker: FakeDocker; routes: Map<string, string> } {
+  const clock = new FakeClock();
+  const cluster = new FakeCluster({ clock, enforcementDelayMs: 200, nodes: ['kind-worker', 'kind-worker2'] });
+  for (const name of ['kind-worker', 'kind-worker2']) {
+    cluster.objects.set(`Node//${name}`, { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: cluster.nodeIp(name) }] } } as never);
+  }
+  const docker = new FakeDocker();
+  const routes = new Map<string, string>();
+  docker.onExec = async (ip, argv) => {
+    if (argv[2]?.startsWith('set -e\nip route')) {
+      routes.set(ip, argv[2]);
+      return { exitCode: routeExit, stdout: '', stderr: routeExit === 0 ? '' : 'RTNETLINK answers: Operation not permitted' };
+    }
+    return cluster.execFromOutside(ip, argv);
+  };
+  return { clock, cluster, docker, routes };
 }

@@ -62,7 +62,7 @@ describe('suite loader: external sources (from: {external: <name>})', () => {
     const external = issueWith(issues, 'traffic between two externals never enters the cluster');
     expect(at(external)).to.equal('24:37');
     const service = issueWith(issues, 'ClusterIP Service, reachable only from inside the cluster');
-    expect(service.message).to.contain('NodePort and LoadBalancer Services are not supported');
+    expect(service.message).to.contain('declare it with "type: NodePort" and "externalTrafficPolicy: Local"');
     expect(at(service)).to.equal('25:37');
   });
 

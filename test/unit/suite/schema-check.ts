@@ -1,6 +1,6 @@
 /**
  * A tiny structural JSON Schema checker for the tests (no dependency): type, const, enum, required, properties,
- * additionalProperties, items, oneOf, anyOf, if/then/else, $ref into $defs, pattern, min/max length, items and properties counts,
+ * additionalProperties, items, oneOf, anyOf, allOf, if/then/else, $ref into $defs, pattern, min/max length, items and properties counts,
  * minimum/maximum. Enough to prove the example suites conform to schema/suite.schema.json.
  */
 export type Schema = Record<string, unknown>;
@@ -16,6 +16,9 @@ export function checkSchema(root: Schema, value: unknown, schema: Schema = root,
   if (Array.isArray(schema['oneOf'])) {
     const matching = (schema['oneOf'] as Schema[]).filter((option) => checkSchema(root, value, option, path).length === 0);
     if (matching.length !== 1) errors.push(`${path}: matches ${matching.length} of the oneOf alternatives (expected exactly 1)`);
+  }
+  if (Array.isArray(schema['allOf'])) {
+    for (const part of schema['allOf'] as Schema[]) errors.push(...checkSchema(root, value, part, path));
   }
   if (Array.isArray(schema['anyOf'])) {
     const matching = (schema['anyOf'] as Schema[]).filter((option) => checkSchema(root, value, option, path).length === 0);
