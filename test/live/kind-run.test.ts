@@ -21,8 +21,8 @@ import { dockerObjectsOfRun, PROBE_IMAGE, problemsOf, runCli, type CliResult } f
 const NODE_IMAGE = process.env.NETPOL_E2E_KIND_NODE_IMAGE;
 const KUBE_ROUTER_IMAGE = process.env.NETPOL_E2E_KIND_KUBE_ROUTER_IMAGE;
 const run = promisify(execFile);
-/** Clients outside the cluster against ingress ipBlock peers (also run on the local cluster: external-sources.test.ts). */
-const EXTERNAL_SOURCES = 'test/fixtures/suites/external-sources/external-sources.yaml';
+/** Clients outside the cluster against ingress ipBlock peers, to pods and through NodePorts (also run on the local cluster: external-sources.test.ts). */
+const EXTERNAL_SOURCES = ['test/fixtures/suites/external-sources/external-sources.yaml', 'test/fixtures/suites/external-sources/nodeport.yaml'];
 
 async function lines(command: string, args: string[]): Promise<string[]> {
   const { stdout } = await run(command, args);
@@ -104,7 +104,7 @@ describe('live: --cluster kind (3 nodes, kube-router, node image built here)', f
       expect(await lines('kind', ['get', 'clusters'])).to.include(cluster);
       const reuseFlags = kindFlags(cluster, `${runId}b`, join(dir, 'artifacts-reuse')).filter((_f, i, all) => !['--cluster-name', '--node-image'].includes(all[i] as string) && !['--cluster-name', '--node-image'].includes(all[i - 1] as string));
       const reusedJson = join(dir, 'reused.json');
-      const reused = await runCli(['run', 'suites/rollout.yaml', EXTERNAL_SOURCES, ...reuseFlags, '--reuse', cluster, '--json', reusedJson], { kubeconfig: '', timeoutMs: 8 * 60_000 });
+      const reused = await runCli(['run', 'suites/rollout.yaml', ...EXTERNAL_SOURCES, ...reuseFlags, '--reuse', cluster, '--json', reusedJson], { kubeconfig: '', timeoutMs: 8 * 60_000 });
       expect(reused.code, show(reused)).to.equal(0);
       // external sources on kind: the clients reach the pods through the node containers on their network, with
       // their own addresses (the ipBlock except blocks the scanner only)
@@ -114,6 +114,10 @@ describe('live: --cluster kind (3 nodes, kube-router, node image built here)', f
         'scanner-to-web passed timeout',
         'partner-to-admin passed timeout',
         'scanner-to-web-after passed connected',
+        'partner-to-web-nodeport passed connected',
+        'scanner-to-web-nodeport passed timeout',
+        'partner-to-admin-nodeport passed timeout',
+        'scanner-to-web-nodeport-after passed connected',
       ]);
       expect(reused.stderr).to.contain('install CNI: skipped: already installed');
       expect(reused.stderr).to.contain(`left kind cluster ${cluster} as it was (--reuse)`);
